@@ -1,0 +1,508 @@
+"""The compound data model: columns, header aliases and validation.
+
+A compounds table is a GeoDataFrame with one row per residential compound
+(小区/院落), the unit of planning. This module is the one place that says
+which columns exist, which headers planners' spreadsheets use for them, and
+what a valid value is.
+
+Required columns
+    ``compound_id`` (unique string), ``name``, ``subdistrict`` (街道),
+    ``community`` (社区), ``households`` (integer >= 0), ``management``
+    (``"professional"`` or ``"unmanaged"``) and a geometry: Polygon or
+    MultiPolygon footprints, or Points where footprints are unknown.
+
+Optional columns
+    ``buildings``, ``units``, ``build_year``, ``old``, ``sanwu``,
+    ``willing_to_pay``, ``owners_committee``, ``property_company``,
+    ``fee_yuan_per_m2``.
+
+Files often lack planning fields (a scraped list of names and points has no
+subdistrict or management). :func:`validate_compounds` with
+``planning=False`` keeps such rows, leaves the missing fields unknown (NA)
+and warns which; with ``planning=True`` (what planning functions use) it
+refuses unknowns and names the rows. No value is ever invented: the only
+derived value is ``old`` from ``build_year`` (built before 2000) when the
+input has no ``old`` column, and a ``compound_id`` made from the row number
+when the input has no id column; both are announced with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Mapping
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .errors import DataWarning, InputError, format_rows
+
+__all__ = [
+    "REQUIRED_COLUMNS",
+    "OPTIONAL_COLUMNS",
+    "ALIASES",
+    "MANAGEMENT_VALUES",
+    "OLD_BEFORE_YEAR",
+    "standardize_columns",
+    "validate_compounds",
+]
+
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "compound_id",
+    "name",
+    "subdistrict",
+    "community",
+    "households",
+    "management",
+)
+OPTIONAL_COLUMNS: tuple[str, ...] = (
+    "buildings",
+    "units",
+    "build_year",
+    "old",
+    "sanwu",
+    "willing_to_pay",
+    "owners_committee",
+    "property_company",
+    "fee_yuan_per_m2",
+)
+
+#: Headers accepted for each column, besides the column's own name. Matching
+#: ignores case, spaces and a byte-order mark.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "compound_id": ("id", "编号", "小区编号", "小区id", "小区代码"),
+    "name": ("小区名称", "小区名", "院落名称", "名称", "小区", "compound_name"),
+    "subdistrict": ("街道", "街道办", "街道办事处", "所属街道", "street"),
+    "community": ("社区", "所属社区", "社区名称", "社区居委会"),
+    "households": ("户数", "总户数", "住户数", "居民户数", "房屋总数"),
+    "management": ("管理状态", "物业状态", "物业管理状态", "物业管理"),
+    "buildings": ("楼栋数", "楼栋", "楼数", "栋数"),
+    "units": ("单元数", "单元"),
+    "build_year": ("建成年代", "建成年份", "建筑年代", "竣工年份", "建成时间"),
+    "old": ("是否老旧", "老旧小区", "是否老旧小区"),
+    "sanwu": ("是否三无", "三无小区", "三无"),
+    "willing_to_pay": ("是否愿意付费", "愿意付费", "付费意愿"),
+    "owners_committee": ("业委会", "物管会", "是否有业委会", "业委会/物管会"),
+    "property_company": ("物业公司", "物业企业", "物业服务企业"),
+    "fee_yuan_per_m2": ("物业费", "物业费单价", "物业费(元/平米/月)"),
+    # geometry sources in tables
+    "lon": ("lng", "longitude", "x", "经度"),
+    "lat": ("latitude", "y", "纬度"),
+    "wkt": ("geometry", "geom", "几何", "边界"),
+}
+
+#: Accepted spellings of the two management values.
+MANAGEMENT_VALUES: dict[str, str] = {
+    "professional": "professional",
+    "专业物业": "professional",
+    "专业": "professional",
+    "有物业": "professional",
+    "已管": "professional",
+    "managed": "professional",
+    "unmanaged": "unmanaged",
+    "失管": "unmanaged",
+    "失管小区": "unmanaged",
+    "无物业": "unmanaged",
+    "未管": "unmanaged",
+}
+
+#: A compound is ``old`` (老旧小区) when built before this year.
+OLD_BEFORE_YEAR = 2000
+
+_TRUE = {"true", "yes", "y", "t", "1", "是", "有", "愿意", "√", "✓"}
+_FALSE = {"false", "no", "n", "f", "0", "否", "无", "没有", "不愿意", "×"}
+_INT_COLUMNS = ("households", "buildings", "units", "build_year")
+_BOOL_COLUMNS = ("old", "sanwu", "willing_to_pay", "owners_committee")
+_TEXT_COLUMNS = ("compound_id", "name", "subdistrict", "community", "property_company")
+_CHINA_LON = (73.0, 136.0)
+_CHINA_LAT = (3.0, 54.0)
+
+
+def _key(header: object) -> str:
+    return re.sub(r"\s+", "", str(header).replace("\ufeff", "")).lower()
+
+
+def standardize_columns(
+    data: pd.DataFrame, columns: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Rename planners' headers to the model's column names.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        A table with headers in English or Chinese.
+    columns : mapping, optional
+        Extra renames ``{"their header": "column"}`` that win over the
+        built-in :data:`ALIASES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy whose recognised headers carry the model's names; other
+        columns keep their own.
+
+    Raises
+    ------
+    InputError
+        When two headers map to the same column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> standardize_columns(pd.DataFrame(columns=["小区名称", "户数", "备注"])).columns
+    Index(['name', 'households', '备注'], dtype='str')
+    """
+    lookup = {_key(c): c for c in ALIASES}
+    for column, aliases in ALIASES.items():
+        lookup.update({_key(a): column for a in aliases})
+    explicit = {_key(k): v for k, v in (columns or {}).items()}
+    geometry = data.geometry.name if isinstance(data, gpd.GeoDataFrame) else None
+    renames: dict[object, str] = {}
+    for header in data.columns:
+        if header == geometry:
+            continue
+        target = explicit.get(_key(header))
+        if target is None and _key(header) in lookup:
+            target = lookup[_key(header)]
+        if target is not None and target != header:
+            renames[header] = target
+    # a header already named as a column keeps it; an alias must not clash
+    targets = [renames.get(h, h) for h in data.columns]
+    clashes = sorted(
+        {t for t in targets if targets.count(t) > 1 and t in lookup.values()}
+    )
+    if clashes:
+        detail = "; ".join(
+            f"`{t}` from headers "
+            + ", ".join(repr(str(h)) for h in data.columns if renames.get(h, h) == t)
+            for t in clashes
+        )
+        raise InputError(
+            f"two headers name the same column: {detail}. Rename or drop one of "
+            "them, or pass `columns={...}` to say which header is which."
+        )
+    return data.rename(columns=renames)
+
+
+def _row_names(data: pd.DataFrame, mask: np.ndarray | pd.Series) -> str:
+    mask = np.asarray(mask, dtype=bool)
+    if "compound_id" in data.columns:
+        ids = data["compound_id"].to_numpy(dtype=object)
+        labels = [
+            str(i) if _present(i) else f"row {r}"
+            for i, r in zip(ids[mask], data.index[mask], strict=True)
+        ]
+    else:
+        labels = [f"row {r}" for r in data.index[mask]]
+    return format_rows(labels)
+
+
+def _present(value: object) -> bool:
+    return (
+        value is not None
+        and not (isinstance(value, float) and np.isnan(value))
+        and (value is not pd.NA and value is not pd.NaT)
+    )
+
+
+def _aliases_text(column: str) -> str:
+    return ", ".join([column, *ALIASES.get(column, ())])
+
+
+def _to_int(data: pd.DataFrame, column: str) -> pd.Series:
+    raw = data[column]
+    text = raw.astype("string").str.strip()
+    if column == "build_year":
+        text = text.str.extract(r"(\d{4})", expand=False).where(text.notna())
+    text = text.str.replace(",", "", regex=False).replace("", pd.NA)
+    numbers = pd.to_numeric(text, errors="coerce")
+    bad = text.notna() & numbers.isna()
+    if bad.any():
+        examples = ", ".join(repr(str(v)) for v in text[bad].unique()[:3])
+        raise InputError(
+            f"`{column}` must be a whole number; rows {_row_names(data, bad)} have "
+            f"{examples}. Write plain numbers (no units) or leave the cell empty "
+            "if unknown."
+        )
+    fractional = numbers.notna() & (numbers != np.floor(numbers.fillna(0)))
+    if fractional.any():
+        raise InputError(
+            f"`{column}` must be a whole number; rows {_row_names(data, fractional)} "
+            "have fractions."
+        )
+    negative = numbers.notna() & (numbers < 0)
+    if negative.any():
+        raise InputError(
+            f"`{column}` must be >= 0; rows {_row_names(data, negative)} have "
+            "negative values. Correct them, or leave the cell empty if unknown."
+        )
+    return numbers.astype("Int64")
+
+
+def _to_bool(data: pd.DataFrame, column: str) -> pd.Series:
+    raw = data[column]
+    if pd.api.types.is_bool_dtype(raw):
+        return raw.astype("boolean")
+    text = raw.astype("string").str.strip().str.lower().replace("", pd.NA)
+    out = pd.Series(pd.NA, index=data.index, dtype="boolean")
+    out[text.isin(_TRUE).fillna(False)] = True
+    out[text.isin(_FALSE).fillna(False)] = False
+    bad = text.notna() & out.isna()
+    if bad.any():
+        examples = ", ".join(repr(str(v)) for v in text[bad].unique()[:3])
+        raise InputError(
+            f"`{column}` must be yes/no; rows {_row_names(data, bad)} have {examples}. "
+            "Use 是/否, yes/no, true/false or 1/0, or leave the cell empty if unknown."
+        )
+    return out
+
+
+def _to_text(series: pd.Series) -> pd.Series:
+    def one(v: object) -> object:
+        if not _present(v):
+            return pd.NA
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        s = str(v).strip()
+        return s if s else pd.NA
+
+    return pd.Series([one(v) for v in series], index=series.index, dtype="string")
+
+
+def _to_management(data: pd.DataFrame) -> pd.Series:
+    text = _to_text(data["management"])
+    lookup = {_key(k): v for k, v in MANAGEMENT_VALUES.items()}
+    mapped = pd.Series(
+        [lookup.get(_key(v)) if _present(v) else pd.NA for v in text],
+        index=data.index,
+        dtype="object",
+    )
+    bad = text.notna() & mapped.isna()
+    if bad.any():
+        examples = ", ".join(repr(str(v)) for v in text[bad].unique()[:3])
+        raise InputError(
+            f"`management` must be 'professional' or 'unmanaged'; rows "
+            f"{_row_names(data, bad)} have {examples}. Accepted spellings: "
+            f"{', '.join(MANAGEMENT_VALUES)}."
+        )
+    return mapped.astype("string")
+
+
+def _check_geometry(data: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    geom = data.geometry
+    empty = geom.isna() | geom.is_empty
+    if empty.any():
+        raise InputError(
+            f"rows {_row_names(data, empty)} have no geometry (column "
+            f"`{data.geometry.name}`). Give each compound a footprint polygon or "
+            "a lon/lat point; a compound without a location cannot be planned."
+        )
+    kinds = geom.geom_type
+    bad_kind = ~kinds.isin(["Polygon", "MultiPolygon", "Point"])
+    if bad_kind.any():
+        raise InputError(
+            f"geometry must be Polygon, MultiPolygon or Point; rows "
+            f"{_row_names(data, bad_kind)} are {', '.join(sorted(kinds[bad_kind].unique()))}."
+            " Convert them to footprints (or points) first."
+        )
+    if data.crs is None:
+        raise InputError(
+            "the compounds have no CRS. Set it, e.g. `gdf.set_crs('EPSG:4326')` for "
+            "lon/lat, or read the file with `read_compounds(..., coords=...)`."
+        )
+    lonlat = geom if data.crs.is_geographic else geom.to_crs(4326)
+    reps = shapely.get_coordinates(lonlat.representative_point().to_numpy())
+    lon, lat = reps[:, 0], reps[:, 1]
+    inside = (
+        (lon >= _CHINA_LON[0])
+        & (lon <= _CHINA_LON[1])
+        & (lat >= _CHINA_LAT[0])
+        & (lat <= _CHINA_LAT[1])
+    )
+    if not inside.all():
+        swapped = ~inside & (
+            (lat >= _CHINA_LON[0])
+            & (lat <= _CHINA_LON[1])
+            & (lon >= _CHINA_LAT[0])
+            & (lon <= _CHINA_LAT[1])
+        )
+        if swapped.any():
+            raise InputError(
+                f"rows {_row_names(data, swapped)} look like latitude/longitude "
+                "swapped (longitude must come first, about 73-136 in China). Swap "
+                "the lon and lat columns, or name them 经度/纬度."
+            )
+        raise InputError(
+            f"rows {_row_names(data, ~inside)} lie outside China (lon 73-136, lat "
+            "3-54). Check the coordinates, and that `coords=` names their system "
+            "(wgs84, gcj02 or bd09); projected coordinates need a CRS."
+        )
+    invalid = ~geom.is_valid
+    if invalid.any():
+        warnings.warn(
+            f"repaired invalid footprints of rows {_row_names(data, invalid)} with "
+            "shapely.make_valid; check them in a GIS.",
+            DataWarning,
+            stacklevel=3,
+        )
+        repaired = shapely.make_valid(geom[invalid].to_numpy())
+        repaired = [_polygonal(g) for g in repaired]
+        data = data.copy()
+        data.loc[invalid, data.geometry.name] = gpd.GeoSeries(
+            repaired, index=data.index[invalid], crs=data.crs
+        )
+    return data
+
+
+def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
+    """Keep the polygon parts of a repaired geometry."""
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return geometry
+    parts = [
+        g
+        for g in shapely.get_parts(geometry)
+        if g.geom_type in ("Polygon", "MultiPolygon")
+    ]
+    return shapely.union_all(parts) if parts else geometry
+
+
+def validate_compounds(
+    data: gpd.GeoDataFrame,
+    *,
+    planning: bool = True,
+    columns: Mapping[str, str] | None = None,
+) -> gpd.GeoDataFrame:
+    """Check a compounds table and return it in the model's columns and types.
+
+    Parameters
+    ----------
+    data : geopandas.GeoDataFrame
+        One row per compound, headers in English or Chinese (see
+        :data:`ALIASES`), in any CRS.
+    planning : bool, default True
+        Refuse rows whose required fields are unknown (what planning
+        functions need). With ``False``, missing required columns are added
+        as unknown (NA) with a warning, so partial data can be read and
+        looked at.
+    columns : mapping, optional
+        Extra header renames, as in :func:`standardize_columns`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A new frame with the same index and rows, model columns first in the
+        documented order, then the input's other columns. Types: ids and
+        names as strings, counts as ``Int64``, flags as ``boolean``.
+
+    Raises
+    ------
+    InputError
+        Naming the rows and columns at fault and how to fix them.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> df = gpd.GeoDataFrame(
+    ...     {"小区名称": ["甲院"], "街道": ["北院门街道"], "社区": ["大麦市社区"],
+    ...      "户数": [120], "管理状态": ["失管"], "compound_id": ["C1"]},
+    ...     geometry=[Point(108.94, 34.26)], crs=4326)
+    >>> validate_compounds(df)[["compound_id", "households", "management"]]
+      compound_id  households management
+    0          C1         120  unmanaged
+    """
+    if not isinstance(data, gpd.GeoDataFrame):
+        raise InputError(
+            f"expected a GeoDataFrame of compounds, got {type(data).__name__}; "
+            "use `lianhu_geo.read_compounds(path)` to read a file."
+        )
+    if len(data) == 0:
+        raise InputError(
+            "the input has no compounds (0 rows). Check the file or the filter "
+            "that produced it."
+        )
+    out = standardize_columns(data, columns)
+    if not isinstance(out, gpd.GeoDataFrame):
+        out = gpd.GeoDataFrame(out, geometry=data.geometry.name, crs=data.crs)
+    out = out.copy()
+
+    missing = [c for c in REQUIRED_COLUMNS if c not in out.columns]
+    if missing and planning:
+        lines = "; ".join(
+            f"`{c}` (headers accepted: {_aliases_text(c)})" for c in missing
+        )
+        raise InputError(
+            f"missing required columns: {lines}. Add them, or map your headers with "
+            "`columns={'your header': 'column'}`."
+        )
+    if "compound_id" in missing:
+        width = len(str(len(out)))
+        out["compound_id"] = [f"R{i + 1:0{width}d}" for i in range(len(out))]
+        warnings.warn(
+            "the input has no `compound_id` column; ids R1... were made from the row "
+            "order. Add ids to keep them stable across edits of the file.",
+            DataWarning,
+            stacklevel=2,
+        )
+        missing.remove("compound_id")
+    if missing:
+        warnings.warn(
+            f"the input lacks {', '.join(f'`{c}`' for c in missing)}; they are left "
+            "unknown for all rows, and planning functions will refuse these rows "
+            "until they are filled.",
+            DataWarning,
+            stacklevel=2,
+        )
+        for c in missing:
+            out[c] = pd.NA
+
+    for c in _TEXT_COLUMNS:
+        if c in out.columns:
+            out[c] = _to_text(out[c])
+    for c in _INT_COLUMNS:
+        if c in out.columns:
+            out[c] = _to_int(out, c)
+    for c in _BOOL_COLUMNS:
+        if c in out.columns:
+            out[c] = _to_bool(out, c)
+    if "fee_yuan_per_m2" in out.columns:
+        out["fee_yuan_per_m2"] = pd.to_numeric(
+            out["fee_yuan_per_m2"]
+            .astype("string")
+            .str.extract(r"([\d.]+)", expand=False),
+            errors="coerce",
+        ).astype("Float64")
+    out["management"] = _to_management(out)
+    if "old" not in out.columns and "build_year" in out.columns:
+        out["old"] = (out["build_year"] < OLD_BEFORE_YEAR).astype("boolean")
+
+    ids = out["compound_id"]
+    if ids.isna().any():
+        raise InputError(
+            f"`compound_id` is empty in rows {_row_names(out, ids.isna())}. Give every "
+            "compound an id, or drop the id column to have ids made from row numbers."
+        )
+    duplicated = ids.duplicated(keep=False)
+    if duplicated.any():
+        raise InputError(
+            f"`compound_id` must be unique; {format_rows(sorted(set(ids[duplicated])))} "
+            "appear more than once. Give each compound its own id."
+        )
+
+    out = _check_geometry(out)
+
+    if planning:
+        for c in REQUIRED_COLUMNS:
+            unknown = out[c].isna()
+            if unknown.any():
+                raise InputError(
+                    f"`{c}` is unknown for rows {_row_names(out, unknown)}; planning "
+                    f"needs it for every compound. Fill it in (headers accepted: "
+                    f"{_aliases_text(c)})."
+                )
+
+    model = [c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if c in out.columns]
+    rest = [c for c in out.columns if c not in model and c != out.geometry.name]
+    return out[[*model, *rest, out.geometry.name]]
