@@ -170,9 +170,7 @@ def standardize_columns(
             renames[header] = target
     # a header already named as a column keeps it; an alias must not clash
     targets = [renames.get(h, h) for h in data.columns]
-    clashes = sorted(
-        {t for t in targets if targets.count(t) > 1 and t in lookup.values()}
-    )
+    clashes = sorted({t for t in targets if targets.count(t) > 1 and t in lookup.values()})
     if clashes:
         detail = "; ".join(
             f"`{t}` from headers "
@@ -360,11 +358,7 @@ def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
     """Keep the polygon parts of a repaired geometry."""
     if geometry.geom_type in ("Polygon", "MultiPolygon"):
         return geometry
-    parts = [
-        g
-        for g in shapely.get_parts(geometry)
-        if g.geom_type in ("Polygon", "MultiPolygon")
-    ]
+    parts = [g for g in shapely.get_parts(geometry) if g.geom_type in ("Polygon", "MultiPolygon")]
     return shapely.union_all(parts) if parts else geometry
 
 
@@ -420,8 +414,7 @@ def validate_compounds(
         )
     if len(data) == 0:
         raise InputError(
-            "the input has no compounds (0 rows). Check the file or the filter "
-            "that produced it."
+            "the input has no compounds (0 rows). Check the file or the filter that produced it."
         )
     out = standardize_columns(data, columns)
     if not isinstance(out, gpd.GeoDataFrame):
@@ -430,9 +423,7 @@ def validate_compounds(
 
     missing = [c for c in REQUIRED_COLUMNS if c not in out.columns]
     if missing and planning:
-        lines = "; ".join(
-            f"`{c}` (headers accepted: {_aliases_text(c)})" for c in missing
-        )
+        lines = "; ".join(f"`{c}` (headers accepted: {_aliases_text(c)})" for c in missing)
         raise InputError(
             f"missing required columns: {lines}. Add them, or map your headers with "
             "`columns={'your header': 'column'}`."
@@ -469,9 +460,7 @@ def validate_compounds(
             out[c] = _to_bool(out, c)
     if "fee_yuan_per_m2" in out.columns:
         out["fee_yuan_per_m2"] = pd.to_numeric(
-            out["fee_yuan_per_m2"]
-            .astype("string")
-            .str.extract(r"([\d.]+)", expand=False),
+            out["fee_yuan_per_m2"].astype("string").str.extract(r"([\d.]+)", expand=False),
             errors="coerce",
         ).astype("Float64")
     out["management"] = _to_management(out)

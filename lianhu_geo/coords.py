@@ -64,9 +64,7 @@ def _delta(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         + 0.2 * np.sqrt(np.abs(x))
         + (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
         + (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
-        + (160.0 * np.sin(y / 12.0 * np.pi) + 320 * np.sin(y * np.pi / 30.0))
-        * 2.0
-        / 3.0
+        + (160.0 * np.sin(y / 12.0 * np.pi) + 320 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0
     )
     dlon = (
         300.0
@@ -77,9 +75,7 @@ def _delta(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         + 0.1 * np.sqrt(np.abs(x))
         + (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
         + (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
-        + (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi))
-        * 2.0
-        / 3.0
+        + (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0
     )
     rad = lat / 180.0 * np.pi
     magic = 1 - _EE * np.sin(rad) ** 2
@@ -133,9 +129,7 @@ def _invert(
         flon, flat = forward(x, y)
         elon, elat = flon - tlon, flat - tlat
         x, y = x - elon, y - elat
-        if np.all(np.abs(elon) < _TOLERANCE_DEG) and np.all(
-            np.abs(elat) < _TOLERANCE_DEG
-        ):
+        if np.all(np.abs(elon) < _TOLERANCE_DEG) and np.all(np.abs(elat) < _TOLERANCE_DEG):
             break
     return x, y
 
@@ -172,9 +166,7 @@ _CONVERSIONS = {
 }
 
 
-def convert_coords(
-    geometry: ArrayLike, source: str, target: str = "wgs84"
-) -> np.ndarray:
+def convert_coords(geometry: ArrayLike, source: str, target: str = "wgs84") -> np.ndarray:
     """Convert shapely geometries between ``wgs84``, ``gcj02`` and ``bd09``.
 
     Parameters
@@ -198,9 +190,7 @@ def convert_coords(
     """
     for name in (source, target):
         if name not in COORDINATE_SYSTEMS:
-            raise ValueError(
-                f"unknown coordinate system {name!r}; use one of {COORDINATE_SYSTEMS}"
-            )
+            raise ValueError(f"unknown coordinate system {name!r}; use one of {COORDINATE_SYSTEMS}")
     geoms = np.asarray(geometry, dtype=object)
     if source == target:
         return geoms.copy()
