@@ -26,6 +26,7 @@ from .coords import (
     wgs84_to_gcj02,
 )
 from .errors import DataWarning, InputError
+from .readers import read_compounds
 
 try:
     __version__ = version("lianhu_geo")
@@ -44,6 +45,7 @@ __all__ = [
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
     "metric_crs",
+    "read_compounds",
     "standardize_columns",
     "to_metric",
     "validate_compounds",

@@ -70,11 +70,12 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
 )
 
 #: Headers accepted for each column, besides the column's own name. Matching
-#: ignores case, spaces and a byte-order mark.
+#: ignores case, spaces and a byte-order mark. Names cut to 10 characters are
+#: what a Shapefile keeps of the longer ones.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "compound_id": ("id", "编号", "小区编号", "小区id", "小区代码"),
+    "compound_id": ("compound_i", "id", "编号", "小区编号", "小区id", "小区代码"),
     "name": ("小区名称", "小区名", "院落名称", "名称", "小区", "compound_name"),
-    "subdistrict": ("街道", "街道办", "街道办事处", "所属街道", "street"),
+    "subdistrict": ("subdistric", "街道", "街道办", "街道办事处", "所属街道", "street"),
     "community": ("社区", "所属社区", "社区名称", "社区居委会"),
     "households": ("户数", "总户数", "住户数", "居民户数", "房屋总数"),
     "management": ("管理状态", "物业状态", "物业管理状态", "物业管理"),
@@ -83,10 +84,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "build_year": ("建成年代", "建成年份", "建筑年代", "竣工年份", "建成时间"),
     "old": ("是否老旧", "老旧小区", "是否老旧小区"),
     "sanwu": ("是否三无", "三无小区", "三无"),
-    "willing_to_pay": ("是否愿意付费", "愿意付费", "付费意愿"),
-    "owners_committee": ("业委会", "物管会", "是否有业委会", "业委会/物管会"),
-    "property_company": ("物业公司", "物业企业", "物业服务企业"),
-    "fee_yuan_per_m2": ("物业费", "物业费单价", "物业费(元/平米/月)"),
+    "willing_to_pay": ("willing_to", "是否愿意付费", "愿意付费", "付费意愿"),
+    "owners_committee": ("owners_com", "业委会", "物管会", "是否有业委会", "业委会/物管会"),
+    "property_company": ("property_c", "物业公司", "物业企业", "物业服务企业"),
+    "fee_yuan_per_m2": ("fee_yuan_p", "物业费", "物业费单价", "物业费(元/平米/月)"),
     # geometry sources in tables
     "lon": ("lng", "longitude", "x", "经度"),
     "lat": ("latitude", "y", "纬度"),

@@ -1,0 +1,36 @@
+"""Shared fixtures: the hand-built shapes in ``fixtures/`` and the shared data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"the shared reference data is not beside this checkout ({SHARED_DATA})")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def grid3x3() -> gpd.GeoDataFrame:
+    """Nine 100 m courtyards with 10 m lanes, EPSG:32649; G22 is professional."""
+    return gpd.read_file(FIXTURES / "grid3x3.geojson")
+
+
+@pytest.fixture
+def islands() -> gpd.GeoDataFrame:
+    """Two groups of three courtyards 3 km apart and a lone one; string ids."""
+    return gpd.read_file(FIXTURES / "islands.geojson")
