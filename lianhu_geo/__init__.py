@@ -3,52 +3,31 @@
 Bundle neighbouring unmanaged compounds into 片区大物业 bundles, give every
 other unmanaged compound a fallback service mode, build the five-level 邻里格
 grid, and export meeting maps.
+
+Each public function lives in one module named after its concept and is
+re-exported here; ``__all__`` is the union of the modules' own ``__all__``.
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .compounds import (
-    ALIASES,
-    OPTIONAL_COLUMNS,
-    REQUIRED_COLUMNS,
-    standardize_columns,
-    validate_compounds,
-)
-from .coords import (
-    bd09_to_gcj02,
-    bd09_to_wgs84,
-    convert_coords,
-    gcj02_to_bd09,
-    gcj02_to_wgs84,
-    metric_crs,
-    to_metric,
-    wgs84_to_bd09,
-    wgs84_to_gcj02,
-)
-from .errors import DataWarning, InputError
-from .readers import read_compounds
+from . import compounds, coords, errors, readers, sample
+from .compounds import *  # noqa: F403
+from .coords import *  # noqa: F403
+from .errors import *  # noqa: F403
+from .readers import *  # noqa: F403
+from .sample import *  # noqa: F403
 
 try:
     __version__ = version("lianhu_geo")
 except PackageNotFoundError:  # running from a source checkout
     __version__ = "0.1.0"
 
-__all__ = [
-    "ALIASES",
-    "OPTIONAL_COLUMNS",
-    "REQUIRED_COLUMNS",
-    "DataWarning",
-    "InputError",
-    "bd09_to_gcj02",
-    "bd09_to_wgs84",
-    "convert_coords",
-    "gcj02_to_bd09",
-    "gcj02_to_wgs84",
-    "metric_crs",
-    "read_compounds",
-    "standardize_columns",
-    "to_metric",
-    "validate_compounds",
-    "wgs84_to_bd09",
-    "wgs84_to_gcj02",
-]
+__all__ = sorted(
+    {
+        *compounds.__all__,
+        *coords.__all__,
+        *errors.__all__,
+        *readers.__all__,
+        *sample.__all__,
+    }
+)
