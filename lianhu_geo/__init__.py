@@ -25,7 +25,11 @@ from .coords import (
     wgs84_to_bd09,
     wgs84_to_gcj02,
 )
+from .coverage import CoveragePlan, plan_coverage
 from .errors import DataWarning, InputError
+from .plan_io import read_plan
+from .scenarios import compare_plans, plan_diff
+from .triage import MODE_LABELS, SERVICE_MODES
 
 try:
     __version__ = version("lianhu_geo")
@@ -34,16 +38,23 @@ except PackageNotFoundError:  # running from a source checkout
 
 __all__ = [
     "ALIASES",
+    "MODE_LABELS",
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
+    "SERVICE_MODES",
+    "CoveragePlan",
     "DataWarning",
     "InputError",
     "bd09_to_gcj02",
     "bd09_to_wgs84",
+    "compare_plans",
     "convert_coords",
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
     "metric_crs",
+    "plan_coverage",
+    "plan_diff",
+    "read_plan",
     "standardize_columns",
     "to_metric",
     "validate_compounds",

@@ -178,8 +178,9 @@ class CoveragePlan:
     def __repr__(self) -> str:
         total = self.summary().loc["total"]
         return (
-            f"<CoveragePlan: {total['compounds']} compounds, {total['unmanaged']} unmanaged, "
-            f"{total['covered']} covered, {len(self.bundles)} bundles; "
+            f"<CoveragePlan: {int(total['compounds'])} compounds, "
+            f"{int(total['unmanaged'])} unmanaged, {int(total['covered'])} covered, "
+            f"{len(self.bundles)} bundles; "
             f"data {self.fingerprint[:12]}, lianhu_geo {self.version}>"
         )
 
