@@ -28,6 +28,7 @@ from .coords import (
 from .coverage import CoveragePlan, plan_coverage
 from .errors import DataWarning, InputError
 from .plan_io import read_plan
+from .sample import load_boundary, load_sample, load_sample_areas
 from .scenarios import compare_plans, plan_diff
 from .triage import MODE_LABELS, SERVICE_MODES
 
@@ -51,6 +52,9 @@ __all__ = [
     "convert_coords",
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
+    "load_boundary",
+    "load_sample",
+    "load_sample_areas",
     "metric_crs",
     "plan_coverage",
     "plan_diff",
