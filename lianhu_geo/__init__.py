@@ -7,6 +7,7 @@ grid, and export meeting maps.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .bundling import REASONS, BundleResult, propose_bundles
 from .compounds import (
     ALIASES,
     OPTIONAL_COLUMNS,
@@ -27,10 +28,13 @@ from .coords import (
 )
 from .coverage import CoveragePlan, plan_coverage
 from .errors import DataWarning, InputError
+from .neighbors import neighbor_graph
 from .plan_io import read_plan
+from .quality import polsby_popper
 from .sample import load_boundary, load_sample, load_sample_areas
 from .scenarios import compare_plans, plan_diff
 from .triage import MODE_LABELS, SERVICE_MODES
+from .viability import ViabilityModel
 
 try:
     __version__ = version("lianhu_geo")
@@ -41,11 +45,14 @@ __all__ = [
     "ALIASES",
     "MODE_LABELS",
     "OPTIONAL_COLUMNS",
+    "REASONS",
     "REQUIRED_COLUMNS",
     "SERVICE_MODES",
+    "BundleResult",
     "CoveragePlan",
     "DataWarning",
     "InputError",
+    "ViabilityModel",
     "bd09_to_gcj02",
     "bd09_to_wgs84",
     "compare_plans",
@@ -56,8 +63,11 @@ __all__ = [
     "load_sample",
     "load_sample_areas",
     "metric_crs",
+    "neighbor_graph",
     "plan_coverage",
     "plan_diff",
+    "polsby_popper",
+    "propose_bundles",
     "read_plan",
     "standardize_columns",
     "to_metric",
