@@ -1,5 +1,6 @@
 import json
 import math
+import sys
 
 import numpy as np
 import pandas as pd
@@ -83,8 +84,7 @@ def test_fake_bundling_wiring(monkeypatch):
 
 def test_professional_stays_professional_even_if_bundling_labels_it(monkeypatch):
     install_fake_bundling(monkeypatch)
-    import lianhu_geo.bundling as fake
-
+    fake = sys.modules["lianhu_geo.bundling"]
     real = fake.propose_bundles
 
     def labels_everything(compounds, **options):
