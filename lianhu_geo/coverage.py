@@ -404,7 +404,10 @@ def plan_coverage(
         reason_codes = result.reasons.reindex(index).astype("string")
         why_not = reason_codes.map(lambda c: REASONS.get(c, c), na_action="ignore")
         bundles = _plan_bundles(result.bundles, data)
-        used = {**bundle_options, **dict(getattr(result, "options", {}) or {})}
+        # what bundling reports (with its defaults), then what was passed, as given
+        used = {"eligible": None, "locked": None, "exclude": None}
+        used.update(getattr(result, "options", None) or {})
+        used.update(bundle_options)
         used["min_households"] = getattr(result, "min_households", used.get("min_households"))
         options.update(used)
     else:

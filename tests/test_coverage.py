@@ -201,3 +201,35 @@ def test_default_plan_on_sample_covers_every_unmanaged_compound(sample, sample_p
     assert total["covered"] == 488 and math.isclose(total["coverage_rate"], 1.0)
     assert len(summary) == sample["subdistrict"].nunique() + 1
     assert total["bundle"] > 0 and len(sample_plan.bundles) > 0
+
+
+def test_bundle_options_pass_through_and_are_recorded():
+    pytest.importorskip("lianhu_geo.bundling", reason="bundling (issue 3) not merged yet")
+    data = grid_compounds(5, 6)
+    exclude = data["compound_id"].isin(["C01", "C02"])
+    plan = plan_coverage(data, min_households=300, max_compounds=4, exclude=exclude, seed=7)
+    check_plan(plan, data)
+    json.dumps(plan.options)
+    assert plan.options["exclude"] == ["C01", "C02"]
+    assert plan.options["max_compounds"] == 4 and plan.options["seed"] == 7
+    assert plan.options["min_households"] == 300
+    assert (plan.bundles["compounds"] <= 4).all()
+    out = plan.compounds.set_index("compound_id")
+    assert (out.loc[["C01", "C02"], "service_mode"] != "bundle").all()
+    assert (out.loc[["C01", "C02"], "unbundled_reason"] == "规划人员排除").all()
+
+
+def test_plan_does_not_depend_on_row_order():
+    pytest.importorskip("lianhu_geo.bundling", reason="bundling (issue 3) not merged yet")
+    data = grid_compounds(5, 6)
+    rng = np.random.default_rng(5)
+    shuffled = data.iloc[rng.permutation(len(data))]
+    shuffled.index = [f"s{i}" for i in shuffled.index]
+    a = plan_coverage(data, min_households=300)
+    b = plan_coverage(shuffled, min_households=300)
+    check_plan(b, shuffled)
+    assert a.fingerprint == b.fingerprint
+    columns = ["compound_id", "service_mode", "bundle_id", "mode_reason"]
+    left = pd.DataFrame(a.compounds[columns]).set_index("compound_id").sort_index()
+    right = pd.DataFrame(b.compounds[columns]).set_index("compound_id").sort_index()
+    pd.testing.assert_frame_equal(left, right)

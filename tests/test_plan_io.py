@@ -119,3 +119,15 @@ def test_warning_free_round_trip_of_unknown_fields(tmp_path):
         plan = plan_coverage(data, bundle=False)
     plan.to_file(tmp_path)
     assert_same_plan(plan, read_plan(tmp_path))
+
+
+def test_real_bundling_round_trip_and_bytes(tmp_path):
+    pytest.importorskip("lianhu_geo.bundling", reason="bundling (issue 3) not merged yet")
+    data = grid_compounds(5, 6)
+    plan = plan_coverage(data, min_households=300)
+    assert len(plan.bundles) > 0
+    first = plan.to_file(tmp_path / "a")
+    second = plan_coverage(data, min_households=300).to_file(tmp_path / "b")
+    assert digest(first["gpkg"]) == digest(second["gpkg"])
+    assert digest(first["xlsx"]) == digest(second["xlsx"])
+    assert_same_plan(plan, read_plan(tmp_path / "a"))
