@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import json
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -185,8 +186,10 @@ class CoveragePlan:
         )
 
     def _repr_html_(self) -> str:
-        table = self.summary(lang="zh").to_html(
-            float_format=lambda v: f"{v:.1%}", na_rep="", border=0
+        table = (
+            self.summary(lang="zh")
+            .reset_index()
+            .to_html(index=False, float_format=lambda v: f"{v:.1%}", na_rep="", border=0)
         )
         options = ", ".join(
             f"{k}={json.dumps(v, ensure_ascii=False)}"
@@ -427,11 +430,16 @@ def plan_coverage(
     reason[professional] = "已有专业物业"
     mode[bundled] = "bundle"
     reason[bundled] = ("纳入片区大物业 " + labels[bundled]).astype("string")
-    fallback = triage(data[rest], rule=rule, missing_mode=missing_mode)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fallback = triage(data[rest], rule=rule, missing_mode=missing_mode)
+    for warning in caught:  # re-raised so that they point at the caller's line
+        warnings.warn(warning.message, warning.category, stacklevel=2)
     mode[rest] = fallback["service_mode"]
     reason[rest] = fallback["mode_reason"]
     why_not = why_not.astype("string")
     why_not[professional | bundled] = pd.NA
+    why_not[rest & why_not.isna().to_numpy()] = "未列入片区候选"
 
     out = data.copy()
     geometry = out.geometry.name

@@ -72,6 +72,7 @@ BUNDLE_LABELS: dict[str, str] = {
     "polsby_popper": "紧凑度(Polsby-Popper)",
     "margin_yuan_month": "月度盈余(元/月)",
     "locked": "已锁定",
+    "viable": "经营可行",
     "compound_ids": "小区编号",
     "compound_names": "小区名称",
 }

@@ -233,3 +233,16 @@ def test_plan_does_not_depend_on_row_order():
     left = pd.DataFrame(a.compounds[columns]).set_index("compound_id").sort_index()
     right = pd.DataFrame(b.compounds[columns]).set_index("compound_id").sort_index()
     pd.testing.assert_frame_equal(left, right)
+
+
+def test_warning_points_at_caller_and_not_eligible_reason():
+    pytest.importorskip("lianhu_geo.bundling", reason="bundling (issue 3) not merged yet")
+    data = grid_compounds()
+    data["owners_committee"] = pd.array([pd.NA] * len(data), dtype="boolean")
+    eligible = pd.Series(False, index=data.index)
+    with pytest.warns(DataWarning, match="C01") as record:
+        plan = plan_coverage(data, eligible=eligible)
+    assert record[0].filename == __file__
+    check_plan(plan, data)
+    unmanaged = plan.compounds["management"] == "unmanaged"
+    assert (plan.compounds.loc[unmanaged, "unbundled_reason"] == "未列入片区候选").all()
