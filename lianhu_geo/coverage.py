@@ -129,7 +129,10 @@ class CoveragePlan:
             :data:`SUMMARY_COLUMNS`: all compounds, unmanaged ones, compounds
             per mode (``professional`` counts managed compounds, the other
             modes unmanaged ones), ``covered`` (unmanaged with a mode),
-            ``coverage_rate`` (covered / unmanaged) and bundles.
+            ``coverage_rate`` (covered / unmanaged) and ``bundles`` (bundles
+            with members in the subdistrict; the total counts each bundle
+            once, so it is less than the sum when a locked bundle spans
+            subdistricts). All other columns add up to the total row.
 
         Examples
         --------
@@ -218,12 +221,11 @@ def _summary(compounds: pd.DataFrame, bundles: pd.DataFrame, *, lang: str = "en"
         table[m] = counts[m]
     covered = (compounds["management"] == "unmanaged") & compounds["service_mode"].notna()
     table["covered"] = covered.groupby(sub).sum()
-    if len(bundles):
-        table["bundles"] = bundles["subdistrict"].astype(str).value_counts()
-    else:
-        table["bundles"] = 0
+    table["bundles"] = compounds["bundle_id"].groupby(sub).nunique()
     table = table.fillna(0).astype("int64")
     table.loc["total"] = table.sum()
+    # a locked bundle may span subdistricts: count it once in the total
+    table.loc["total", "bundles"] = compounds["bundle_id"].nunique()
     rate = table["covered"] / table["unmanaged"].where(table["unmanaged"] > 0)
     table.insert(table.columns.get_loc("covered") + 1, "coverage_rate", rate.astype("float64"))
     table = table[list(SUMMARY_COLUMNS)]

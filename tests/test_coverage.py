@@ -200,7 +200,7 @@ def test_default_plan_on_sample_covers_every_unmanaged_compound(sample, sample_p
     assert total["unmanaged"] == 488
     assert total["covered"] == 488 and math.isclose(total["coverage_rate"], 1.0)
     assert len(summary) == sample["subdistrict"].nunique() + 1
-    assert total["bundle"] > 0 and len(sample_plan.bundles) > 0
+    assert total["bundle"] > 0 and total["bundles"] == len(sample_plan.bundles) > 0
 
 
 def test_bundle_options_pass_through_and_are_recorded():
@@ -246,3 +246,20 @@ def test_warning_points_at_caller_and_not_eligible_reason():
     check_plan(plan, data)
     unmanaged = plan.compounds["management"] == "unmanaged"
     assert (plan.compounds.loc[unmanaged, "unbundled_reason"] == "未列入片区候选").all()
+
+
+def test_locked_bundle_is_kept_and_recorded():
+    pytest.importorskip("lianhu_geo.bundling", reason="bundling (issue 3) not merged yet")
+    data = grid_compounds(5, 6)
+    locked = pd.Series(pd.NA, index=data.index, dtype="string")
+    locked[data["compound_id"].isin(["C05", "C06"]).to_numpy()] = "L01"
+    plan = plan_coverage(data, min_households=300, locked=locked)
+    check_plan(plan, data)
+    assert plan.options["locked"] == {"C05": "L01", "C06": "L01"}
+    out = plan.compounds.set_index("compound_id")
+    assert (out.loc[["C05", "C06"], "bundle_id"] == "L01").all()
+    assert (out.loc[["C05", "C06"], "service_mode"] == "bundle").all()
+    assert bool(plan.bundles.loc["L01", "locked"])
+    summary = plan.summary()  # L01 spans both subdistricts: counted in each, once in total
+    assert summary.loc["total", "bundles"] == len(plan.bundles)
+    assert summary["bundles"].drop("total").sum() == len(plan.bundles) + 1
