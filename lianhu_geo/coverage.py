@@ -330,7 +330,9 @@ def plan_coverage(
     compounds : geopandas.GeoDataFrame
         Compounds as accepted by
         :func:`~lianhu_geo.compounds.validate_compounds`, any CRS, unique
-        index. Not modified.
+        index. Not modified. A plan's own columns (``service_mode``,
+        ``bundle_id``, ``mode_reason``, ``unbundled_reason``) are replaced,
+        so ``plan.compounds`` can be planned again with other options.
     bundle : bool, default True
         Propose 片区大物业 bundles first; ``False`` triages every unmanaged
         compound.
@@ -396,6 +398,8 @@ def plan_coverage(
         )
     created_text = _created(created)
     data = validate_compounds(compounds)
+    # a plan's own columns are outputs: re-planning plan.compounds gives the same fingerprint
+    data = data.drop(columns=[c for c in PLAN_COLUMNS if c in data.columns])
     fingerprint = fingerprint_compounds(data)
     index = data.index
     professional = (data["management"] == "professional").to_numpy()
@@ -445,7 +449,6 @@ def plan_coverage(
 
     out = data.copy()
     geometry = out.geometry.name
-    out = out.drop(columns=[c for c in PLAN_COLUMNS if c in out.columns])
     out["service_mode"] = mode
     out["bundle_id"] = labels
     out["mode_reason"] = reason

@@ -263,3 +263,13 @@ def test_locked_bundle_is_kept_and_recorded():
     summary = plan.summary()  # L01 spans both subdistricts: counted in each, once in total
     assert summary.loc["total", "bundles"] == len(plan.bundles)
     assert summary["bundles"].drop("total").sum() == len(plan.bundles) + 1
+
+
+def test_replanning_a_plans_compounds():
+    data = grid_compounds()
+    plan = plan_coverage(data, bundle=False)
+    again = plan_coverage(plan.compounds, bundle=False, rule=lambda row: "on_demand")
+    assert again.fingerprint == plan.fingerprint
+    check_plan(again, data)
+    assert list(again.compounds.columns) == list(plan.compounds.columns)
+    assert (again.compounds["service_mode"].isin(["professional", "on_demand"])).all()
