@@ -167,7 +167,9 @@ def _cell(value: Any) -> Any:
         value = value.item()
     if isinstance(value, float) and np.isnan(value):
         return None
-    if isinstance(value, (str, int, float, bool)):
+    if isinstance(value, bool):  # planners read 是/否, not TRUE/FALSE
+        return "是" if value else "否"
+    if isinstance(value, (str, int, float)):
         return value
     return str(value)
 

@@ -98,6 +98,13 @@ def test_excel_sheets_have_chinese_headers(tmp_path, monkeypatch):
     assert modes <= {"专业物业", "片区大物业", "延伸式", "自治式", "订单式"}
     assert [c.value for c in book["片区"][1]][:2] == ["片区编号", "街道"]
     assert book["片区"].max_row == len(plan.bundles) + 1
+    rate = summary.index("覆盖率") + 1
+    assert book["汇总"].cell(row=2, column=rate).number_format == "0.0%"
+    assert book["汇总"].cell(row=2, column=rate).value == 1
+    flags = {
+        row[compounds.index("老旧小区")] for row in book["小区"].iter_rows(2, values_only=True)
+    }
+    assert flags <= {"是", "否", None}
 
 
 def test_read_errors(tmp_path):
