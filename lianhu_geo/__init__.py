@@ -4,30 +4,79 @@ Bundle neighbouring unmanaged compounds into 片区大物业 bundles, give every
 other unmanaged compound a fallback service mode, build the five-level 邻里格
 grid, and export meeting maps.
 
-Each public function lives in one module named after its concept and is
-re-exported here; ``__all__`` is the union of the modules' own ``__all__``.
+Each public name lives in the module named after its concept (bundling,
+coverage, grid, maps ...) and is re-exported here.
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import compounds, coords, errors, readers, sample
-from .compounds import *  # noqa: F403
-from .coords import *  # noqa: F403
-from .errors import *  # noqa: F403
-from .readers import *  # noqa: F403
-from .sample import *  # noqa: F403
+from .bundling import REASONS, BundleResult, propose_bundles
+from .compounds import (
+    ALIASES,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    standardize_columns,
+    validate_compounds,
+)
+from .coords import (
+    bd09_to_gcj02,
+    bd09_to_wgs84,
+    convert_coords,
+    gcj02_to_bd09,
+    gcj02_to_wgs84,
+    metric_crs,
+    to_metric,
+    wgs84_to_bd09,
+    wgs84_to_gcj02,
+)
+from .coverage import CoveragePlan, plan_coverage
+from .errors import DataWarning, InputError
+from .neighbors import neighbor_graph
+from .plan_io import read_plan
+from .quality import polsby_popper
+from .readers import read_compounds
+from .sample import load_boundary, load_sample, load_sample_areas
+from .scenarios import compare_plans, plan_diff
+from .triage import MODE_LABELS, SERVICE_MODES
+from .viability import ViabilityModel
 
 try:
     __version__ = version("lianhu_geo")
 except PackageNotFoundError:  # running from a source checkout
     __version__ = "0.1.0"
 
-__all__ = sorted(
-    {
-        *compounds.__all__,
-        *coords.__all__,
-        *errors.__all__,
-        *readers.__all__,
-        *sample.__all__,
-    }
-)
+__all__ = [
+    "ALIASES",
+    "MODE_LABELS",
+    "OPTIONAL_COLUMNS",
+    "REASONS",
+    "REQUIRED_COLUMNS",
+    "SERVICE_MODES",
+    "BundleResult",
+    "CoveragePlan",
+    "DataWarning",
+    "InputError",
+    "ViabilityModel",
+    "bd09_to_gcj02",
+    "bd09_to_wgs84",
+    "compare_plans",
+    "convert_coords",
+    "gcj02_to_bd09",
+    "gcj02_to_wgs84",
+    "load_boundary",
+    "load_sample",
+    "load_sample_areas",
+    "metric_crs",
+    "neighbor_graph",
+    "plan_coverage",
+    "plan_diff",
+    "polsby_popper",
+    "propose_bundles",
+    "read_compounds",
+    "read_plan",
+    "standardize_columns",
+    "to_metric",
+    "validate_compounds",
+    "wgs84_to_bd09",
+    "wgs84_to_gcj02",
+]
