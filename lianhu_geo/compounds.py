@@ -433,7 +433,8 @@ def validate_compounds(
         width = len(str(len(out)))
         out["compound_id"] = [f"R{i + 1:0{width}d}" for i in range(len(out))]
         warnings.warn(
-            "the input has no `compound_id` column; ids R1... were made from the row "
+            f"the input has no `compound_id` column; ids {out['compound_id'].iloc[0]}, "
+            f"{out['compound_id'].iloc[min(1, len(out) - 1)]}... were made from the row "
             "order. Add ids to keep them stable across edits of the file.",
             DataWarning,
             stacklevel=2,
