@@ -274,7 +274,7 @@ def _fill(known: list, total: int) -> tuple[list[int], list[bool]]:
 
 
 def _compound_plan(households: int, buildings: object, units: object) -> tuple[int, int, bool]:
-    """Number of buildings and units for a compound generated from counts.
+    """Count the buildings and units to generate for a compound.
 
     Unknown ``units``: :data:`DEFAULT_UNITS_PER_BUILDING` per known building,
     else one unit per :data:`DEFAULT_HOUSEHOLDS_PER_UNIT` households. Unknown
@@ -466,7 +466,8 @@ def build_graph(
     if defaulted:
         warnings.warn(
             f"compounds {format_rows(defaulted)} lack `buildings` or `units` (or have fewer "
-            f"units than buildings); their buildings were estimated with {DEFAULT_HOUSEHOLDS_PER_UNIT} households per unit and "
+            "units than buildings); their buildings were estimated with "
+            f"{DEFAULT_HOUSEHOLDS_PER_UNIT} households per unit and "
             f"{DEFAULT_UNITS_PER_BUILDING} units per building. Add the counts to the compounds "
             "table for a truer grid.",
             DataWarning,

@@ -118,7 +118,7 @@ class NeighborhoodGrid:
 
     # ------------------------------------------------------------------ look-ups
     def counts(self) -> pd.Series:
-        """Number of nodes per level, district first.
+        """Count the nodes of each level, district first.
 
         Examples
         --------
@@ -226,7 +226,7 @@ class NeighborhoodGrid:
             out.append(parents[0])
 
     def subtree(self, compound: str) -> nx.DiGraph:
-        """A copy of one compound's subtree, rooted at the compound.
+        """Copy one compound's subtree, rooted at the compound.
 
         Examples
         --------
@@ -238,7 +238,7 @@ class NeighborhoodGrid:
         return _copy(self.graph, list(nx.dfs_preorder_nodes(self.graph, node)))
 
     def subdistrict(self, name: str) -> NeighborhoodGrid:
-        """The grid of one subdistrict: its compounds, their zones and the district.
+        """Cut out the grid of one subdistrict: its compounds, their zones, the district.
 
         Zone and district counts are recounted over the kept compounds.
         """
