@@ -90,6 +90,12 @@ def _zone_values(compounds: pd.DataFrame, zones: object) -> pd.Series:
     )
 
 
+def _bundle_field(bundles: pd.DataFrame | None, column: str) -> dict[str, str]:
+    if bundles is None or column not in getattr(bundles, "columns", ()):
+        return {}
+    return {str(k): str(v) for k, v in bundles[column].items() if pd.notna(v)}
+
+
 def assign_zones(
     compounds: pd.DataFrame, zones: object, bundles: pd.DataFrame | None
 ) -> pd.DataFrame:
@@ -112,18 +118,19 @@ def assign_zones(
         if "bundle_id" in compounds.columns
         else pd.Series(pd.NA, index=compounds.index)
     )
-    bundle_names = {}
-    if bundles is not None and "name" in getattr(bundles, "columns", ()):
-        bundle_names = {str(k): str(v) for k, v in bundles["name"].items() if pd.notna(v)}
+    names, companies = _bundle_field(bundles, "name"), _bundle_field(bundles, "property_company")
     rows = []
     for b, p, cid, c in zip(bundle, planner, community_id, community, strict=True):
         if pd.notna(b):
-            rows.append((str(b), bundle_names.get(str(b), str(b)), "bundle"))
+            b = str(b)
+            rows.append((b, names.get(b, b), "bundle", companies.get(b, pd.NA)))
         elif pd.notna(p):
-            rows.append((p, p, "planner"))
+            rows.append((p, p, "planner", pd.NA))
         else:
-            rows.append((cid, str(c), "community"))
-    out = pd.DataFrame(rows, index=compounds.index, columns=["zone_id", "zone_name", "zone_kind"])
+            rows.append((cid, str(c), "community", pd.NA))
+    out = pd.DataFrame(
+        rows, index=compounds.index, columns=["zone_id", "zone_name", "zone_kind", "company"]
+    )
     kinds = out.groupby("zone_id")["zone_kind"].nunique()
     clash = sorted(kinds.index[kinds > 1])
     if clash:
@@ -153,7 +160,8 @@ def _count(table: pd.DataFrame, column: str, ids: pd.Series, name: str) -> pd.Se
     if column not in table.columns:
         return pd.Series(pd.NA, index=table.index, dtype="Int64")
     values = pd.to_numeric(table[column], errors="coerce")
-    bad = (table[column].notna() & values.isna()) | (values < 0) | (values % 1 != 0)
+    filled = values.fillna(0)
+    bad = (table[column].notna() & values.isna()) | (filled < 0) | (filled % 1 != 0)
     if bad.any():
         raise InputError(
             f"`{column}` in the {name} table must be a whole number >= 0; rows "
@@ -347,11 +355,15 @@ def build_graph(
             n_b, n_u, was_default = _compound_plan(reported, b_count, u_count)
             if was_default:
                 defaulted.append(cid)
-            given = _building_rows(cid, n_b, spread(n_u, n_b))
+            per_building = spread(n_u, n_b)
+            per_unit = iter(spread(reported, n_u))
+            given = _building_rows(cid, n_b, per_building)
+            b_house = [sum(next(per_unit) for _ in range(u)) for u in per_building]
+            b_spread = [True] * n_b
             b_estimated = True
         else:
             b_estimated = False
-        b_house, b_spread = _fill([b[2] for b in given], reported)
+            b_house, b_spread = _fill([b[2] for b in given], reported)
         buildings = []
         for (bid, bname, _, bunits), bh, bs in zip(given, b_house, b_spread, strict=True):
             u_rows = tables.units.get(bid)
@@ -402,6 +414,9 @@ def build_graph(
         for extra in ("property_company", "service_mode", "bundle_id"):
             if extra in columns and pd.notna(row[extra]):
                 attrs[extra] = str(row[extra])
+        company = zone_table.at[idx, "company"]
+        if pd.notna(company):
+            attrs["bundle_company"] = zone["bundle_company"] = company
         cnode = f"compound:{cid}"
         node_rows.append((cnode, attrs))
         edges.append((zid, cnode))

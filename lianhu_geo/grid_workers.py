@@ -126,18 +126,13 @@ class GridWorkers:
 
 
 def _source(attrs: Mapping) -> tuple[str, object]:
-    """The worker source and staff pool for a compound (or zone) node."""
+    """Return the worker source and staff pool of a compound (or zone) node."""
     if attrs.get("level") == "zone":
-        return (
-            ("property_company", attrs["name"])
-            if attrs.get("zone_kind") == "bundle"
-            else (
-                "community",
-                pd.NA,
-            )
-        )
+        if attrs.get("zone_kind") == "bundle":
+            return "property_company", attrs.get("bundle_company", attrs["name"])
+        return "community", pd.NA
     if attrs.get("bundle_id") is not None:
-        return "property_company", attrs.get("property_company", attrs["bundle_id"])
+        return "property_company", attrs.get("bundle_company", attrs["bundle_id"])
     if attrs.get("management") == "professional" and attrs.get("property_company"):
         return "property_company", attrs["property_company"]
     if attrs.get("service_mode") == "on_demand":
