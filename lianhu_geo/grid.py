@@ -37,7 +37,6 @@ from ._grid_build import (
     LEVELS,
     assign_zones,
     build_graph,
-    level_codes,
     natural_key,
     normalize_tables,
     recount,
@@ -177,13 +176,10 @@ class NeighborhoodGrid:
         >>> build_grid(_example()).aggregate("households", level="compound").to_dict()
         {'compound:C1': 12, 'compound:C2': 18}
         """
-        graph = self.graph
-        ids = list(graph.nodes)
-        codes = level_codes([graph.nodes[n].get("level") for n in ids])
-        raw = pd.to_numeric(
-            pd.Series([graph.nodes[n].get(attribute) for n in ids], index=ids, dtype=object),
-            errors="coerce",
-        )
+        from ._grid_check import node_table
+
+        table = node_table(self.graph, attribute)
+        codes, raw, parent = table["code"].to_numpy(), table["value"], table["parent"]
         if raw.notna().sum() == 0:
             raise InputError(f"no node of the grid has a numeric `{attribute}`.")
         if from_level is None:
@@ -191,10 +187,9 @@ class NeighborhoodGrid:
         else:
             self._check_level(from_level)
             start = LEVELS.index(from_level)
-        parent = pd.Series([next(iter(graph.pred[n]), None) for n in ids], index=ids)
-        values = pd.Series(np.nan, index=ids, dtype=float)
+        values = pd.Series(np.nan, index=table.index, dtype=float)
         at = codes == start
-        values[at] = raw[at].astype(float)
+        values[at] = raw[at]
         for depth in range(start - 1, -1, -1):
             child = codes == depth + 1
             sums = values[child].groupby(parent[child].to_numpy()).sum(min_count=1)
@@ -418,8 +413,8 @@ def build_grid(
     >>> grid = build_grid(_example())
     >>> grid
     NeighborhoodGrid(莲湖区: 1 zones, 2 compounds, 3 buildings, 5 units, 30 households)
-    >>> grid.graph.nodes["building:C2-02"]["households"]
-    9
+    >>> grid.graph.nodes["building:C2-02"]["households"]  # 18 households over 3 units
+    6
     """
     if stop_at not in LEVELS[2:]:
         raise InputError(f"`stop_at` must be one of {', '.join(LEVELS[2:])}; got {stop_at!r}.")
