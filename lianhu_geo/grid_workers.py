@@ -110,7 +110,7 @@ class GridWorkers:
         >>> from lianhu_geo.grid import _example, build_grid
         >>> grid = build_grid(_example())
         >>> int(assign_workers(grid, max_households_per_worker=10).summary()["grid_workers"])
-        8
+        9
         """
         sources = self.workers["source"].value_counts()
         return pd.Series(
@@ -200,10 +200,12 @@ def assign_workers(
     --------
     >>> from lianhu_geo.grid import _example, build_grid
     >>> grid = build_grid(_example())
-    >>> workers = assign_workers(grid, levels=["building"], max_households_per_worker=10)
-    >>> workers.assignments[["grid", "worker_id", "households"]].to_numpy().tolist()
-    [['building:C1-01', 'building-00001', 6], ['building:C1-01', 'building-00002', 6], \
-['building:C2-01', 'building-00003', 9], ['building:C2-02', 'building-00004', 9]]
+    >>> workers = assign_workers(grid, levels=["building"], max_households_per_worker=20)
+    >>> for row in workers.assignments[["grid", "worker_id", "households"]].to_numpy():
+    ...     print(*row)
+    building:C1-01 building-00001 12
+    building:C2-01 building-00002 12
+    building:C2-02 building-00002 6
     """
     cap = int(max_households_per_worker)
     if cap < 1:
