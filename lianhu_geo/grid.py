@@ -37,6 +37,7 @@ from ._grid_build import (
     LEVELS,
     assign_zones,
     build_graph,
+    gc_paused,
     natural_key,
     normalize_tables,
     recount,
@@ -178,7 +179,8 @@ class NeighborhoodGrid:
         """
         from ._grid_check import node_table
 
-        table = node_table(self.graph, attribute)
+        with gc_paused():
+            table = node_table(self.graph, attribute)
         codes, raw, parent = table["code"].to_numpy(), table["value"], table["parent"]
         if raw.notna().sum() == 0:
             raise InputError(f"no node of the grid has a numeric `{attribute}`.")
@@ -281,7 +283,8 @@ class NeighborhoodGrid:
         """  # noqa: E501
         from ._grid_check import check_graph
 
-        problems = check_graph(self.graph, stop_at=self.stop_at)
+        with gc_paused():
+            problems = check_graph(self.graph, stop_at=self.stop_at)
         if problems:
             raise GridError("; ".join(problems))
         return self
@@ -421,7 +424,8 @@ def build_grid(
     data, bundles = resolve_input(compounds_or_plan)
     zone_table = assign_zones(data, zones, bundles)
     tables = normalize_tables(set(data["compound_id"]), buildings, units, households)
-    graph = build_graph(data, zone_table, tables, district=district, stop_at=stop_at)
+    with gc_paused():
+        graph = build_graph(data, zone_table, tables, district=district, stop_at=stop_at)
     graph.graph.update(district=district, stop_at=stop_at)
     return NeighborhoodGrid(
         graph, compounds=data, stop_at=stop_at, building_geometry=tables.geometry
