@@ -26,6 +26,8 @@ from .coords import (
     wgs84_to_gcj02,
 )
 from .errors import DataWarning, InputError
+from .grid import GridError, NeighborhoodGrid, build_grid
+from .grid_workers import GridWorkers, assign_workers
 
 try:
     __version__ = version("lianhu_geo")
@@ -37,9 +39,14 @@ __all__ = [
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
     "DataWarning",
+    "GridError",
+    "GridWorkers",
     "InputError",
+    "NeighborhoodGrid",
+    "assign_workers",
     "bd09_to_gcj02",
     "bd09_to_wgs84",
+    "build_grid",
     "convert_coords",
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
