@@ -33,16 +33,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ._grid_build import (
-    LEVELS,
-    assign_zones,
-    build_graph,
-    gc_paused,
-    natural_key,
-    normalize_tables,
-    recount,
-    resolve_input,
-)
+from ._grid_build import LEVELS, build_graph, gc_paused, natural_key, recount
+from ._grid_inputs import assign_zones, normalize_tables, resolve_input
 from .errors import InputError, format_rows
 
 if TYPE_CHECKING:
