@@ -28,7 +28,14 @@ def resolve_input(compounds_or_plan: object) -> tuple[gpd.GeoDataFrame, pd.DataF
     if not isinstance(data, pd.DataFrame) and hasattr(data, "compounds"):
         bundles = getattr(data, "bundles", None)
         data = data.compounds
-    return validate_compounds(data), bundles
+    data = validate_compounds(data)
+    if not data.index.is_unique:
+        raise InputError(
+            f"the compounds' index must be unique; labels "
+            f"{format_rows(sorted(map(str, set(data.index[data.index.duplicated()]))))} repeat. "
+            "Use `reset_index(drop=True)` or index by `compound_id`."
+        )
+    return data, bundles
 
 
 def _zone_values(compounds: pd.DataFrame, zones: object) -> pd.Series:

@@ -244,6 +244,8 @@ class NeighborhoodGrid:
                     order.extend(nx.dfs_preorder_nodes(graph, c))
         sub = _copy(graph, order)
         recount(sub, self.root)
+        for zone in sub.successors(self.root):
+            sub.nodes[zone]["subdistrict"] = name
         compounds = self.compounds[self.compounds["subdistrict"] == name]
         geometry = self.building_geometry
         if geometry is not None:

@@ -335,3 +335,23 @@ def test_sample_grid():
     assert per_compound.sum() == sample["households"].sum()
     report = grid.report()
     assert set(sample["subdistrict"]) <= set(report["subdistrict"])
+
+
+def test_numeric_ids_and_index():
+    data = compounds()
+    data["compound_id"] = [int(c[2:]) for c in data["compound_id"]]
+    grid = build_grid(data.reset_index(drop=True))
+    assert_tree(grid)
+    ids = list(grid.graph.successors("zone:社区甲"))
+    assert ids == ["compound:1", "compound:3", "compound:6"]
+    assert "building:10-01" not in grid.graph  # LH0010 has no buildings
+    assert grid.graph.nodes["building:2-10"]["households"] == 120
+    with pytest.raises(InputError, match="index must be unique.*1"):
+        build_grid(data.set_axis([1] * len(data)))
+
+
+def test_subdistrict_zone_is_labelled_with_it():
+    zones = pd.Series("Z1", index=compounds().index)
+    part = build_grid(compounds(), zones=zones, stop_at="compound").subdistrict("青年路街道")
+    assert part.graph.nodes["zone:Z1"]["subdistrict"] == "青年路街道"
+    assert part.graph.nodes["zone:Z1"]["households"] == 102
