@@ -355,3 +355,21 @@ def test_subdistrict_zone_is_labelled_with_it():
     part = build_grid(compounds(), zones=zones, stop_at="compound").subdistrict("青年路街道")
     assert part.graph.nodes["zone:Z1"]["subdistrict"] == "青年路街道"
     assert part.graph.nodes["zone:Z1"]["households"] == 102
+
+
+def test_graph_is_a_plain_networkx_digraph(grid):
+    # the builder writes networkx's dicts directly; it must equal the public-API graph
+    graph = grid.graph
+    public = nx.DiGraph()
+    public.add_nodes_from(graph.nodes(data=True))
+    public.add_edges_from(graph.edges(data=True))
+    assert nx.utils.graphs_equal(graph, public)
+    assert list(public.nodes) == list(graph.nodes)
+    assert dict(graph.in_degree(["unit:LH0001-01-1", grid.root])) == {
+        "unit:LH0001-01-1": 1,
+        grid.root: 0,
+    }
+    copy = graph.copy()
+    copy.remove_node("compound:LH0004")
+    assert "unit:LH0004-01-1" in copy and not nx.is_arborescence(copy)
+    assert nx.is_arborescence(graph)
