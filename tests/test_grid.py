@@ -360,7 +360,7 @@ def test_subdistrict_zone_is_labelled_with_it():
 def test_graph_is_a_plain_networkx_digraph(grid):
     # the builder writes networkx's dicts directly; it must equal the public-API graph
     graph = grid.graph
-    public = nx.DiGraph()
+    public = nx.DiGraph(**graph.graph)
     public.add_nodes_from(graph.nodes(data=True))
     public.add_edges_from(graph.edges(data=True))
     assert nx.utils.graphs_equal(graph, public)
