@@ -103,9 +103,9 @@ def _compound_plan(households: int, buildings: object, units: object) -> tuple[i
     if buildings and units < buildings:
         units, defaulted = buildings, True  # every building has at least one unit
     if units and not buildings:
-        buildings = 1
+        buildings, defaulted = 1, True
     if households and not buildings:
-        buildings = units = 1
+        buildings, units, defaulted = 1, max(units, 1), True
     return buildings, units, defaulted
 
 
@@ -344,8 +344,9 @@ def build_graph(
 def _warn(defaulted: list[str], disagree: list[str]) -> None:
     if defaulted:
         warnings.warn(
-            f"compounds {format_rows(defaulted)} lack `buildings` or `units` (or have fewer "
-            "units than buildings); their buildings were estimated with "
+            f"compounds {format_rows(defaulted)} lack `buildings` or `units`, or have counts "
+            "that do not fit together (fewer units than buildings, households but no "
+            "buildings); their buildings were estimated with "
             f"{DEFAULT_HOUSEHOLDS_PER_UNIT} households per unit and "
             f"{DEFAULT_UNITS_PER_BUILDING} units per building. Add the counts to the compounds "
             "table for a truer grid.",

@@ -220,7 +220,7 @@ def normalize_tables(
                 f"the households table's columns {format_rows(map(str, extra))} are not kept: "
                 "the grid holds only each household's id and unit (no personal data).",
                 DataWarning,
-                stacklevel=4,
+                stacklevel=3,
             )
         for h, u in zip(h_ids, hu_ids, strict=True):
             out.households.setdefault(u, []).append(h)

@@ -373,3 +373,14 @@ def test_graph_is_a_plain_networkx_digraph(grid):
     copy.remove_node("compound:LH0004")
     assert "unit:LH0004-01-1" in copy and not nx.is_arborescence(copy)
     assert nx.is_arborescence(graph)
+
+
+def test_counts_that_do_not_fit_together_warn():
+    data = compounds()
+    data.loc[data["compound_id"] == "LH0004", "buildings"] = 0  # 7 households, 1 unit
+    data.loc[data["compound_id"] == "LH0005", "units"] = 2  # 3 buildings
+    with pytest.warns(DataWarning, match="LH0004, LH0005"):
+        grid = build_grid(data, stop_at="unit")
+    assert_tree(grid)
+    assert grid.graph.nodes["compound:LH0004"]["buildings"] == 1
+    assert grid.graph.nodes["compound:LH0005"]["units"] == 3
