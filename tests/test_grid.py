@@ -6,7 +6,7 @@ import geopandas as gpd
 import networkx as nx
 import pandas as pd
 import pytest
-from _grid_fixtures import compounds, tables
+from _grid_fixtures import compounds, own_module, tables
 
 from lianhu_geo.errors import DataWarning, InputError
 from lianhu_geo.grid import LEVELS, GridError, NeighborhoodGrid, build_grid
@@ -202,7 +202,7 @@ def test_zones_from_a_plan():
 
 
 def test_real_coverage_plan():
-    coverage = pytest.importorskip("lianhu_geo.coverage")
+    coverage = own_module("coverage")
     plan_type = getattr(coverage, "CoveragePlan", None)
     if plan_type is None:
         pytest.skip("lianhu_geo.coverage has no CoveragePlan yet")
@@ -319,10 +319,7 @@ def test_to_frames_keeps_footprints():
 
 
 def test_sample_grid():
-    try:
-        from lianhu_geo.sample import load_sample
-    except ImportError:
-        pytest.skip("lianhu_geo.sample is not available yet")
+    load_sample = own_module("sample").load_sample
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         sample = load_sample()

@@ -3,7 +3,7 @@ import warnings
 
 import pandas as pd
 import pytest
-from _grid_fixtures import compounds
+from _grid_fixtures import compounds, own_module
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -167,10 +167,7 @@ def test_pack_properties(loads, cap):
 
 
 def test_sample_workers():
-    try:
-        from lianhu_geo.sample import load_sample
-    except ImportError:
-        pytest.skip("lianhu_geo.sample is not available yet")
+    load_sample = own_module("sample").load_sample
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         grid = build_grid(load_sample(), stop_at="building")
