@@ -290,14 +290,20 @@ class NeighborhoodGrid:
 
         return assign_workers(self, **options)
 
-    def report(self, workers: GridWorkers | None = None, *, chinese: bool = False) -> pd.DataFrame:
-        """Grids (and grid workers) per subdistrict and level.
+    def report(
+        self,
+        workers: GridWorkers | None = None,
+        *,
+        levels: Sequence[str] | None = None,
+        chinese: bool = False,
+    ) -> pd.DataFrame:
+        """Count grids (and grid workers) per subdistrict and level.
 
         See :func:`lianhu_geo.grid_workers.grid_report`.
         """
         from .grid_workers import grid_report
 
-        return grid_report(self, workers, chinese=chinese)
+        return grid_report(self, workers, levels=levels, chinese=chinese)
 
     # ------------------------------------------------------------------ export
     def to_dict(self, *, max_level: str = "unit") -> dict:

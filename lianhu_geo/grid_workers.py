@@ -98,9 +98,11 @@ class GridWorkers:
     workers: pd.DataFrame
     max_households_per_worker: int
 
-    def report(self, grid: NeighborhoodGrid, *, chinese: bool = False) -> pd.DataFrame:
-        """Grids and workers per subdistrict and level; see :func:`grid_report`."""
-        return grid_report(grid, self, chinese=chinese)
+    def report(
+        self, grid: NeighborhoodGrid, *, levels: Sequence[str] | None = None, chinese: bool = False
+    ) -> pd.DataFrame:
+        """Count grids and workers per subdistrict and level; see :func:`grid_report`."""
+        return grid_report(grid, self, levels=levels, chinese=chinese)
 
     def summary(self) -> pd.Series:
         """Totals next to the district's published figures.
@@ -277,20 +279,28 @@ def _result(rows: list[tuple], workers: list[tuple], cap: int) -> GridWorkers:
 
 
 def grid_report(
-    grid: NeighborhoodGrid, workers: GridWorkers | None = None, *, chinese: bool = False
+    grid: NeighborhoodGrid,
+    workers: GridWorkers | None = None,
+    *,
+    levels: Sequence[str] | None = None,
+    chinese: bool = False,
 ) -> pd.DataFrame:
     """Count grids (and grid workers) per subdistrict and level.
 
     Grids are the nodes of the levels zone, compound, building and unit that
     the grid was built down to (households are counted, not gridded, as in
     the district's own figure of 15,749 grids). Rows per subdistrict and
-    level, then a ``total`` row per level and a ``total``/``all`` row.
+    level, then a ``total`` row per level and a ``total``/``all`` row. A
+    zone is counted in the subdistrict holding most of its households.
 
     Parameters
     ----------
     grid : NeighborhoodGrid
     workers : GridWorkers, optional
         Adds ``grid_workers`` and one column per source.
+    levels : sequence of str, optional
+        Grid levels to count, e.g. the staffed ones to compare with the
+        district's figures; default all built.
     chinese : bool, default False
         Chinese column names and level labels (for meetings).
 
@@ -305,17 +315,21 @@ def grid_report(
     >>> grid_report(grid).tail(1).to_dict("records")
     [{'subdistrict': 'total', 'level': 'all', 'grids': 11, 'households': 30}]
     """
-    graph = grid.graph
+    counted = set(GRID_LEVELS if levels is None else levels)
+    unknown = sorted(counted - set(GRID_LEVELS))
+    if unknown:
+        raise InputError(f"levels {unknown} are not grid levels ({', '.join(GRID_LEVELS)}).")
     records = [
         (d.get("subdistrict"), d["level"], d.get("households", 0))
-        for _, d in graph.nodes(data=True)
-        if d.get("level") in GRID_LEVELS
+        for _, d in grid.graph.nodes(data=True)
+        if d.get("level") in counted
     ]
     nodes = pd.DataFrame(records, columns=["subdistrict", "level", "households"])
     keys = ["subdistrict", "level"]
     table = nodes.groupby(keys).agg(grids=("level", "size"), households=("households", "sum"))
     if workers is not None:
-        counts = workers.workers.groupby([*keys, "source"]).size().unstack("source")
+        staff = workers.workers[workers.workers["level"].isin(counted)]
+        counts = staff.groupby([*keys, "source"]).size().unstack("source")
         counts = counts.reindex(columns=list(SOURCES)).fillna(0).astype(int)
         counts.insert(0, "grid_workers", counts.sum(axis=1))
         table = table.join(counts, how="outer").fillna(0).astype(int)

@@ -176,3 +176,14 @@ def test_sample_workers():
     assert_staffed(grid, workers, ("compound", "building"), 300)
     report = grid.report(workers, chinese=True)
     assert report.iloc[-1]["网格员数"] == len(workers.workers)
+
+
+def test_report_on_the_staffed_levels(grid):
+    workers = assign_workers(grid, levels=("compound", "building"))
+    report = workers.report(grid, levels=("compound", "building"))
+    assert set(report["level"]) == {"compound", "building", "all"}
+    overall = report.iloc[-1]
+    assert overall["grids"] == grid.counts()["compound"] + grid.counts()["building"]
+    assert overall["grids"] == workers.summary()["staffed_grids"]
+    with pytest.raises(InputError, match="household"):
+        grid.report(levels=["household"])
