@@ -186,8 +186,9 @@ def assign_workers(
         cap; a larger grid gets ``ceil(households / cap)`` workers.
     property_staff : mapping, optional
         Staff available per property company (or per bundle id when the
-        plan names no company), used across the levels in order. Default:
-        as many as their compounds need.
+        plan names no company), used across the levels in order; companies
+        not in the mapping have none. Default: as many as their compounds
+        need.
 
     Returns
     -------
@@ -227,7 +228,9 @@ def assign_workers(
         # each grid's parent and owning compound (or zone), in tree order
         groups: dict[tuple, list[str]] = {}
         number = 0
-        for node in grid.nodes(level):
+        nodes_here = grid.nodes(level)
+        position = {node: i for i, node in enumerate(nodes_here)}
+        for node in nodes_here:
             owner = node
             while graph.nodes[owner]["level"] not in ("compound", "zone"):
                 owner = next(iter(graph.pred[owner]))
@@ -257,7 +260,10 @@ def assign_workers(
                         sum(h for _, h in team),
                     )
                 )
-                rows += [(nodes[i], level, worker_id, kind, h, subdistrict) for i, h in team]
+                rows += [
+                    (nodes[i], level, worker_id, kind, h, subdistrict, position[nodes[i]])
+                    for i, h in team
+                ]
     return _result(rows, workers, cap)
 
 
@@ -267,14 +273,12 @@ def _result(rows: list[tuple], workers: list[tuple], cap: int) -> GridWorkers:
         columns=["worker_id", "level", "source", "pool", "subdistrict", "grids", "households"],
     ).set_index("worker_id")
     table["pool"] = table["pool"].astype("string")
-    assignments = pd.DataFrame(
-        rows, columns=["grid", "level", "worker_id", "source", "households", "subdistrict"]
-    )
-    assignments = assignments.sort_values(["level", "grid", "worker_id"], kind="stable")
-    order = {lvl: i for i, lvl in enumerate(LEVELS)}
-    assignments = assignments.sort_values(
-        "level", key=lambda s: s.map(order), kind="stable"
-    ).reset_index(drop=True)
+    columns = ["grid", "level", "worker_id", "source", "households", "subdistrict", "_at"]
+    assignments = pd.DataFrame(rows, columns=columns)
+    # grids in tree order within each level, a grid's workers in their order
+    assignments = assignments.assign(_level=assignments["level"].map(LEVELS.index))
+    assignments = assignments.sort_values(["_level", "_at"], kind="stable")
+    assignments = assignments.drop(columns=["_level", "_at"]).reset_index(drop=True)
     return GridWorkers(assignments=assignments, workers=table, max_households_per_worker=cap)
 
 
