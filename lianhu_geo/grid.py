@@ -310,7 +310,8 @@ class NeighborhoodGrid:
         """Nested dict for drill-down maps, district down to ``max_level``.
 
         Each node is ``{"id", "level", "name", "households", ...counts,
-        "children": [...]}``; children in natural id order.
+        "children": [...]}``; children in the grid's order (natural id order
+        as built, so ``"-9"`` before ``"-10"``).
 
         Examples
         --------
