@@ -11,15 +11,17 @@ meaningful), ``estimated`` (generated rather than given) and
 ``subdistrict``. Households carry no personal data: an id and their unit.
 
 Representation and its trade-off
-    With ``stop_at="household"`` every household is a graph node: about
-    1 kB of memory and a few microseconds each, fine for Lianhu (a few hundred
-    thousand households) and what the household level needs (a grid worker
-    per household list, drill-down to the door). With ``stop_at="unit"`` the
-    households stay counts on the unit nodes, with no Python object per
-    household: a city ten times Lianhu's size builds in seconds and a few
-    hundred MB. Counts, aggregation, workers, reports and exports are the
-    same either way; only :meth:`NeighborhoodGrid.path` from a household and
-    household-level grids need the household nodes.
+    With ``stop_at="household"`` every household is a graph node, about
+    0.8 kB and 5 microseconds each: the sample's 738,025 households build in
+    about 4 s (CPU) and 720 MB, and every query works down to the door. A
+    city ten times that size would need some 6 GB that way. With
+    ``stop_at="unit"`` households stay counts on the unit nodes, with no
+    Python object per household: 15,140 compounds (5.8 million households)
+    build in about 5 s and 560 MB. Counts, aggregation, workers at the
+    zone to unit levels, reports and exports are the same either way; only
+    household nodes (:meth:`NeighborhoodGrid.path` from a household, a
+    household's id) need ``"household"``. Figures from
+    ``benchmarks/bench_grid.py``.
 """
 
 from __future__ import annotations
