@@ -7,6 +7,8 @@ import networkx as nx
 import pandas as pd
 import pytest
 from _grid_fixtures import compounds, own_module, tables
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lianhu_geo.errors import DataWarning, InputError
 from lianhu_geo.grid import LEVELS, GridError, NeighborhoodGrid, build_grid
@@ -381,3 +383,26 @@ def test_counts_that_do_not_fit_together_warn():
     assert_tree(grid)
     assert grid.graph.nodes["compound:LH0004"]["buildings"] == 1
     assert grid.graph.nodes["compound:LH0005"]["units"] == 3
+
+
+_count = st.one_of(st.none(), st.integers(min_value=0, max_value=12))
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=250), _count, _count), min_size=1, max_size=5
+    )
+)
+def test_any_counts_give_a_valid_tree(rows):
+    data = compounds().iloc[: len(rows)].copy()
+    data["households"] = [h for h, _, _ in rows]
+    data["buildings"] = pd.array([b for _, b, _ in rows], dtype="Int64")
+    data["units"] = pd.array([u for _, _, u in rows], dtype="Int64")
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        grid = build_grid(data)
+    assert all(issubclass(w.category, DataWarning) for w in record)
+    assert_tree(grid)
+    households = grid.aggregate("households", level="compound")
+    assert households.sum() == sum(h for h, _, _ in rows)
