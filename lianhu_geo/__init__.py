@@ -31,6 +31,8 @@ from .coords import (
 )
 from .coverage import CoveragePlan, plan_coverage
 from .errors import DataWarning, InputError
+from .grid import GridError, NeighborhoodGrid, build_grid
+from .grid_workers import GridWorkers, assign_workers
 from .neighbors import neighbor_graph
 from .plan_io import read_plan
 from .quality import polsby_popper
@@ -47,18 +49,23 @@ except PackageNotFoundError:  # running from a source checkout
 
 __all__ = [
     "ALIASES",
+    "BundleResult",
+    "CoveragePlan",
+    "DataWarning",
+    "GridError",
+    "GridWorkers",
+    "InputError",
     "MODE_LABELS",
+    "NeighborhoodGrid",
     "OPTIONAL_COLUMNS",
     "REASONS",
     "REQUIRED_COLUMNS",
     "SERVICE_MODES",
-    "BundleResult",
-    "CoveragePlan",
-    "DataWarning",
-    "InputError",
     "ViabilityModel",
+    "assign_workers",
     "bd09_to_gcj02",
     "bd09_to_wgs84",
+    "build_grid",
     "compare_plans",
     "convert_coords",
     "gcj02_to_bd09",
