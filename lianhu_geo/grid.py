@@ -297,7 +297,7 @@ class NeighborhoodGrid:
         workers: GridWorkers | None = None,
         *,
         levels: Sequence[str] | None = None,
-        chinese: bool = False,
+        lang: str = "en",
     ) -> pd.DataFrame:
         """Count grids (and grid workers) per subdistrict and level.
 
@@ -305,7 +305,7 @@ class NeighborhoodGrid:
         """
         from .grid_workers import grid_report
 
-        return grid_report(self, workers, levels=levels, chinese=chinese)
+        return grid_report(self, workers, levels=levels, lang=lang)
 
     # ------------------------------------------------------------------ export
     def to_dict(self, *, max_level: str = "unit") -> dict:

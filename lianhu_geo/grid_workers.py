@@ -99,10 +99,10 @@ class GridWorkers:
     max_households_per_worker: int
 
     def report(
-        self, grid: NeighborhoodGrid, *, levels: Sequence[str] | None = None, chinese: bool = False
+        self, grid: NeighborhoodGrid, *, levels: Sequence[str] | None = None, lang: str = "en"
     ) -> pd.DataFrame:
         """Count grids and workers per subdistrict and level; see :func:`grid_report`."""
-        return grid_report(grid, self, levels=levels, chinese=chinese)
+        return grid_report(grid, self, levels=levels, lang=lang)
 
     def summary(self) -> pd.Series:
         """Totals next to the district's published figures.
@@ -287,7 +287,7 @@ def grid_report(
     workers: GridWorkers | None = None,
     *,
     levels: Sequence[str] | None = None,
-    chinese: bool = False,
+    lang: str = "en",
 ) -> pd.DataFrame:
     """Count grids (and grid workers) per subdistrict and level.
 
@@ -305,8 +305,9 @@ def grid_report(
     levels : sequence of str, optional
         Grid levels to count, e.g. the staffed ones to compare with the
         district's figures; default all built.
-    chinese : bool, default False
-        Chinese column names and level labels (for meetings).
+    lang : {"en", "zh"}, default "en"
+        ``"zh"``: Chinese column names and level labels (for meetings), as
+        in ``CoveragePlan.summary(lang="zh")``.
 
     Returns
     -------
@@ -354,7 +355,9 @@ def grid_report(
         overall["households"] = int(levels.iloc[0]) if len(levels) else 0
     out = pd.concat([table, per_level, overall], ignore_index=True)
     out[out.columns[2:]] = out[out.columns[2:]].astype(int)
-    if chinese:
+    if lang not in ("en", "zh"):
+        raise InputError(f"`lang` must be 'en' or 'zh'; got {lang!r}.")
+    if lang == "zh":
         out["level"] = out["level"].map(lambda v: REPORT_LABELS.get(v, v))
         out["subdistrict"] = out["subdistrict"].map(lambda v: REPORT_LABELS.get(v, v))
         out = out.rename(columns=REPORT_LABELS)

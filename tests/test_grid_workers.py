@@ -138,7 +138,7 @@ def test_report_per_subdistrict_and_level(grid):
     assert overall["grid_workers"] == len(workers.workers)
     assert overall["households"] == 2326
     assert overall[list(SOURCES)].sum() == overall["grid_workers"]
-    chinese = grid.report(workers, chinese=True)
+    chinese = grid.report(workers, lang="zh")
     assert list(chinese.columns[:4]) == ["街道", "层级", "网格数", "户数"]
     assert "网格员数" in chinese.columns and "楼栋" in set(chinese["层级"])
     assert chinese.iloc[-1]["街道"] == "合计"
@@ -174,7 +174,7 @@ def test_sample_workers():
     assert all(issubclass(w.category, DataWarning) for w in record)
     workers = assign_workers(grid, levels=("compound", "building"))
     assert_staffed(grid, workers, ("compound", "building"), 300)
-    report = grid.report(workers, chinese=True)
+    report = grid.report(workers, lang="zh")
     assert report.iloc[-1]["网格员数"] == len(workers.workers)
 
 
