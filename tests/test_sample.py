@@ -135,7 +135,9 @@ def test_unmanaged_are_old_small_and_partly_sanwu(sample):
     assert 0.25 <= unmanaged["sanwu"].mean() <= 0.5
     assert not professional["sanwu"].any()
     assert 80 <= unmanaged["households"].median() <= 160
-    assert professional["households"].median() > 300
+    assert professional["households"].median() > 150
+    # 1,019,102 residents (2020 census) at 2.5-3.2 people per household
+    assert 1_019_102 / 3.2 < sample["households"].sum() < 1_019_102 / 2.5
     assert unmanaged["property_company"].isna().all()
     assert unmanaged["fee_yuan_per_m2"].isna().all()
     assert professional["property_company"].notna().all()
