@@ -1,0 +1,451 @@
+"""Coverage plans: every unmanaged compound gets one service mode, with a reason.
+
+:func:`plan_coverage` bundles neighbouring unmanaged compounds into 片区大物业
+bundles (:func:`lianhu_geo.bundling.propose_bundles`), gives every other
+unmanaged compound a fallback mode (:mod:`lianhu_geo.triage`), and returns a
+:class:`CoveragePlan`: the compounds with their mode, the bundles, a summary
+by subdistrict, and the options, input fingerprint and library version it was
+made with.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from ._fingerprint import fingerprint_compounds, jsonable
+from .compounds import validate_compounds
+from .errors import InputError, format_rows
+from .triage import DEFAULT_MISSING_MODE, MODE_LABELS, SERVICE_MODES, Rule, triage
+
+__all__ = ["CoveragePlan", "plan_coverage", "SUMMARY_COLUMNS", "SUMMARY_LABELS"]
+
+#: Columns of :meth:`CoveragePlan.summary`, in order.
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "compounds",
+    "unmanaged",
+    *SERVICE_MODES,
+    "covered",
+    "coverage_rate",
+    "bundles",
+)
+
+#: Chinese headers of the summary, for ``summary(lang="zh")`` and Excel.
+SUMMARY_LABELS: dict[str, str] = {
+    "subdistrict": "街道",
+    "compounds": "小区数",
+    "unmanaged": "失管小区",
+    **MODE_LABELS,
+    "covered": "已覆盖失管小区",
+    "coverage_rate": "覆盖率",
+    "bundles": "片区数",
+    "total": "合计",
+}
+
+#: Columns a plan adds to the compounds.
+PLAN_COLUMNS: tuple[str, ...] = ("service_mode", "bundle_id", "mode_reason", "unbundled_reason")
+
+#: Columns of ``plan.bundles`` besides geometry, as delivered by bundling.
+BUNDLE_COLUMNS: tuple[str, ...] = (
+    "subdistrict",
+    "compounds",
+    "households",
+    "area_m2",
+    "span_m",
+    "polsby_popper",
+    "margin_yuan_month",
+    "compound_ids",
+    "locked",
+)
+
+
+class CoveragePlan:
+    """A coverage plan: the service mode of every compound, and its bundles.
+
+    Made by :func:`plan_coverage` or read back with :meth:`read_file`.
+
+    Attributes
+    ----------
+    compounds : geopandas.GeoDataFrame
+        Every input compound once, same index, input columns plus
+        ``service_mode`` (one of :data:`~lianhu_geo.triage.SERVICE_MODES`),
+        ``bundle_id`` (NA unless bundled), ``mode_reason`` (Chinese text)
+        and ``unbundled_reason`` (why an unmanaged compound is not in a
+        bundle, Chinese text, else NA).
+    bundles : geopandas.GeoDataFrame
+        One row per bundle, indexed by ``bundle_id``: subdistrict, compounds,
+        households, area, span, compactness, monthly margin, member ids
+        (comma-separated) and member names, dissolved footprint.
+    options : dict
+        Every option the plan was made with, as JSON data.
+    fingerprint : str
+        sha256 of the validated input (independent of row order).
+    version : str
+        ``lianhu_geo.__version__`` that made the plan.
+    created : str or None
+        When the plan was made (ISO 8601). Written to files only when given
+        explicitly as ``plan_coverage(..., created=...)``, so that files stay
+        byte-identical between runs.
+    """
+
+    def __init__(
+        self,
+        compounds: gpd.GeoDataFrame,
+        bundles: gpd.GeoDataFrame,
+        *,
+        options: Mapping[str, Any],
+        fingerprint: str,
+        version: str,
+        created: str | None = None,
+    ) -> None:
+        self.compounds = compounds
+        self.bundles = bundles
+        self.options = json.loads(json.dumps(jsonable(dict(options)), ensure_ascii=False))
+        self.fingerprint = fingerprint
+        self.version = version
+        self.created = created
+
+    def summary(self, *, lang: str = "en") -> pd.DataFrame:
+        """Count compounds by subdistrict and service mode, with a total row.
+
+        Parameters
+        ----------
+        lang : {"en", "zh"}
+            ``"zh"`` gives Chinese headers (街道, 小区数, 失管小区, ...) and
+            the total row 合计.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by subdistrict (sorted) then ``"total"``; columns
+            :data:`SUMMARY_COLUMNS`: all compounds, unmanaged ones, compounds
+            per mode (``professional`` counts managed compounds, the other
+            modes unmanaged ones), ``covered`` (unmanaged with a mode),
+            ``coverage_rate`` (covered / unmanaged) and bundles.
+
+        Examples
+        --------
+        >>> plan = plan_coverage(_example(), bundle=False)
+        >>> plan.summary().loc["total", ["compounds", "unmanaged", "covered"]].tolist()
+        [3, 2, 2]
+        """
+        return _summary(self.compounds, self.bundles, lang=lang)
+
+    def equals(self, other: object) -> bool:
+        """Whether two plans hold the same compounds, bundles, options and data."""
+        if not isinstance(other, CoveragePlan):
+            return False
+        try:
+            pd.testing.assert_frame_equal(
+                pd.DataFrame(self.compounds), pd.DataFrame(other.compounds), check_like=False
+            )
+            pd.testing.assert_frame_equal(pd.DataFrame(self.bundles), pd.DataFrame(other.bundles))
+        except AssertionError:
+            return False
+        return (
+            self.compounds.crs == other.compounds.crs
+            and self.options == other.options
+            and self.fingerprint == other.fingerprint
+            and self.version == other.version
+        )
+
+    def to_file(self, folder: str | Path) -> dict[str, Path]:
+        """Write ``plan.gpkg`` and ``plan.xlsx`` into ``folder``.
+
+        See :func:`lianhu_geo.plan_io.write_plan`.
+        """
+        from .plan_io import write_plan
+
+        return write_plan(self, folder)
+
+    @classmethod
+    def read_file(cls, folder: str | Path) -> CoveragePlan:
+        """Read a plan written by :meth:`to_file` back.
+
+        See :func:`lianhu_geo.plan_io.read_plan`.
+        """
+        from .plan_io import read_plan
+
+        return read_plan(folder)
+
+    def __repr__(self) -> str:
+        total = self.summary().loc["total"]
+        return (
+            f"<CoveragePlan: {total['compounds']} compounds, {total['unmanaged']} unmanaged, "
+            f"{total['covered']} covered, {len(self.bundles)} bundles; "
+            f"data {self.fingerprint[:12]}, lianhu_geo {self.version}>"
+        )
+
+    def _repr_html_(self) -> str:
+        table = self.summary(lang="zh").to_html(
+            float_format=lambda v: f"{v:.1%}", na_rep="", border=0
+        )
+        options = ", ".join(
+            f"{k}={json.dumps(v, ensure_ascii=False)}"
+            for k, v in self.options.items()
+            if isinstance(v, (str, int, float, bool)) or v is None
+        )
+        return (
+            "<div class='lianhu-coverage-plan'>"
+            f"<b>覆盖方案 CoveragePlan</b> — {len(self.bundles)} 个片区"
+            f"{table}<small>{html.escape(options)}; 数据指纹 {self.fingerprint[:12]}; "
+            f"lianhu_geo {html.escape(self.version)}</small></div>"
+        )
+
+
+def _summary(compounds: pd.DataFrame, bundles: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
+    if lang not in ("en", "zh"):
+        raise InputError(f"`lang` must be 'en' or 'zh'; got {lang!r}.")
+    sub = compounds["subdistrict"].astype(str)
+    mode = compounds["service_mode"].astype(str)
+    counts = pd.crosstab(sub, mode).reindex(columns=list(SERVICE_MODES), fill_value=0)
+    unmanaged = (compounds["management"] == "unmanaged").groupby(sub).sum()
+    table = pd.DataFrame(index=sorted(set(sub)))
+    table["compounds"] = sub.value_counts()
+    table["unmanaged"] = unmanaged
+    for m in SERVICE_MODES:
+        table[m] = counts[m]
+    covered = (compounds["management"] == "unmanaged") & compounds["service_mode"].notna()
+    table["covered"] = covered.groupby(sub).sum()
+    if len(bundles):
+        table["bundles"] = bundles["subdistrict"].astype(str).value_counts()
+    else:
+        table["bundles"] = 0
+    table = table.fillna(0).astype("int64")
+    table.loc["total"] = table.sum()
+    rate = table["covered"] / table["unmanaged"].where(table["unmanaged"] > 0)
+    table.insert(table.columns.get_loc("covered") + 1, "coverage_rate", rate.astype("float64"))
+    table = table[list(SUMMARY_COLUMNS)]
+    table.index.name = "subdistrict"
+    if lang == "zh":
+        table = table.rename(columns=SUMMARY_LABELS, index={"total": SUMMARY_LABELS["total"]})
+        table.index.name = SUMMARY_LABELS["subdistrict"]
+    return table
+
+
+def _empty_bundles(crs: Any) -> gpd.GeoDataFrame:
+    frame = gpd.GeoDataFrame(
+        {c: pd.Series(dtype="object") for c in BUNDLE_COLUMNS},
+        geometry=gpd.GeoSeries([], crs=crs),
+        crs=crs,
+    )
+    frame.index.name = "bundle_id"
+    return frame
+
+
+def _created(created: str | _dt.datetime | _dt.date | None) -> str | None:
+    if created is None:
+        return None
+    if isinstance(created, (_dt.datetime, _dt.date)):
+        return created.isoformat()
+    try:
+        return _dt.datetime.fromisoformat(str(created)).isoformat()
+    except ValueError:
+        raise InputError(
+            f"`created` must be a date or ISO 8601 text like '2026-11-28'; got {created!r}."
+        ) from None
+
+
+def _example() -> gpd.GeoDataFrame:
+    """Three compounds in Xi'an, EPSG:32649, for doctests."""
+    from shapely.geometry import box
+
+    x0, y0 = 350_000, 3_792_000
+    return gpd.GeoDataFrame(
+        {
+            "compound_id": ["C1", "C2", "C3"],
+            "name": ["甲院", "乙院", "丙院"],
+            "subdistrict": ["青年路街道"] * 3,
+            "community": ["社区一"] * 3,
+            "households": [120, 80, 300],
+            "management": ["unmanaged", "unmanaged", "professional"],
+            "willing_to_pay": [True, False, True],
+            "owners_committee": [False, True, True],
+        },
+        geometry=[box(x0 + x, y0, x0 + x + 50, y0 + 50) for x in (0, 60, 120)],
+        crs=32649,
+    )
+
+
+def _rule_option(rule: Rule | None) -> object:
+    if rule is None:
+        return "default"
+    if isinstance(rule, Mapping):
+        return sorted(([*map(jsonable, key), mode] for key, mode in rule.items()), key=str)
+    return jsonable(rule)
+
+
+def _plan_bundles(bundles: gpd.GeoDataFrame, compounds: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = bundles.copy()
+    out.index = pd.Index(out.index.astype(str), name="bundle_id")
+    names = dict(zip(compounds["compound_id"], compounds["name"], strict=True))
+
+    def ids_of(value: object) -> list[str]:
+        if isinstance(value, str):
+            return [v for v in value.split(",") if v]
+        return [str(v) for v in value]
+
+    members = [ids_of(v) for v in out["compound_ids"]]
+    out["compound_ids"] = pd.array([",".join(m) for m in members], dtype="string")
+    out["compound_names"] = pd.array(
+        ["、".join(str(names.get(i, i)) for i in m) for m in members], dtype="string"
+    )
+    first = [c for c in BUNDLE_COLUMNS if c in out.columns]
+    rest = [c for c in out.columns if c not in first and c != out.geometry.name]
+    return out[[*first, *rest, out.geometry.name]].sort_index()
+
+
+def plan_coverage(
+    compounds: gpd.GeoDataFrame,
+    *,
+    bundle: bool = True,
+    rule: Rule | None = None,
+    missing_mode: str = DEFAULT_MISSING_MODE,
+    created: str | _dt.date | None = None,
+    **bundle_options: Any,
+) -> CoveragePlan:
+    """Give every compound a service mode: bundle, fallback mode or professional.
+
+    Steps: validate the compounds; bundle neighbouring unmanaged compounds
+    with :func:`~lianhu_geo.bundling.propose_bundles` (unless
+    ``bundle=False``); give every unmanaged compound left over a fallback
+    mode by the triage rules (:mod:`lianhu_geo.triage`); professional
+    compounds stay professional.
+
+    Parameters
+    ----------
+    compounds : geopandas.GeoDataFrame
+        Compounds as accepted by
+        :func:`~lianhu_geo.compounds.validate_compounds`, any CRS, unique
+        index. Not modified.
+    bundle : bool, default True
+        Propose 片区大物业 bundles first; ``False`` triages every unmanaged
+        compound.
+    rule : callable or mapping, optional
+        Replaces the default triage rules; see
+        :func:`~lianhu_geo.triage.triage`.
+    missing_mode : str, default "on_demand"
+        Fallback mode for compounds whose survey fields are unknown (warns).
+    created : date, datetime or ISO text, optional
+        Date of the plan, kept in ``plan.created`` and written into files.
+        Left out of files when not given, so that files are byte-identical
+        between runs.
+    **bundle_options
+        Passed to :func:`~lianhu_geo.bundling.propose_bundles`:
+        ``min_households``, ``max_compounds``, ``max_span_m``, ``graph``,
+        ``max_gap_m``, ``barriers``, ``within``, ``eligible``, ``locked``,
+        ``exclude``, ``seed``, ``viability``.
+
+    Returns
+    -------
+    CoveragePlan
+
+    Raises
+    ------
+    InputError
+        Bad compounds (see ``validate_compounds``), a non-unique index, bad
+        options, or a rule returning something that is not a fallback mode.
+
+    Warns
+    -----
+    DataWarning
+        Naming compounds given ``missing_mode`` because ``willing_to_pay``
+        or ``owners_committee`` is unknown.
+
+    Examples
+    --------
+    >>> plan = plan_coverage(_example(), bundle=False)
+    >>> plan.compounds[["compound_id", "service_mode"]]
+      compound_id   service_mode
+    0          C1       extended
+    1          C2  self_governed
+    2          C3   professional
+    """
+    from . import __version__
+
+    if not isinstance(compounds, gpd.GeoDataFrame):
+        raise InputError(
+            f"expected a GeoDataFrame of compounds, got {type(compounds).__name__}; "
+            "use `lianhu_geo.read_compounds(path)` to read a file."
+        )
+    if not compounds.index.is_unique:
+        dup = compounds.index[compounds.index.duplicated()].unique()
+        raise InputError(
+            f"the compounds' index must be unique; labels {format_rows(list(dup))} repeat. "
+            "Use `compounds.reset_index(drop=True)` or index by `compound_id`."
+        )
+    if not isinstance(bundle, bool):
+        raise InputError(f"`bundle` must be True or False; got {bundle!r}.")
+    if not bundle and bundle_options:
+        raise InputError(
+            f"bundle options {', '.join(sorted(bundle_options))} were given with "
+            "`bundle=False`; drop them or set `bundle=True`."
+        )
+    created_text = _created(created)
+    data = validate_compounds(compounds)
+    fingerprint = fingerprint_compounds(data)
+    index = data.index
+    professional = (data["management"] == "professional").to_numpy()
+
+    options: dict[str, Any] = {}
+    if bundle:
+        from .bundling import REASONS, propose_bundles
+
+        result = propose_bundles(data, **bundle_options)
+        labels = result.labels.reindex(index).astype("string")
+        reason_codes = result.reasons.reindex(index).astype("string")
+        why_not = reason_codes.map(lambda c: REASONS.get(c, c), na_action="ignore")
+        bundles = _plan_bundles(result.bundles, data)
+        used = {**bundle_options, **dict(getattr(result, "options", {}) or {})}
+        used["min_households"] = getattr(result, "min_households", used.get("min_households"))
+        options.update(used)
+    else:
+        labels = pd.Series(pd.NA, index=index, dtype="string")
+        why_not = pd.Series(pd.NA, index=index, dtype="string")
+        why_not[~professional] = "未做片区划分（bundle=False）"
+        bundles = _empty_bundles(data.crs)
+    options.update(
+        bundle=bundle, rule=_rule_option(rule), missing_mode=missing_mode, created=created_text
+    )
+
+    bundled = labels.notna().to_numpy() & ~professional
+    rest = ~professional & ~bundled
+    mode = pd.Series(pd.NA, index=index, dtype="string")
+    reason = pd.Series(pd.NA, index=index, dtype="string")
+    mode[professional] = "professional"
+    reason[professional] = "已有专业物业"
+    mode[bundled] = "bundle"
+    reason[bundled] = ("纳入片区大物业 " + labels[bundled]).astype("string")
+    fallback = triage(data[rest], rule=rule, missing_mode=missing_mode)
+    mode[rest] = fallback["service_mode"]
+    reason[rest] = fallback["mode_reason"]
+    why_not = why_not.astype("string")
+    why_not[professional | bundled] = pd.NA
+
+    out = data.copy()
+    geometry = out.geometry.name
+    out = out.drop(columns=[c for c in PLAN_COLUMNS if c in out.columns])
+    out["service_mode"] = mode
+    out["bundle_id"] = labels
+    out["mode_reason"] = reason
+    out["unbundled_reason"] = why_not
+    out = out[[c for c in out.columns if c != geometry] + [geometry]]
+    if created_text is None:
+        created_text_now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    else:
+        created_text_now = created_text
+    return CoveragePlan(
+        out,
+        bundles,
+        options=jsonable(options, out["compound_id"]),
+        fingerprint=fingerprint,
+        version=__version__,
+        created=created_text_now,
+    )
