@@ -177,9 +177,7 @@ def bundle_colors(bundles: gpd.GeoSeries, *, gap_m: float = 100.0) -> dict[objec
     graph.add_nodes_from(str(i) for i in ids)
     if len(ids) > 1:
         geoms = bundles.loc[ids].geometry.values
-        left, right = gpd.GeoSeries(geoms).sindex.query(
-            geoms, predicate="dwithin", distance=gap_m
-        )
+        left, right = gpd.GeoSeries(geoms).sindex.query(geoms, predicate="dwithin", distance=gap_m)
         for a, b in zip(left.tolist(), right.tolist(), strict=True):
             if a < b:
                 graph.add_edge(str(ids[a]), str(ids[b]))

@@ -115,15 +115,19 @@ def inline_assets(html: str) -> str:
     scripts = {url: rel for _, url, rel in JS}
     sheets = {url: rel for _, url, rel in CSS}
     html = _SCRIPT.sub(
-        lambda m: f"<script>{_script_text(scripts[m.group(1)])}</script>"
-        if m.group(1) in scripts
-        else m.group(0),
+        lambda m: (
+            f"<script>{_script_text(scripts[m.group(1)])}</script>"
+            if m.group(1) in scripts
+            else m.group(0)
+        ),
         html,
     )
     html = _LINK.sub(
-        lambda m: f"<style>{_css_text(sheets[m.group(1)])}</style>"
-        if m.group(1) in sheets
-        else m.group(0),
+        lambda m: (
+            f"<style>{_css_text(sheets[m.group(1)])}</style>"
+            if m.group(1) in sheets
+            else m.group(0)
+        ),
         html,
     )
     left = external_links(html)
