@@ -1,0 +1,346 @@
+"""Grid workers (网格员): who is responsible for each grid, and the report.
+
+Every grid at the chosen levels gets at least one responsible worker, and no
+worker carries more than ``max_households_per_worker`` households. Small
+grids under the same parent (say, the buildings of one compound) share a
+worker, packed in tree order; a grid bigger than the cap is split evenly
+between several workers. Workers come from three sources:
+
+``property_company`` (物业企业人员)
+    Staff of the property company that serves the compound: its bundle's
+    company when it is bundled (片区大物业), or its own company when it is
+    professionally managed. These grids are filled first, as far as the
+    company's staff go (``property_staff``).
+``volunteer`` (志愿者)
+    Compounds served on demand (订单式) rely on volunteer teams.
+``community`` (社区工作者)
+    Everything else, and property-company grids beyond the staff available.
+
+Lianhu's own figures, for comparison: :data:`DISTRICT_GRIDS` grids over all
+levels and :data:`DISTRICT_GRID_WORKERS` grid workers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ._grid_build import LEVELS, spread
+from .errors import InputError
+
+if TYPE_CHECKING:
+    from .grid import NeighborhoodGrid
+
+__all__ = [
+    "DEFAULT_MAX_HOUSEHOLDS_PER_WORKER",
+    "DISTRICT_GRIDS",
+    "DISTRICT_GRID_WORKERS",
+    "GRID_LEVELS",
+    "REPORT_LABELS",
+    "SOURCES",
+    "GridWorkers",
+    "assign_workers",
+    "grid_report",
+]
+
+#: Lianhu's published count of grids over all levels.
+DISTRICT_GRIDS = 15_749
+#: Lianhu's published count of grid workers.
+DISTRICT_GRID_WORKERS = 12_076
+#: A common urban standard: one grid worker per about 300 households.
+DEFAULT_MAX_HOUSEHOLDS_PER_WORKER = 300
+#: Levels whose nodes are grids (households are counted, not gridded).
+GRID_LEVELS: tuple[str, ...] = ("zone", "compound", "building", "unit")
+#: Worker sources, in the order they are filled.
+SOURCES: tuple[str, ...] = ("property_company", "community", "volunteer")
+#: Chinese labels of report columns and values.
+REPORT_LABELS: dict[str, str] = {
+    "subdistrict": "街道",
+    "level": "层级",
+    "grids": "网格数",
+    "households": "户数",
+    "grid_workers": "网格员数",
+    "property_company": "物业企业人员",
+    "community": "社区工作者",
+    "volunteer": "志愿者",
+    "total": "合计",
+    "zone": "片区",
+    "compound": "小区",
+    "building": "楼栋",
+    "unit": "单元",
+    "all": "全部层级",
+}
+
+
+@dataclass(frozen=True)
+class GridWorkers:
+    """Result of :func:`assign_workers`.
+
+    Attributes
+    ----------
+    assignments : pandas.DataFrame
+        One row per grid and worker: ``grid`` (node id), ``level``,
+        ``worker_id``, ``source``, ``households`` (the worker's share of the
+        grid), ``subdistrict``.
+    workers : pandas.DataFrame
+        One row per worker, indexed by ``worker_id``: ``level``, ``source``,
+        ``pool`` (property company or bundle it belongs to, else NA),
+        ``subdistrict``, ``grids``, ``households``.
+    max_households_per_worker : int
+        The cap used.
+    """
+
+    assignments: pd.DataFrame
+    workers: pd.DataFrame
+    max_households_per_worker: int
+
+    def report(self, grid: NeighborhoodGrid, *, chinese: bool = False) -> pd.DataFrame:
+        """Grids and workers per subdistrict and level; see :func:`grid_report`."""
+        return grid_report(grid, self, chinese=chinese)
+
+    def summary(self) -> pd.Series:
+        """Totals next to the district's published figures.
+
+        Examples
+        --------
+        >>> from lianhu_geo.grid import _example, build_grid
+        >>> grid = build_grid(_example())
+        >>> int(assign_workers(grid, max_households_per_worker=10).summary()["grid_workers"])
+        8
+        """
+        sources = self.workers["source"].value_counts()
+        return pd.Series(
+            {
+                "staffed_grids": int(self.assignments["grid"].nunique()),
+                "grid_workers": len(self.workers),
+                **{s: int(sources.get(s, 0)) for s in SOURCES},
+                "district_grids": DISTRICT_GRIDS,
+                "district_grid_workers": DISTRICT_GRID_WORKERS,
+            },
+            dtype=int,
+        )
+
+
+def _source(attrs: Mapping) -> tuple[str, object]:
+    """The worker source and staff pool for a compound (or zone) node."""
+    if attrs.get("level") == "zone":
+        return (
+            ("property_company", attrs["name"])
+            if attrs.get("zone_kind") == "bundle"
+            else (
+                "community",
+                pd.NA,
+            )
+        )
+    if attrs.get("bundle_id") is not None:
+        return "property_company", attrs.get("property_company", attrs["bundle_id"])
+    if attrs.get("management") == "professional" and attrs.get("property_company"):
+        return "property_company", attrs["property_company"]
+    if attrs.get("service_mode") == "on_demand":
+        return "volunteer", pd.NA
+    return "community", pd.NA
+
+
+def _fallback(attrs: Mapping) -> str:
+    return "volunteer" if attrs.get("service_mode") == "on_demand" else "community"
+
+
+def _pack(loads: list[int], cap: int) -> list[list[tuple[int, int]]]:
+    """Workers as lists of (grid position, households) with loads <= cap."""
+    workers: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    load = 0
+    for i, h in enumerate(loads):
+        if h > cap:
+            workers += [[(i, part)] for part in spread(h, math.ceil(h / cap))]
+            continue
+        if current and load + h > cap:
+            workers.append(current)
+            current, load = [], 0
+        current.append((i, h))
+        load += h
+    if current:
+        workers.append(current)
+    return workers
+
+
+def assign_workers(
+    grid: NeighborhoodGrid,
+    *,
+    levels: Sequence[str] = ("compound", "building"),
+    max_households_per_worker: int = DEFAULT_MAX_HOUSEHOLDS_PER_WORKER,
+    property_staff: Mapping[str, int] | None = None,
+) -> GridWorkers:
+    """Give every grid at ``levels`` a responsible worker, within a workload cap.
+
+    Parameters
+    ----------
+    grid : NeighborhoodGrid
+        From :func:`lianhu_geo.build_grid`.
+    levels : sequence of str, default ("compound", "building")
+        Grid levels to staff (of ``"zone"``, ``"compound"``, ``"building"``,
+        ``"unit"``); each level has its own workers.
+    max_households_per_worker : int, default 300
+        Workload cap. Small grids under one parent share a worker up to the
+        cap; a larger grid gets ``ceil(households / cap)`` workers.
+    property_staff : mapping, optional
+        Staff available per property company (or per bundle id when the
+        plan names no company), used across the levels in order. Default:
+        as many as their compounds need.
+
+    Returns
+    -------
+    GridWorkers
+
+    Raises
+    ------
+    InputError
+        Unknown or unbuilt levels, or a cap below 1.
+
+    Examples
+    --------
+    >>> from lianhu_geo.grid import _example, build_grid
+    >>> grid = build_grid(_example())
+    >>> workers = assign_workers(grid, levels=["building"], max_households_per_worker=10)
+    >>> workers.assignments[["grid", "worker_id", "households"]].to_numpy().tolist()
+    [['building:C1-01', 'building-00001', 6], ['building:C1-01', 'building-00002', 6], \
+['building:C2-01', 'building-00003', 9], ['building:C2-02', 'building-00004', 9]]
+    """
+    cap = int(max_households_per_worker)
+    if cap < 1:
+        raise InputError(f"`max_households_per_worker` must be >= 1; got {cap}.")
+    graph = grid.graph
+    built = {lvl for _, lvl in graph.nodes(data="level")}
+    for level in levels:
+        if level not in GRID_LEVELS or level not in built:
+            raise InputError(
+                f"cannot staff level {level!r}: grid levels are {', '.join(GRID_LEVELS)} and "
+                f"this grid is built down to {grid.stop_at!r} (see `stop_at`)."
+            )
+    staff = dict(property_staff) if property_staff is not None else None
+    rows: list[tuple] = []
+    workers: list[tuple] = []
+    for level in sorted(dict.fromkeys(levels), key=LEVELS.index):
+        # each grid's parent and owning compound (or zone), in tree order
+        groups: dict[tuple, list[str]] = {}
+        number = 0
+        for node in grid.nodes(level):
+            owner = node
+            while graph.nodes[owner]["level"] not in ("compound", "zone"):
+                owner = next(iter(graph.pred[owner]))
+            attrs = graph.nodes[owner]
+            parent = next(iter(graph.pred[node]))
+            key = (parent, *_source(attrs), attrs.get("subdistrict"), _fallback(attrs))
+            groups.setdefault(key, []).append(node)
+        for (_, source, pool, subdistrict, fallback), nodes in groups.items():
+            loads = [int(graph.nodes[n]["households"]) for n in nodes]
+            for team in _pack(loads, cap):
+                kind = source
+                if source == "property_company" and staff is not None:
+                    if staff.get(pool, 0) > 0:
+                        staff[pool] -= 1
+                    else:
+                        kind = fallback
+                number += 1
+                worker_id = f"{level}-{number:05d}"
+                workers.append(
+                    (
+                        worker_id,
+                        level,
+                        kind,
+                        pool if kind == "property_company" else pd.NA,
+                        subdistrict,
+                        len(team),
+                        sum(h for _, h in team),
+                    )
+                )
+                rows += [(nodes[i], level, worker_id, kind, h, subdistrict) for i, h in team]
+    return _result(rows, workers, cap)
+
+
+def _result(rows: list[tuple], workers: list[tuple], cap: int) -> GridWorkers:
+    table = pd.DataFrame(
+        workers,
+        columns=["worker_id", "level", "source", "pool", "subdistrict", "grids", "households"],
+    ).set_index("worker_id")
+    table["pool"] = table["pool"].astype("string")
+    assignments = pd.DataFrame(
+        rows, columns=["grid", "level", "worker_id", "source", "households", "subdistrict"]
+    )
+    assignments = assignments.sort_values(["level", "grid", "worker_id"], kind="stable")
+    order = {lvl: i for i, lvl in enumerate(LEVELS)}
+    assignments = assignments.sort_values(
+        "level", key=lambda s: s.map(order), kind="stable"
+    ).reset_index(drop=True)
+    return GridWorkers(assignments=assignments, workers=table, max_households_per_worker=cap)
+
+
+def grid_report(
+    grid: NeighborhoodGrid, workers: GridWorkers | None = None, *, chinese: bool = False
+) -> pd.DataFrame:
+    """Count grids (and grid workers) per subdistrict and level.
+
+    Grids are the nodes of the levels zone, compound, building and unit that
+    the grid was built down to (households are counted, not gridded, as in
+    the district's own figure of 15,749 grids). Rows per subdistrict and
+    level, then a ``total`` row per level and a ``total``/``all`` row.
+
+    Parameters
+    ----------
+    grid : NeighborhoodGrid
+    workers : GridWorkers, optional
+        Adds ``grid_workers`` and one column per source.
+    chinese : bool, default False
+        Chinese column names and level labels (for meetings).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> from lianhu_geo.grid import _example, build_grid
+    >>> grid = build_grid(_example())
+    >>> grid_report(grid).tail(1).to_dict("records")
+    [{'subdistrict': 'total', 'level': 'all', 'grids': 11, 'households': 30}]
+    """
+    graph = grid.graph
+    records = [
+        (d.get("subdistrict"), d["level"], d.get("households", 0))
+        for _, d in graph.nodes(data=True)
+        if d.get("level") in GRID_LEVELS
+    ]
+    nodes = pd.DataFrame(records, columns=["subdistrict", "level", "households"])
+    keys = ["subdistrict", "level"]
+    table = nodes.groupby(keys).agg(grids=("level", "size"), households=("households", "sum"))
+    if workers is not None:
+        counts = workers.workers.groupby([*keys, "source"]).size().unstack("source")
+        counts = counts.reindex(columns=list(SOURCES)).fillna(0).astype(int)
+        counts.insert(0, "grid_workers", counts.sum(axis=1))
+        table = table.join(counts, how="outer").fillna(0).astype(int)
+    table = table.reset_index()
+    order = {lvl: i for i, lvl in enumerate(GRID_LEVELS)}
+    table = table.sort_values(
+        keys, key=lambda s: s.map(order) if s.name == "level" else s, kind="stable"
+    )
+    per_level = table.drop(columns="subdistrict").groupby("level", sort=False).sum().reset_index()
+    per_level = per_level.sort_values("level", key=lambda s: s.map(order), kind="stable")
+    per_level.insert(0, "subdistrict", "total")
+    overall = per_level.drop(columns=["subdistrict", "level"]).sum().to_frame().T
+    overall.insert(0, "level", "all")
+    overall.insert(0, "subdistrict", "total")
+    if "households" in overall:
+        # households are the same people at every level: count them once
+        levels = per_level.set_index("level")["households"]
+        overall["households"] = int(levels.iloc[0]) if len(levels) else 0
+    out = pd.concat([table, per_level, overall], ignore_index=True)
+    out[out.columns[2:]] = out[out.columns[2:]].astype(int)
+    if chinese:
+        out["level"] = out["level"].map(lambda v: REPORT_LABELS.get(v, v))
+        out["subdistrict"] = out["subdistrict"].map(lambda v: REPORT_LABELS.get(v, v))
+        out = out.rename(columns=REPORT_LABELS)
+    return out
