@@ -101,7 +101,7 @@ def derived_areas(
     metric = metric[metric[column].notna() & ~metric.geometry.is_empty]
     points = metric.geometry.representative_point()
     hull = shapely.concave_hull(shapely.MultiPoint(points.to_numpy()), ratio=0.3)
-    clip = shapely.union(hull.buffer(reach_m), metric.geometry.union_all())
+    clip = hull.buffer(reach_m)
     cells = shapely.voronoi_polygons(shapely.MultiPoint(points.to_numpy()), extend_to=clip)
     cells = gpd.GeoSeries(list(cells.geoms), crs=METRIC_CRS)
     # voronoi_polygons does not keep input order: match cells back to points

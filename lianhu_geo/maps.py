@@ -61,8 +61,8 @@ def _date_text(date: str | _dt.date | None, plan: Any, lang: str) -> str:
     if date is None:
         return TEXT[lang]["no_date"]
     if isinstance(date, (_dt.date, _dt.datetime)):
-        return date.isoformat()[:10]
-    return str(date)
+        date = date.isoformat()
+    return str(date).removesuffix("T00:00:00")
 
 
 def _reference_areas(compounds: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame] | None:
