@@ -26,6 +26,7 @@ from .coords import (
     wgs84_to_gcj02,
 )
 from .errors import DataWarning, InputError
+from .sample import load_boundary, load_sample, load_sample_areas
 
 try:
     __version__ = version("lianhu_geo")
@@ -43,6 +44,9 @@ __all__ = [
     "convert_coords",
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
+    "load_boundary",
+    "load_sample",
+    "load_sample_areas",
     "metric_crs",
     "standardize_columns",
     "to_metric",
