@@ -7,6 +7,7 @@ grid, and export meeting maps.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .bundling import REASONS, BundleResult, propose_bundles
 from .compounds import (
     ALIASES,
     OPTIONAL_COLUMNS,
@@ -26,7 +27,11 @@ from .coords import (
     wgs84_to_gcj02,
 )
 from .errors import DataWarning, InputError
+from .maps import MapSizeWarning, compare_map, export_html, plan_map
+from .neighbors import neighbor_graph
+from .quality import polsby_popper
 from .sample import load_boundary, load_sample, load_sample_areas
+from .viability import ViabilityModel
 
 try:
     __version__ = version("lianhu_geo")
@@ -36,18 +41,28 @@ except PackageNotFoundError:  # running from a source checkout
 __all__ = [
     "ALIASES",
     "OPTIONAL_COLUMNS",
+    "REASONS",
     "REQUIRED_COLUMNS",
+    "BundleResult",
     "DataWarning",
     "InputError",
+    "MapSizeWarning",
+    "ViabilityModel",
     "bd09_to_gcj02",
     "bd09_to_wgs84",
+    "compare_map",
     "convert_coords",
+    "export_html",
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
     "load_boundary",
     "load_sample",
     "load_sample_areas",
     "metric_crs",
+    "neighbor_graph",
+    "plan_map",
+    "polsby_popper",
+    "propose_bundles",
     "standardize_columns",
     "to_metric",
     "validate_compounds",
