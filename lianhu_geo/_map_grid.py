@@ -36,7 +36,10 @@ def grid_tree(grid: Any) -> dict[str, list]:
             [
                 c.get("name"),
                 c.get("households"),
-                [[b.get("name"), b.get("units"), b.get("households")] for b in c.get("children", [])],
+                [
+                    [b.get("name"), b.get("units"), b.get("households")]
+                    for b in c.get("children", [])
+                ],
             ]
             for c in zone.get("children", [])
         ]
@@ -52,8 +55,11 @@ class _GridData(MacroElement):
         {% macro script(this, kwargs) %}
         var lianhuGrid = {{ this.data }};
         function lianhuGridPopup(id) {
-            var w = {{ this.words }}, z = lianhuGrid[id], esc = function(s) {
-                var d = document.createElement("div"); d.textContent = String(s); return d.innerHTML;
+            var w = {{ this.words }}, z = lianhuGrid[id];
+            var esc = function(s) {
+                var d = document.createElement("div");
+                d.textContent = String(s);
+                return d.innerHTML;
             };
             if (!z) { return ""; }
             var h = "<b>" + esc(z[0]) + "</b>：" + z[2].length + w.compounds + "，" +

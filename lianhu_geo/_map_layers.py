@@ -25,6 +25,7 @@ __all__ = [
     "fmt_int",
     "escape_frame",
     "SearchControl",
+    "LinkedLayer",
     "Registry",
     "set_ids",
 ]
@@ -173,6 +174,30 @@ class SearchControl(MacroElement):
         self.layers = list(layers)
         self.property = prop
         self.placeholder = placeholder
+
+
+class LinkedLayer(MacroElement):
+    """Show and hide ``follower`` with ``leader`` (a layer in the layer control)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.on("overlayadd overlayremove", function(e) {
+            if (e.layer === {{ this.leader.get_name() }}) {
+                if (e.type === "overlayadd") {
+                    {{ this.follower.get_name() }}.addTo({{ this._parent.get_name() }});
+                } else { {{ this.follower.get_name() }}.remove(); }
+            }
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, leader: Element, follower: Element):
+        super().__init__()
+        self._name = "LinkedLayer"
+        self.leader = leader
+        self.follower = follower
 
 
 class Registry(MacroElement):

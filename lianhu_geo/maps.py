@@ -259,7 +259,7 @@ def _compound_layers(
 def _bundle_layer(
     m: folium.Map, plan: Any, *, simplify_m: float, coords: str, lang: str, name: str,
     dash: str | None = None,
-) -> folium.GeoJson | None:  # fmt: skip
+) -> tuple[folium.GeoJson, folium.GeoJson] | None:  # fmt: skip
     text, bundles = _bundle_text(plan, lang)
     if len(bundles) == 0:
         return None
@@ -281,15 +281,14 @@ def _bundle_layer(
         )
     )
     words = TEXT[lang]
-    return folium.GeoJson(
+    layer = folium.GeoJson(
         _layers.feature_collection(geom, props),
         name=_html.escape(name),
         style_function=lambda f: {
             "color": f["properties"]["color"],
-            "weight": 3,
+            "weight": 1,
             "fillColor": f["properties"]["color"],
-            "fillOpacity": 0.12,
-            "dashArray": dash,
+            "fillOpacity": 0.15,
         },
         popup=folium.GeoJsonPopup(
             fields=["bundle", "place", "name"],
@@ -297,6 +296,25 @@ def _bundle_layer(
             max_width=360,
         ),
     ).add_to(m)
+    edges = folium.GeoJson(
+        _layers.feature_collection(geom, props[["color"]]),
+        style_function=lambda f: {
+            "color": f["properties"]["color"],
+            "weight": 4,
+            "fill": False,
+            "dashArray": dash,
+        },
+        interactive=False,
+        control=False,
+    )
+    return layer, edges
+
+
+def _add_edges(m: folium.Map, bundle_layers: list[tuple[folium.GeoJson, folium.GeoJson]]) -> None:
+    """Draw bundle outlines above the compounds (not clickable), shown with their layer."""
+    for layer, edges in bundle_layers:
+        edges.add_to(m)
+        _layers.LinkedLayer(layer, edges).add_to(m)
 
 
 def _finish(
@@ -410,11 +428,11 @@ def plan_map(
         lang=lang,
     )
     registry: dict[str, dict[str, Any]] = {"outlines": outlines}
-    bundle_layer = _bundle_layer(
+    bundle_layers = _bundle_layer(
         m, plan, simplify_m=simplify_m, coords=coords, lang=lang, name=words["bundle_layer"]
     )
-    if bundle_layer is not None:
-        registry["bundles"] = {"all": bundle_layer}
+    if bundle_layers is not None:
+        registry["bundles"] = {"all": bundle_layers[0], "edges": bundle_layers[1]}
     if grid is not None:
         from ._map_grid import grid_layer
 
@@ -429,6 +447,7 @@ def plan_map(
         popup_keys=["name", "place", "households", "mode_label", "reason", "bundle"],
     )
     registry["compounds"] = layers
+    _add_edges(m, [bundle_layers] if bundle_layers else [])
     unmanaged = int((compounds["service_mode"] != "professional").sum())
     covered = int(
         compounds["service_mode"].isin(["bundle", "extended", "self_governed", "on_demand"]).sum()
@@ -542,13 +561,15 @@ def compare_map(
     areas = {"subdistrict": None, "community": None, "district": None}
     outlines = _outlines(m, b, areas=areas, simplify_m=simplify_m, coords=coords, lang=lang)
     registry: dict[str, dict[str, Any]] = {"outlines": outlines}
+    bundle_layers = []
     for plan, name, dash in ((plan_a, label_a, "6 6"), (plan_b, label_b, None)):
-        layer = _bundle_layer(
+        pair = _bundle_layer(
             m, plan, simplify_m=simplify_m, coords=coords, lang=lang,
             name=f"{words['bundle_layer']} · {name}", dash=dash,
         )  # fmt: skip
-        if layer is not None:
-            registry[f"bundles_{'a' if dash else 'b'}"] = {"all": layer}
+        if pair is not None:
+            bundle_layers.append(pair)
+            registry[f"bundles_{'a' if dash else 'b'}"] = {"all": pair[0], "edges": pair[1]}
     keys = ["name", "place", "households", "before", "after", "reason"]
     grey = {"color": "#9e9e9e", "weight": 0.5, "fillColor": "#9e9e9e", "fillOpacity": 0.2}
     unchanged = _compound_layers(
@@ -560,6 +581,7 @@ def compare_map(
         popup_keys=keys, group_by=None, name=words["changed"].format(n=int(changed.sum())),
     )  # fmt: skip
     registry["compounds"] = {"unchanged": unchanged[words["unchanged"]], **moved}
+    _add_edges(m, bundle_layers)
     info = InfoBox(
         title=f"{label_a} → {label_b}：{int(changed.sum())} / {len(b)} {words['compounds']}",
         date=_date_text(date, plan_b, lang),
