@@ -19,6 +19,7 @@ from a counter, not folium's random ids, and the date comes from the
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import html as _html
 import os
 import warnings
@@ -65,14 +66,18 @@ def _date_text(date: str | _dt.date | None, plan: Any, lang: str) -> str:
     return str(date).removesuffix("T00:00:00")
 
 
+@functools.cache
+def _sample_ids() -> frozenset[str]:
+    from . import sample
+
+    return frozenset(sample.load_sample()["compound_id"].astype(str))
+
+
 def _reference_areas(compounds: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame] | None:
     """Return the sample's subdistrict, community and district polygons for sample plans."""
-    try:
-        from . import sample
-    except ImportError:
-        return None
-    ids = set(sample.load_sample()["compound_id"].astype(str))
-    if not set(compounds["compound_id"].astype(str)) <= ids:
+    from . import sample
+
+    if not set(compounds["compound_id"].astype(str)) <= _sample_ids():
         return None
     return {
         "subdistrict": sample.load_sample_areas(level="subdistrict"),
@@ -476,8 +481,9 @@ def _members(plan: Any) -> pd.Series:
     ids = c["compound_id"].astype(str)
     bundle = c["bundle_id"].astype("string")
     groups = ids.groupby(bundle.to_numpy(), dropna=True).apply(lambda s: ",".join(sorted(s)))
-    out = bundle.map(groups.to_dict(), na_action="ignore").fillna("")
-    return pd.Series(out.to_numpy(), index=ids.to_numpy())
+    members = groups.to_dict()
+    out = ["" if pd.isna(b) else members.get(b, "") for b in bundle]
+    return pd.Series(out, index=ids.to_numpy(), dtype=object)
 
 
 def compare_map(
