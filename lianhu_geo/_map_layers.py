@@ -160,9 +160,14 @@ class SearchControl(MacroElement):
                 }
             });
             control.on("search:locationfound", function(e) {
-                if (e.layer && e.layer.getPopup()) { e.layer.openPopup(); }
+                // popups are bound to each GeoJSON layer: a click on the feature opens its own
+                if (!e.layer) { return; }
+                var at = e.layer.getCenter ? e.layer.getCenter() : e.layer.getLatLng();
+                e.layer.fire("click", {latlng: at}, true);
             });
             {{ this._parent.get_name() }}.addControl(control);
+            // search as text arrives from an IME or a paste too, not only on key-up
+            L.DomEvent.on(control._input, "input", control._handleKeypress, control);
         })();
         {% endmacro %}
         """
