@@ -14,6 +14,11 @@ from lianhu_geo.maps import export_html
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
+CLOSE_POPUPS = """() => {
+    const m = lianhuMap.map;
+    m.eachLayer(l => { if (l instanceof L.Popup) { m.removeLayer(l); } });
+    return 0;
+}"""
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -88,7 +93,8 @@ def page(tmp_path_factory):
         pg.goto(path.as_uri())
         pg.wait_for_function("window.lianhuMap !== undefined")
         pg.wait_for_load_state("load")
-        pg.info = {"plan": plan, "requests": requests, "errors": errors, "tmp": tmp}
+        home = pg.evaluate("() => [lianhuMap.map.getCenter(), lianhuMap.map.getZoom()]")
+        pg.info = {"plan": plan, "requests": requests, "errors": errors, "tmp": tmp, "home": home}
         try:
             yield pg
         finally:
@@ -117,8 +123,7 @@ def test_click_opens_popup_with_name(page):
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(timeout=5000)
     assert target["name"] in popup.inner_text()
-    page.keyboard.press("Escape")
-    page.evaluate("() => { lianhuMap.map.closePopup(); return 0; }")
+    page.evaluate(CLOSE_POPUPS)
 
 
 def test_toggling_a_layer_hides_its_shapes(page):
@@ -154,22 +159,33 @@ def test_search_finds_a_compound(page):
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(timeout=5000)
     assert name in popup.inner_text()
-    page.evaluate("() => { lianhuMap.map.closePopup(); return 0; }")
+    page.wait_for_function("() => !lianhuMap.map._animatingZoom")
+    page.evaluate(CLOSE_POPUPS)
 
 
 def test_grid_drill_down_opens(page):
+    page.evaluate(CLOSE_POPUPS)
     page.evaluate("() => { lianhuMap.map.addLayer(lianhuMap.grid.zones); return 0; }")
     first = page.evaluate(
         "() => { const l = lianhuMap.grid.zones.getLayers()[0]; l.openPopup(l.getCenter());"
         " return l.feature.properties.zid; }"
     )
-    popup = page.locator(".leaflet-popup-content")
+    popup = page.locator(".leaflet-popup-content", has=page.locator("details"))
     popup.wait_for(timeout=5000)
     assert first and popup.locator("details").count() > 0
-    page.evaluate("() => { lianhuMap.map.closePopup(); lianhuMap.grid.zones.remove(); return 0; }")
+    page.evaluate(CLOSE_POPUPS)
+    page.evaluate("() => { lianhuMap.grid.zones.remove(); return 0; }")
 
 
 def test_screenshot(page):
+    page.evaluate(
+        "([c, z]) => { lianhuMap.map.setView(c, z, {animate: false}); return 0; }",
+        page.info["home"],
+    )
+    page.evaluate(CLOSE_POPUPS)
+    page.locator(".leaflet-control-search input").fill("")
+    page.mouse.move(5, 450)
+    page.wait_for_timeout(300)
     shot = page.info["tmp"] / "sample_map.png"
     page.screenshot(path=str(shot))
     print(f"screenshot: {shot}")
