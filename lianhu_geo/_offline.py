@@ -16,7 +16,15 @@ from pathlib import Path
 
 import folium
 
-__all__ = ["VENDOR_DIR", "JS", "CSS", "use_assets", "inline_assets", "external_links"]
+__all__ = [
+    "VENDOR_DIR",
+    "JS",
+    "CSS",
+    "use_assets",
+    "inline_assets",
+    "external_links",
+    "unescape_unicode",
+]
 
 VENDOR_DIR = Path(__file__).parent / "data" / "vendor"
 _CDN = "https://cdn.jsdelivr.net/npm/"
@@ -148,3 +156,29 @@ def external_links(html: str) -> list[str]:
     ['https://x.org/a.js']
     """
     return _SCRIPT.findall(html) + _LINK.findall(html)
+
+
+_UNICODE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u([0-9a-fA-F]{4})")
+
+
+def unescape_unicode(html: str) -> str:
+    r"""Write ``\uXXXX`` escapes of non-ASCII text as the characters themselves.
+
+    folium's JSON escapes every Chinese character as six ASCII bytes; as
+    UTF-8 it takes three. ASCII escapes (quotes, ``<``, ``&``), surrogate
+    pairs and escaped backslashes stay as they are, so scripts and markup
+    parse the same.
+
+    Examples
+    --------
+    >>> print(unescape_unicode(r'"\u5c0f\u533a \u003c \\u5c0f"'))
+    "小区 \u003c \\u5c0f"
+    """
+
+    def repl(match: re.Match[str]) -> str:
+        code = int(match.group(2), 16)
+        if code < 0x80 or 0xD800 <= code <= 0xDFFF or code in (0x2028, 0x2029):
+            return match.group(0)
+        return match.group(1) + chr(code)
+
+    return _UNICODE_ESCAPE.sub(repl, html)

@@ -34,14 +34,15 @@ from folium.utilities import JsCode
 
 from . import _map_layers as _layers
 from ._map_style import MODE_LABELS, TEXT, InfoBox, Legend, bundle_colors, mode_style
-from ._offline import inline_assets, use_assets
+from ._offline import inline_assets, unescape_unicode, use_assets
 from .basemaps import add_basemap, basemap_coords, check_basemap
 from .errors import InputError, format_rows
 
 __all__ = ["MapSizeWarning", "MAX_RESPONSIVE_MB", "plan_map", "compare_map", "export_html"]
 
-#: Above this file size (MB) a map gets slow to open and pan on a meeting laptop.
-MAX_RESPONSIVE_MB = 12.0
+#: Above this file size (MB) a map gets slow to open and pan on a meeting laptop
+#: (benchmarks/bench_maps.py: 14 MB, 20,000 compounds, takes about 5 s to first render).
+MAX_RESPONSIVE_MB = 10.0
 _LANGS = ("zh", "en")
 
 
@@ -654,7 +655,7 @@ def export_html(
         m = _layers.set_ids(plan)
     else:
         m = plan_map(plan, **options)
-    text = m.get_root().render()
+    text = unescape_unicode(m.get_root().render())
     if offline:
         text = inline_assets(text)
     data = text.encode("utf-8")

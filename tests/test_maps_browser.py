@@ -16,7 +16,10 @@ pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
 CLOSE_POPUPS = """() => {
     const m = lianhuMap.map;
-    m.eachLayer(l => { if (l instanceof L.Popup) { m.removeLayer(l); } });
+    m.eachLayer(l => {
+        const hover = l instanceof L.Tooltip && !l.options.permanent;
+        if (l instanceof L.Popup || hover) { m.removeLayer(l); }
+    });
     return 0;
 }"""
 ARGS = [
