@@ -136,6 +136,9 @@ def _outlines(
         frame = areas.get(level)
         if frame is None and reference is not None:
             frame = reference[level]
+            if level != "district":  # only the areas this plan's compounds are in
+                names = set(compounds[level].astype(str))
+                frame = frame[_name_column(frame, level).isin(names)]
         if frame is None and level != "district":
             frame = _layers.derived_areas(compounds, level)
         if frame is None or len(frame) == 0:
