@@ -26,11 +26,15 @@ from .coords import (
     wgs84_to_bd09,
     wgs84_to_gcj02,
 )
+from .coverage import CoveragePlan, plan_coverage
 from .errors import DataWarning, InputError
 from .maps import MapSizeWarning, compare_map, export_html, plan_map
 from .neighbors import neighbor_graph
+from .plan_io import read_plan
 from .quality import polsby_popper
 from .sample import load_boundary, load_sample, load_sample_areas
+from .scenarios import compare_plans, plan_diff
+from .triage import MODE_LABELS, SERVICE_MODES
 from .viability import ViabilityModel
 
 try:
@@ -40,10 +44,13 @@ except PackageNotFoundError:  # running from a source checkout
 
 __all__ = [
     "ALIASES",
+    "MODE_LABELS",
     "OPTIONAL_COLUMNS",
     "REASONS",
     "REQUIRED_COLUMNS",
+    "SERVICE_MODES",
     "BundleResult",
+    "CoveragePlan",
     "DataWarning",
     "InputError",
     "MapSizeWarning",
@@ -51,6 +58,7 @@ __all__ = [
     "bd09_to_gcj02",
     "bd09_to_wgs84",
     "compare_map",
+    "compare_plans",
     "convert_coords",
     "export_html",
     "gcj02_to_bd09",
@@ -60,9 +68,12 @@ __all__ = [
     "load_sample_areas",
     "metric_crs",
     "neighbor_graph",
+    "plan_coverage",
+    "plan_diff",
     "plan_map",
     "polsby_popper",
     "propose_bundles",
+    "read_plan",
     "standardize_columns",
     "to_metric",
     "validate_compounds",

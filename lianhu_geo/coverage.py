@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import json
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -128,7 +129,10 @@ class CoveragePlan:
             :data:`SUMMARY_COLUMNS`: all compounds, unmanaged ones, compounds
             per mode (``professional`` counts managed compounds, the other
             modes unmanaged ones), ``covered`` (unmanaged with a mode),
-            ``coverage_rate`` (covered / unmanaged) and bundles.
+            ``coverage_rate`` (covered / unmanaged) and ``bundles`` (bundles
+            with members in the subdistrict; the total counts each bundle
+            once, so it is less than the sum when a locked bundle spans
+            subdistricts). All other columns add up to the total row.
 
         Examples
         --------
@@ -178,14 +182,17 @@ class CoveragePlan:
     def __repr__(self) -> str:
         total = self.summary().loc["total"]
         return (
-            f"<CoveragePlan: {total['compounds']} compounds, {total['unmanaged']} unmanaged, "
-            f"{total['covered']} covered, {len(self.bundles)} bundles; "
+            f"<CoveragePlan: {int(total['compounds'])} compounds, "
+            f"{int(total['unmanaged'])} unmanaged, {int(total['covered'])} covered, "
+            f"{len(self.bundles)} bundles; "
             f"data {self.fingerprint[:12]}, lianhu_geo {self.version}>"
         )
 
     def _repr_html_(self) -> str:
-        table = self.summary(lang="zh").to_html(
-            float_format=lambda v: f"{v:.1%}", na_rep="", border=0
+        table = (
+            self.summary(lang="zh")
+            .reset_index()
+            .to_html(index=False, float_format=lambda v: f"{v:.1%}", na_rep="", border=0)
         )
         options = ", ".join(
             f"{k}={json.dumps(v, ensure_ascii=False)}"
@@ -214,12 +221,11 @@ def _summary(compounds: pd.DataFrame, bundles: pd.DataFrame, *, lang: str = "en"
         table[m] = counts[m]
     covered = (compounds["management"] == "unmanaged") & compounds["service_mode"].notna()
     table["covered"] = covered.groupby(sub).sum()
-    if len(bundles):
-        table["bundles"] = bundles["subdistrict"].astype(str).value_counts()
-    else:
-        table["bundles"] = 0
+    table["bundles"] = compounds["bundle_id"].groupby(sub).nunique()
     table = table.fillna(0).astype("int64")
     table.loc["total"] = table.sum()
+    # a locked bundle may span subdistricts: count it once in the total
+    table.loc["total", "bundles"] = compounds["bundle_id"].nunique()
     rate = table["covered"] / table["unmanaged"].where(table["unmanaged"] > 0)
     table.insert(table.columns.get_loc("covered") + 1, "coverage_rate", rate.astype("float64"))
     table = table[list(SUMMARY_COLUMNS)]
@@ -324,7 +330,9 @@ def plan_coverage(
     compounds : geopandas.GeoDataFrame
         Compounds as accepted by
         :func:`~lianhu_geo.compounds.validate_compounds`, any CRS, unique
-        index. Not modified.
+        index. Not modified. A plan's own columns (``service_mode``,
+        ``bundle_id``, ``mode_reason``, ``unbundled_reason``) are replaced,
+        so ``plan.compounds`` can be planned again with other options.
     bundle : bool, default True
         Propose 片区大物业 bundles first; ``False`` triages every unmanaged
         compound.
@@ -390,6 +398,8 @@ def plan_coverage(
         )
     created_text = _created(created)
     data = validate_compounds(compounds)
+    # a plan's own columns are outputs: re-planning plan.compounds gives the same fingerprint
+    data = data.drop(columns=[c for c in PLAN_COLUMNS if c in data.columns])
     fingerprint = fingerprint_compounds(data)
     index = data.index
     professional = (data["management"] == "professional").to_numpy()
@@ -403,7 +413,10 @@ def plan_coverage(
         reason_codes = result.reasons.reindex(index).astype("string")
         why_not = reason_codes.map(lambda c: REASONS.get(c, c), na_action="ignore")
         bundles = _plan_bundles(result.bundles, data)
-        used = {**bundle_options, **dict(getattr(result, "options", {}) or {})}
+        # what bundling reports (with its defaults), then what was passed, as given
+        used = {"eligible": None, "locked": None, "exclude": None}
+        used.update(getattr(result, "options", None) or {})
+        used.update(bundle_options)
         used["min_households"] = getattr(result, "min_households", used.get("min_households"))
         options.update(used)
     else:
@@ -423,15 +436,19 @@ def plan_coverage(
     reason[professional] = "已有专业物业"
     mode[bundled] = "bundle"
     reason[bundled] = ("纳入片区大物业 " + labels[bundled]).astype("string")
-    fallback = triage(data[rest], rule=rule, missing_mode=missing_mode)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fallback = triage(data[rest], rule=rule, missing_mode=missing_mode)
+    for warning in caught:  # re-raised so that they point at the caller's line
+        warnings.warn(warning.message, warning.category, stacklevel=2)
     mode[rest] = fallback["service_mode"]
     reason[rest] = fallback["mode_reason"]
     why_not = why_not.astype("string")
     why_not[professional | bundled] = pd.NA
+    why_not[rest & why_not.isna().to_numpy()] = "未列入片区候选"
 
     out = data.copy()
     geometry = out.geometry.name
-    out = out.drop(columns=[c for c in PLAN_COLUMNS if c in out.columns])
     out["service_mode"] = mode
     out["bundle_id"] = labels
     out["mode_reason"] = reason

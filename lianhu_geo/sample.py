@@ -78,8 +78,10 @@ def load_sample() -> gpd.GeoDataFrame:
     >>> compounds = load_sample()
     >>> len(compounds), compounds.crs.to_epsg()
     (1514, 4326)
-    >>> compounds["management"].value_counts()["unmanaged"]
-    np.int64(488)
+    >>> int((compounds["management"] == "unmanaged").sum())
+    488
+    >>> compounds.loc[0, ["compound_id", "subdistrict", "community"]].tolist()
+    ['LH0001', '青年路街道', '莲湖路第一社区']
     >>> compounds.attrs["source"].startswith("SYNTHETIC")
     True
     """

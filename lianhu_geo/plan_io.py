@@ -1,0 +1,346 @@
+"""Write a coverage plan for a meeting, and read it back.
+
+:func:`write_plan` writes two files into a folder:
+
+``plan.gpkg``
+    GeoPackage with layers ``compounds`` (every compound with its service
+    mode), ``bundles`` (dissolved bundle footprints) and ``plan_info`` (a
+    key/value table: options, input fingerprint, library version, column
+    types). :func:`read_plan` reads it back into an equal plan.
+``plan.xlsx``
+    Excel workbook with sheets 汇总 (summary by subdistrict), 片区 (bundles),
+    小区 (compounds) and 说明 (options and fingerprint), Chinese headers.
+
+Both files are byte-identical for the same plan: GeoPackage timestamps are
+fixed with GDAL's ``OGR_CURRENT_DATE``, the workbook's properties and zip
+entries carry a fixed date, and no wall-clock time is written. The date used
+is the plan's explicit ``created`` option, or 2000-01-01 when none was given.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+
+from .coverage import SUMMARY_LABELS, CoveragePlan
+from .errors import InputError
+from .triage import MODE_LABELS
+
+__all__ = ["write_plan", "read_plan", "COLUMN_LABELS", "BUNDLE_LABELS"]
+
+#: Chinese headers of the compounds sheet.
+COLUMN_LABELS: dict[str, str] = {
+    "compound_id": "小区编号",
+    "name": "小区名称",
+    "subdistrict": "街道",
+    "community": "社区",
+    "households": "户数",
+    "management": "管理状态",
+    "service_mode": "服务模式",
+    "bundle_id": "片区编号",
+    "mode_reason": "原因",
+    "unbundled_reason": "未纳入片区原因",
+    "buildings": "楼栋数",
+    "units": "单元数",
+    "build_year": "建成年份",
+    "old": "老旧小区",
+    "sanwu": "三无小区",
+    "willing_to_pay": "愿意付费",
+    "owners_committee": "业委会/物管会",
+    "property_company": "物业企业",
+    "fee_yuan_per_m2": "物业费(元/平米/月)",
+}
+
+#: Chinese headers of the bundles sheet.
+BUNDLE_LABELS: dict[str, str] = {
+    "bundle_id": "片区编号",
+    "subdistrict": "街道",
+    "compounds": "小区数",
+    "households": "户数",
+    "area_m2": "面积(平方米)",
+    "span_m": "跨度(米)",
+    "polsby_popper": "紧凑度(Polsby-Popper)",
+    "margin_yuan_month": "月度盈余(元/月)",
+    "locked": "已锁定",
+    "viable": "经营可行",
+    "compound_ids": "小区编号",
+    "compound_names": "小区名称",
+}
+
+_MANAGEMENT_LABELS = {"professional": "专业物业", "unmanaged": "失管"}
+_FIXED_DATE = _dt.datetime(2000, 1, 1)
+_INDEX_COLUMN = "plan_row"
+_FORMAT = "lianhu_geo.coverage_plan/1"
+
+
+def _plan_date(plan: CoveragePlan) -> _dt.datetime:
+    created = plan.options.get("created")
+    if not created:
+        return _FIXED_DATE
+    moment = _dt.datetime.fromisoformat(str(created))
+    if not isinstance(moment, _dt.datetime):
+        moment = _dt.datetime.combine(moment, _dt.time())
+    return moment.replace(tzinfo=None, microsecond=0)
+
+
+def _dtypes(frame: pd.DataFrame) -> dict[str, str]:
+    geometry = frame.geometry.name
+    return {str(c): str(t) for c, t in frame.dtypes.items() if c != geometry}
+
+
+def _restore(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
+    out = frame.copy()
+    for column, dtype in dtypes.items():
+        if dtype in ("bool", "boolean") or dtype.startswith(("int", "Int", "uint", "UInt")):
+            values = pd.to_numeric(out[column]).astype("Float64")
+            out[column] = values.astype("boolean" if dtype == "boolean" else dtype)
+            if dtype == "bool":
+                out[column] = out[column].astype(bool)
+        elif dtype == "object":
+            out[column] = out[column].astype(object).where(out[column].notna(), None)
+        else:
+            out[column] = out[column].astype(dtype)
+    return out
+
+
+def _write_layer(frame: gpd.GeoDataFrame, path: Path, layer: str, date: _dt.datetime) -> None:
+    table = frame.copy()
+    for column, dtype in table.dtypes.items():
+        if str(dtype) == "boolean":  # GDAL stores booleans as integers with a subtype
+            table[column] = table[column].astype("Int64")
+    pyogrio.write_dataframe(
+        table,
+        path,
+        layer=layer,
+        driver="GPKG",
+        promote_to_multi=False,
+        geometry_type="Unknown",
+        append=path.exists(),
+    )
+
+
+def _write_gpkg(plan: CoveragePlan, path: Path, date: _dt.datetime) -> None:
+    if path.exists():
+        path.unlink()
+    index = plan.compounds.index
+    compounds = plan.compounds.reset_index(drop=True)
+    compounds.insert(0, _INDEX_COLUMN, index.astype(str) if index.dtype == object else index)
+    bundles = plan.bundles.reset_index()
+    info = {
+        "format": _FORMAT,
+        "options": json.dumps(plan.options, ensure_ascii=False, sort_keys=True),
+        "fingerprint": plan.fingerprint,
+        "version": plan.version,
+        "created": plan.options.get("created") or "",
+        "compounds_dtypes": json.dumps(_dtypes(plan.compounds)),
+        "compounds_geometry": plan.compounds.geometry.name,
+        "compounds_index": json.dumps({"name": index.name, "dtype": str(index.dtype)}),
+        "bundles_dtypes": json.dumps(_dtypes(plan.bundles)),
+        "bundles_index_dtype": str(plan.bundles.index.dtype),
+    }
+    table = pd.DataFrame({"key": list(info), "value": list(info.values())})
+    options = {"OGR_CURRENT_DATE": date.strftime("%Y-%m-%dT%H:%M:%S.000Z")}
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options(options)
+    try:
+        _write_layer(compounds, path, "compounds", date)
+        _write_layer(bundles, path, "bundles", date)
+        pyogrio.write_dataframe(table, path, layer="plan_info", driver="GPKG", append=True)
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+
+
+def _cell(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, bool):  # planners read 是/否, not TRUE/FALSE
+        return "是" if value else "否"
+    if isinstance(value, (str, int, float)):
+        return value
+    return str(value)
+
+
+def _sheet(workbook: Any, title: str, frame: pd.DataFrame, *, percent: tuple[str, ...] = ()):
+    from openpyxl.styles import Font
+
+    sheet = workbook.create_sheet(title)
+    sheet.append([str(c) for c in frame.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in frame.itertuples(index=False, name=None):
+        sheet.append([_cell(v) for v in row])
+    for j, column in enumerate(frame.columns, start=1):
+        width = max([len(str(column)) * 2, *(len(str(v)) for v in frame[column].head(200))])
+        letter = sheet.cell(row=1, column=j).column_letter
+        sheet.column_dimensions[letter].width = min(max(width + 2, 8), 60)
+        if column in percent:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
+                cell.number_format = "0.0%"
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _workbook_frames(plan: CoveragePlan) -> dict[str, pd.DataFrame]:
+    summary = plan.summary(lang="zh").reset_index()
+    bundles = pd.DataFrame(plan.bundles.drop(columns=plan.bundles.geometry.name)).reset_index()
+    bundles = bundles.rename(columns=BUNDLE_LABELS)
+    compounds = pd.DataFrame(plan.compounds.drop(columns=plan.compounds.geometry.name))
+    compounds["service_mode"] = compounds["service_mode"].map(MODE_LABELS)
+    compounds["management"] = compounds["management"].map(_MANAGEMENT_LABELS)
+    first = [c for c in COLUMN_LABELS if c in compounds.columns]
+    rest = [c for c in compounds.columns if c not in first]
+    compounds = compounds[[*first, *rest]].rename(columns=COLUMN_LABELS)
+    info = [
+        ("数据指纹 (sha256)", plan.fingerprint),
+        ("lianhu_geo 版本", plan.version),
+        ("方案日期", plan.options.get("created") or ""),
+    ]
+    info += [(f"参数 {k}", json.dumps(v, ensure_ascii=False)) for k, v in plan.options.items()]
+    return {
+        "汇总": summary,
+        "片区": bundles,
+        "小区": compounds,
+        "说明": pd.DataFrame(info, columns=["项目", "内容"]),
+    }
+
+
+def _write_xlsx(plan: CoveragePlan, path: Path, date: _dt.datetime) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    rate = SUMMARY_LABELS["coverage_rate"]
+    for title, frame in _workbook_frames(plan).items():
+        _sheet(workbook, title, frame, percent=(rate,) if title == "汇总" else ())
+    workbook.properties.creator = "lianhu_geo"
+    workbook.properties.title = "覆盖方案"
+    workbook.properties.created = date
+    workbook.properties.modified = date
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    stamp = date.strftime("%Y-%m-%dT%H:%M:%SZ")
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    with zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "docProps/core.xml":  # openpyxl stamps `modified` on save
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    data,
+                )
+            info = zipfile.ZipInfo(item.filename, date_time=(date.year, *date.timetuple()[1:6]))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, data)
+
+
+def write_plan(plan: CoveragePlan, folder: str | Path) -> dict[str, Path]:
+    """Write ``plan.gpkg`` and ``plan.xlsx`` into ``folder``, deterministically.
+
+    Parameters
+    ----------
+    plan : CoveragePlan
+        The plan to write.
+    folder : str or pathlib.Path
+        Created if needed; existing ``plan.gpkg``/``plan.xlsx`` are replaced.
+
+    Returns
+    -------
+    dict
+        ``{"gpkg": path, "xlsx": path}``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from lianhu_geo.coverage import _example, plan_coverage
+    >>> plan = plan_coverage(_example(), bundle=False)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths = write_plan(plan, folder)
+    ...     read_plan(folder).equals(plan)
+    True
+    """
+    if not isinstance(plan, CoveragePlan):
+        raise InputError(f"expected a CoveragePlan, got {type(plan).__name__}.")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    date = _plan_date(plan)
+    paths = {"gpkg": folder / "plan.gpkg", "xlsx": folder / "plan.xlsx"}
+    _write_gpkg(plan, paths["gpkg"], date)
+    _write_xlsx(plan, paths["xlsx"], date)
+    return paths
+
+
+def read_plan(folder: str | Path) -> CoveragePlan:
+    """Read a plan written by :func:`write_plan` (or ``plan.to_file``).
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        The folder holding ``plan.gpkg``, or the ``.gpkg`` file itself.
+
+    Returns
+    -------
+    CoveragePlan
+        Equal to the plan written (``plan.equals``); ``created`` is the
+        explicit date the plan was made with, or None.
+
+    Raises
+    ------
+    InputError
+        When the file is missing or was not written by :func:`write_plan`.
+    """
+    path = Path(folder)
+    if path.is_dir():
+        path = path / "plan.gpkg"
+    if not path.exists():
+        raise InputError(f"no plan at {path}; write one with `plan.to_file(folder)`.")
+    layers = {str(name) for name, _ in pyogrio.list_layers(path)}
+    if not {"compounds", "bundles", "plan_info"} <= layers:
+        raise InputError(
+            f"{path} is not a coverage plan: it needs layers compounds, bundles and "
+            f"plan_info, and has {', '.join(sorted(layers))}."
+        )
+    table = pyogrio.read_dataframe(path, layer="plan_info")
+    info = dict(zip(table["key"], table["value"], strict=True))
+    if info.get("format") != _FORMAT:
+        raise InputError(f"{path} was written in an unknown format {info.get('format')!r}.")
+
+    compounds = pyogrio.read_dataframe(path, layer="compounds")
+    index_info = json.loads(info["compounds_index"])
+    index = pd.Index(compounds.pop(_INDEX_COLUMN).to_numpy()).astype(index_info["dtype"])
+    compounds.index = index.rename(index_info["name"])
+    if compounds.geometry.name != info["compounds_geometry"]:
+        compounds = compounds.rename_geometry(info["compounds_geometry"])
+    compounds = _restore(compounds, json.loads(info["compounds_dtypes"]))
+
+    bundles = pyogrio.read_dataframe(path, layer="bundles")
+    if bundles.crs is None:
+        bundles = bundles.set_crs(compounds.crs)
+    bundles = bundles.set_index("bundle_id")
+    bundles.index = bundles.index.astype(info["bundles_index_dtype"])
+    bundles = _restore(bundles, json.loads(info["bundles_dtypes"]))
+
+    options = json.loads(info["options"])
+    return CoveragePlan(
+        compounds,
+        bundles,
+        options=options,
+        fingerprint=info["fingerprint"],
+        version=info["version"],
+        created=info["created"] or None,
+    )
