@@ -28,6 +28,8 @@ from .coords import (
 )
 from .coverage import CoveragePlan, plan_coverage
 from .errors import DataWarning, InputError
+from .grid import GridError, NeighborhoodGrid, build_grid
+from .grid_workers import GridWorkers, assign_workers
 from .maps import MapSizeWarning, compare_map, export_html, plan_map
 from .neighbors import neighbor_graph
 from .plan_io import read_plan
@@ -52,11 +54,16 @@ __all__ = [
     "BundleResult",
     "CoveragePlan",
     "DataWarning",
+    "GridError",
+    "GridWorkers",
     "InputError",
     "MapSizeWarning",
+    "NeighborhoodGrid",
     "ViabilityModel",
+    "assign_workers",
     "bd09_to_gcj02",
     "bd09_to_wgs84",
+    "build_grid",
     "compare_map",
     "compare_plans",
     "convert_coords",

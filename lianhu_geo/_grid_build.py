@@ -7,27 +7,35 @@ compound's counts and marked ``estimated``.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 import warnings
 from collections.abc import Hashable, Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
 
 from .errors import DataWarning, InputError, format_rows
 
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from ._grid_inputs import Tables
+
 __all__ = [
     "LEVELS",
     "DEFAULT_UNITS_PER_BUILDING",
     "DEFAULT_HOUSEHOLDS_PER_UNIT",
     "natural_key",
-    "resolve_input",
-    "assign_zones",
+    "spread",
     "build_graph",
+    "recount",
+    "gc_paused",
+    "level_codes",
 ]
 
 #: The six node levels, root first.
@@ -51,203 +59,6 @@ def natural_key(text: str) -> tuple:
     return tuple(
         (0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text) if p
     )
-
-
-def resolve_input(compounds_or_plan: object) -> tuple[gpd.GeoDataFrame, pd.DataFrame | None]:
-    """Return (compounds, bundles) from a compounds frame or a coverage plan."""
-    from .compounds import validate_compounds
-
-    bundles = None
-    data = compounds_or_plan
-    if not isinstance(data, pd.DataFrame) and hasattr(data, "compounds"):
-        bundles = getattr(data, "bundles", None)
-        data = data.compounds
-    return validate_compounds(data), bundles
-
-
-def _zone_values(compounds: pd.DataFrame, zones: object) -> pd.Series:
-    if zones is None:
-        return pd.Series(pd.NA, index=compounds.index, dtype="string")
-    if isinstance(zones, str):
-        if zones not in compounds.columns:
-            raise InputError(
-                f"`zones={zones!r}` names no column of the compounds; columns are "
-                f"{', '.join(map(str, compounds.columns))}."
-            )
-        zones = compounds[zones]
-    if not isinstance(zones, pd.Series):
-        raise InputError("`zones` must be a column name or a Series on the compounds' index.")
-    missing = compounds.index.difference(zones.index)
-    if len(missing):
-        ids = compounds.loc[missing, "compound_id"]
-        raise InputError(
-            f"`zones` has no entry for compounds {format_rows(ids)}; give a zone for each "
-            "compound (NA falls back to the community)."
-        )
-    values = zones.reindex(compounds.index)
-    return pd.Series(
-        [pd.NA if pd.isna(v) else str(v) for v in values], index=compounds.index, dtype="string"
-    )
-
-
-def assign_zones(
-    compounds: pd.DataFrame, zones: object, bundles: pd.DataFrame | None
-) -> pd.DataFrame:
-    """Zone id, name and kind for each compound (index of ``compounds``).
-
-    A bundled compound's zone is its bundle; otherwise the planner's zone;
-    otherwise its community (qualified with the subdistrict when the same
-    community name occurs in two subdistricts).
-    """
-    planner = _zone_values(compounds, zones)
-    community = compounds["community"].astype("string")
-    shared = compounds.groupby(community, sort=True)["subdistrict"].nunique()
-    ambiguous = set(shared.index[shared > 1])
-    community_id = [
-        f"{s}/{c}" if c in ambiguous else str(c)
-        for s, c in zip(compounds["subdistrict"], community, strict=True)
-    ]
-    bundle = (
-        compounds["bundle_id"]
-        if "bundle_id" in compounds.columns
-        else pd.Series(pd.NA, index=compounds.index)
-    )
-    bundle_names = {}
-    if bundles is not None and "name" in getattr(bundles, "columns", ()):
-        bundle_names = {str(k): str(v) for k, v in bundles["name"].items() if pd.notna(v)}
-    rows = []
-    for b, p, cid, c in zip(bundle, planner, community_id, community, strict=True):
-        if pd.notna(b):
-            rows.append((str(b), bundle_names.get(str(b), str(b)), "bundle"))
-        elif pd.notna(p):
-            rows.append((p, p, "planner"))
-        else:
-            rows.append((cid, str(c), "community"))
-    out = pd.DataFrame(rows, index=compounds.index, columns=["zone_id", "zone_name", "zone_kind"])
-    kinds = out.groupby("zone_id")["zone_kind"].nunique()
-    clash = sorted(kinds.index[kinds > 1])
-    if clash:
-        raise InputError(
-            f"zone ids {format_rows(clash)} are used both as a bundle id and as a zone or "
-            "community name; rename the planner's zones so that each zone id means one zone."
-        )
-    return out
-
-
-def _ids(table: pd.DataFrame, column: str, name: str) -> pd.Series:
-    if column not in table.columns:
-        raise InputError(
-            f"the {name} table needs a `{column}` column; it has "
-            f"{', '.join(map(str, table.columns))}."
-        )
-    ids = table[column]
-    if ids.isna().any():
-        raise InputError(
-            f"`{column}` is empty in rows {format_rows(table.index[ids.isna()])} of "
-            f"the {name} table; give every row an id."
-        )
-    return pd.Series([str(v) for v in ids], index=table.index, dtype=object)
-
-
-def _count(table: pd.DataFrame, column: str, ids: pd.Series, name: str) -> pd.Series:
-    if column not in table.columns:
-        return pd.Series(pd.NA, index=table.index, dtype="Int64")
-    values = pd.to_numeric(table[column], errors="coerce")
-    bad = (table[column].notna() & values.isna()) | (values < 0) | (values % 1 != 0)
-    if bad.any():
-        raise InputError(
-            f"`{column}` in the {name} table must be a whole number >= 0; rows "
-            f"{format_rows(ids[bad.to_numpy()])} are not. Fix them or leave the cell empty."
-        )
-    return values.astype("Int64")
-
-
-def _unique(ids: pd.Series, name: str, column: str) -> None:
-    dup = ids.duplicated(keep=False)
-    if dup.any():
-        raise InputError(
-            f"`{column}` must be unique in the {name} table; {format_rows(sorted(set(ids[dup])))} "
-            "appear more than once."
-        )
-
-
-def _unknown(ids: pd.Series, known: set, name: str, column: str, parent: str) -> None:
-    bad = ~ids.isin(known)
-    if bad.any():
-        raise InputError(
-            f"rows {format_rows(sorted(set(ids[bad])))} of the {name} table name a `{column}` "
-            f"that is not in the {parent}; fix the ids or add the missing {parent} rows."
-        )
-
-
-@dataclass
-class Tables:
-    """The planner's tables, normalized and grouped by parent id."""
-
-    buildings: dict[str, list[tuple]] = field(default_factory=dict)
-    units: dict[str, list[tuple]] = field(default_factory=dict)
-    households: dict[str, list[str]] = field(default_factory=dict)
-    geometry: gpd.GeoSeries | None = None
-
-
-def normalize_tables(
-    compound_ids: set[str], buildings: object, units: object, households: object
-) -> Tables:
-    """Check the planner's tables and group rows by parent id."""
-    out = Tables()
-    if units is not None and buildings is None:
-        raise InputError(
-            "a `units` table needs a `buildings` table too (it says each building's compound)."
-        )
-    if households is not None and units is None:
-        raise InputError(
-            "a `households` table needs a `units` table too (it says each unit's building)."
-        )
-    if buildings is not None:
-        b_ids = _ids(buildings, "building_id", "buildings")
-        c_ids = _ids(buildings, "compound_id", "buildings")
-        _unique(b_ids, "buildings", "building_id")
-        _unknown(c_ids, compound_ids, "buildings", "compound_id", "compounds")
-        names = buildings["name"] if "name" in buildings.columns else b_ids
-        hh = _count(buildings, "households", b_ids, "buildings")
-        un = _count(buildings, "units", b_ids, "buildings")
-        for b, c, n, h, u in zip(b_ids, c_ids, names, hh, un, strict=True):
-            out.buildings.setdefault(c, []).append((b, str(n), h, u))
-        if isinstance(buildings, gpd.GeoDataFrame) and buildings.crs is not None:
-            geom = buildings.geometry
-            keep = (geom.notna() & ~geom.is_empty).to_numpy()
-            out.geometry = gpd.GeoSeries(
-                geom.to_numpy()[keep], index=["building:" + b for b in b_ids[keep]], crs=geom.crs
-            )
-    if units is not None:
-        u_ids = _ids(units, "unit_id", "units")
-        ub_ids = _ids(units, "building_id", "units")
-        _unique(u_ids, "units", "unit_id")
-        _unknown(ub_ids, set(b_ids), "units", "building_id", "buildings table")
-        names = units["name"] if "name" in units.columns else u_ids
-        hh = _count(units, "households", u_ids, "units")
-        for u, b, n, h in zip(u_ids, ub_ids, names, hh, strict=True):
-            out.units.setdefault(b, []).append((u, str(n), h))
-    if households is not None:
-        h_ids = _ids(households, "household_id", "households")
-        hu_ids = _ids(households, "unit_id", "households")
-        _unique(h_ids, "households", "household_id")
-        _unknown(hu_ids, set(u_ids), "households", "unit_id", "units table")
-        extra = [c for c in households.columns if c not in ("household_id", "unit_id")]
-        if extra:
-            warnings.warn(
-                f"the households table's columns {format_rows(map(str, extra))} are not kept: "
-                "the grid holds only each household's id and unit (no personal data).",
-                DataWarning,
-                stacklevel=4,
-            )
-        for h, u in zip(h_ids, hu_ids, strict=True):
-            out.households.setdefault(u, []).append(h)
-    for rows in (*out.buildings.values(), *out.units.values()):
-        rows.sort(key=lambda r: natural_key(r[0]))
-    for rows in out.households.values():
-        rows.sort(key=natural_key)
-    return out
 
 
 def spread(total: int, n: int) -> list[int]:
@@ -292,9 +103,9 @@ def _compound_plan(households: int, buildings: object, units: object) -> tuple[i
     if buildings and units < buildings:
         units, defaulted = buildings, True  # every building has at least one unit
     if units and not buildings:
-        buildings = 1
+        buildings, defaulted = 1, True
     if households and not buildings:
-        buildings = units = 1
+        buildings, units, defaulted = 1, max(units, 1), True
     return buildings, units, defaulted
 
 
@@ -310,9 +121,71 @@ def _building_rows(compound_id: str, n: int, units: list[int]) -> list[tuple]:
     ]
 
 
-def _household_ids(unit_id: str, n: int) -> Iterator[str]:
-    width = max(3, len(str(n)))
-    return (f"{unit_id}-{j:0{width}d}" for j in range(1, n + 1))
+class _Writer:
+    """Add tree nodes straight into a DiGraph's adjacency dicts.
+
+    Equivalent to ``add_node(node, **attrs); add_edge(parent, node)`` for a
+    new leaf, without networkx's per-call dict copies: about twice as fast
+    and leaner for the hundreds of thousands of household nodes.
+    """
+
+    def __init__(self, graph: nx.DiGraph) -> None:
+        self.node, self.succ, self.pred = graph._node, graph._succ, graph._pred
+        self.duplicates: list[str] = []
+
+    def add(self, node: str, attrs: dict, parent: str | None) -> dict:
+        if node in self.node:
+            self.duplicates.append(node)
+            return self.succ[node]
+        self.node[node] = attrs
+        children: dict = {}
+        self.succ[node] = children
+        if parent is None:
+            self.pred[node] = {}
+        else:
+            edge: dict = {}
+            self.pred[node] = {parent: edge}
+            self.succ[parent][node] = edge
+        return children
+
+
+def _layout(row: dict, tables: Tables, defaulted: list[str]) -> tuple[bool, list[tuple]]:
+    """Lay out one compound's buildings, units and household counts.
+
+    Returns whether the buildings were generated, and per building: id, name,
+    households spread?, units generated?, unit rows, unit households, unit
+    households spread?
+    """
+    cid, reported = row["compound_id"], row["households"]
+    given = tables.buildings.get(cid)
+    if given is None:
+        n_b, n_u, was_default = _compound_plan(reported, row["buildings"], row["units"])
+        if was_default:
+            defaulted.append(cid)
+        per_building = spread(n_u, n_b)
+        per_unit = iter(spread(reported, n_u))
+        given = _building_rows(cid, n_b, per_building)
+        b_house = [sum(next(per_unit) for _ in range(u)) for u in per_building]
+        b_spread = [True] * n_b
+    else:
+        b_house, b_spread = _fill([b[2] for b in given], reported)
+    buildings = []
+    for (bid, bname, _, bunits), bh, bs in zip(given, b_house, b_spread, strict=True):
+        u_rows = tables.units.get(bid)
+        u_estimated = u_rows is None
+        if u_rows is None:
+            n_units = (
+                int(bunits)
+                if pd.notna(bunits)
+                else max(1, math.ceil(bh / DEFAULT_HOUSEHOLDS_PER_UNIT))
+            )
+            u_rows = _unit_rows(bid, n_units)
+        known = [len(tables.households[u]) if u in tables.households else h for u, _, h in u_rows]
+        if bs and all(pd.notna(k) for k in known) and not u_estimated:
+            bh, bs = sum(int(k) for k in known), False
+        u_house, u_spread = _fill(known, bh)
+        buildings.append((bid, bname, bs, u_estimated, u_rows, u_house, u_spread))
+    return cid not in tables.buildings, buildings
 
 
 def build_graph(
@@ -327,64 +200,51 @@ def build_graph(
     depth = LEVELS.index(stop_at)
     graph = nx.DiGraph()
     root = f"district:{district}"
-    node_rows: list[tuple[str, dict]] = []
-    edges: list[tuple[str, str]] = []
+    write = _Writer(graph)
+    write.add(
+        root, {"level": "district", "name": district, "subdistrict": None, "estimated": False}, None
+    )
+    zones = zone_table.assign(node="zone:" + zone_table["zone_id"])
+    first = zones.drop_duplicates("node").set_index("node")
+    for zid in sorted(first.index, key=natural_key):
+        attrs = {
+            "level": "zone",
+            "name": first.at[zid, "zone_name"],
+            "zone_kind": first.at[zid, "zone_kind"],
+            "subdistrict": None,
+            "estimated": False,
+        }
+        if pd.notna(first.at[zid, "company"]):
+            attrs["bundle_company"] = first.at[zid, "company"]
+        write.add(zid, attrs, root)
+    columns = ["compound_id", "name", "subdistrict", "community", "households", "management"]
+    extras = [c for c in ("property_company", "service_mode", "bundle_id") if c in compounds]
+    records = (
+        compounds[columns + extras]
+        .assign(
+            zone=zones["node"],
+            company=zones["company"],
+            buildings=compounds.get("buildings", pd.NA),
+            units=compounds.get("units", pd.NA),
+        )
+        .to_dict("records")
+    )
+    for row in records:
+        row["compound_id"] = str(row["compound_id"])
+        row["households"] = int(row["households"])
+    records.sort(key=lambda r: natural_key(r["compound_id"]))
     defaulted: list[str] = []
     disagree: list[str] = []
-    order = sorted(compounds.index, key=lambda i: natural_key(str(compounds.at[i, "compound_id"])))
-    columns = compounds.columns
-    zone_rows: dict[str, dict] = {}
-    for idx in order:
-        row = compounds.loc[idx]
-        cid = str(row["compound_id"])
-        sub = str(row["subdistrict"])
-        zid = "zone:" + zone_table.at[idx, "zone_id"]
-        reported = int(row["households"])
-        b_count = row["buildings"] if "buildings" in columns else pd.NA
-        u_count = row["units"] if "units" in columns else pd.NA
-        given = tables.buildings.get(cid)
-        if given is None:
-            n_b, n_u, was_default = _compound_plan(reported, b_count, u_count)
-            if was_default:
-                defaulted.append(cid)
-            given = _building_rows(cid, n_b, spread(n_u, n_b))
-            b_estimated = True
-        else:
-            b_estimated = False
-        b_house, b_spread = _fill([b[2] for b in given], reported)
-        buildings = []
-        for (bid, bname, _, bunits), bh, bs in zip(given, b_house, b_spread, strict=True):
-            u_rows = tables.units.get(bid)
-            u_estimated = u_rows is None
-            if u_rows is None:
-                n_units = (
-                    int(bunits)
-                    if pd.notna(bunits)
-                    else max(1, math.ceil(bh / DEFAULT_HOUSEHOLDS_PER_UNIT))
-                )
-                u_rows = _unit_rows(bid, n_units)
-            known = [
-                len(tables.households[u]) if u in tables.households else h for u, _, h in u_rows
-            ]
-            if bs and all(pd.notna(k) for k in known) and not u_estimated:
-                bh, bs = sum(int(k) for k in known), False
-            u_house, u_spread = _fill(known, bh)
-            buildings.append((bid, bname, bs, u_estimated, u_rows, u_house, u_spread))
+    zone_subs: dict[str, dict[str, int]] = {}
+    names: list[str] = []
+    for row in records:
+        cid, sub, zid = row["compound_id"], str(row["subdistrict"]), row["zone"]
+        generated, buildings = _layout(row, tables, defaulted)
         total = sum(sum(b[5]) for b in buildings)
-        if total != reported:
-            disagree.append(f"{cid} ({reported} reported, {total} in its buildings)")
-        n_units_total = sum(len(b[4]) for b in buildings)
-        zone = zone_rows.setdefault(
-            zid,
-            {
-                "level": "zone",
-                "name": zone_table.at[idx, "zone_name"],
-                "zone_kind": zone_table.at[idx, "zone_kind"],
-                "estimated": False,
-                "_subs": {},
-            },
-        )
-        zone["_subs"][sub] = zone["_subs"].get(sub, 0) + total
+        if total != row["households"]:
+            disagree.append(f"{cid} ({row['households']} reported, {total} in its buildings)")
+        subs = zone_subs.setdefault(zid, {})
+        subs[sub] = subs.get(sub, 0) + total
         attrs = {
             "level": "compound",
             "name": str(row["name"]),
@@ -394,84 +254,104 @@ def build_graph(
             "zone": zid,
             "management": str(row["management"]),
             "households": total,
-            "households_reported": reported,
+            "households_reported": row["households"],
             "buildings": len(buildings),
-            "units": n_units_total,
+            "units": sum(len(b[4]) for b in buildings),
             "estimated": False,
         }
-        for extra in ("property_company", "service_mode", "bundle_id"):
-            if extra in columns and pd.notna(row[extra]):
+        for extra in extras:
+            if pd.notna(row[extra]):
                 attrs[extra] = str(row[extra])
-        cnode = f"compound:{cid}"
-        node_rows.append((cnode, attrs))
-        edges.append((zid, cnode))
+        if pd.notna(row["company"]):
+            attrs["bundle_company"] = row["company"]
+        cnode = "compound:" + cid
+        write.add(cnode, attrs, zid)
         if depth < 3:
             continue
         for bid, bname, bs, u_est, u_rows, u_house, u_spread in buildings:
-            bnode = f"building:{bid}"
-            node_rows.append(
-                (
-                    bnode,
-                    {
-                        "level": "building",
-                        "name": bname,
-                        "compound_id": cid,
-                        "subdistrict": sub,
-                        "households": sum(u_house),
-                        "units": len(u_rows),
-                        "estimated": b_estimated,
-                        "households_estimated": bs,
-                    },
-                )
-            )
-            edges.append((cnode, bnode))
+            bnode = "building:" + bid
+            battrs = {
+                "level": "building",
+                "name": bname,
+                "compound_id": cid,
+                "subdistrict": sub,
+                "households": sum(u_house),
+                "units": len(u_rows),
+                "estimated": generated,
+                "households_estimated": bs,
+            }
+            write.add(bnode, battrs, cnode)
             if depth < 4:
                 continue
             for (uid, uname, _), uh, us in zip(u_rows, u_house, u_spread, strict=True):
-                unode = f"unit:{uid}"
-                node_rows.append(
-                    (
-                        unode,
-                        {
-                            "level": "unit",
-                            "name": uname,
-                            "subdistrict": sub,
-                            "households": uh,
-                            "estimated": u_est,
-                            "households_estimated": us,
-                        },
-                    )
-                )
-                edges.append((bnode, unode))
+                unode = "unit:" + uid
+                uattrs = {
+                    "level": "unit",
+                    "name": uname,
+                    "subdistrict": sub,
+                    "households": uh,
+                    "estimated": u_est,
+                    "households_estimated": us,
+                }
+                write.add(unode, uattrs, bnode)
                 if depth < 5:
                     continue
                 listed = tables.households.get(uid)
-                ids = listed if listed is not None else _household_ids(uid, uh)
-                est = listed is None
-                for hid in ids:
-                    hnode = "household:" + hid
-                    node_rows.append(
-                        (
-                            hnode,
+                if listed is None:
+                    width = max(3, len(str(uh)))
+                    if len(names) < uh or (names and len(names[0]) != width):
+                        names = [f"{j:0{width}d}" for j in range(1, max(uh, 999) + 1)]
+                    prefix = f"household:{uid}-"
+                    for name in names[:uh]:
+                        write.add(
+                            prefix + name,
                             {
                                 "level": "household",
-                                "name": hid.rsplit("-", 1)[-1],
+                                "name": name,
                                 "subdistrict": sub,
                                 "households": 1,
-                                "estimated": est,
+                                "estimated": True,
                             },
+                            unode,
                         )
-                    )
-                    edges.append((unode, hnode))
+                else:
+                    for hid in listed:
+                        write.add(
+                            "household:" + hid,
+                            {
+                                "level": "household",
+                                "name": hid,
+                                "subdistrict": sub,
+                                "households": 1,
+                                "estimated": False,
+                            },
+                            unode,
+                        )
+    if write.duplicates:
+        raise InputError(
+            f"grid node ids {format_rows(sorted(set(write.duplicates)))} occur twice; building, "
+            "unit and household ids must be unique across the tables, and must not look like "
+            "generated ids (`<compound_id>-01`, `<building_id>-1`, `<unit_id>-001`)."
+        )
+    for zid, subs in zone_subs.items():
+        # the zone's subdistrict: the one holding most of its households
+        graph.nodes[zid]["subdistrict"] = sorted(subs.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    _warn(defaulted, disagree)
+    recount(graph, root)
+    return graph
+
+
+def _warn(defaulted: list[str], disagree: list[str]) -> None:
     if defaulted:
         warnings.warn(
-            f"compounds {format_rows(defaulted)} lack `buildings` or `units` (or have fewer "
-            "units than buildings); their buildings were estimated with "
+            f"compounds {format_rows(defaulted)} lack `buildings` or `units`, or have counts "
+            "that do not fit together (fewer units than buildings, households but no "
+            "buildings); their buildings were estimated with "
             f"{DEFAULT_HOUSEHOLDS_PER_UNIT} households per unit and "
             f"{DEFAULT_UNITS_PER_BUILDING} units per building. Add the counts to the compounds "
             "table for a truer grid.",
             DataWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     if disagree:
         warnings.warn(
@@ -479,32 +359,8 @@ def build_graph(
             "buildings/units tables; the grid counts the tables (the compound's figure is kept "
             "as `households_reported`).",
             DataWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
-    _add_upper(graph, root, district, zone_rows, node_rows)
-    n_before = len(node_rows) + len(zone_rows) + 1
-    graph.add_nodes_from(node_rows)
-    if graph.number_of_nodes() != n_before:
-        raise InputError(
-            "two grid nodes got the same id; building, unit and household ids must be unique "
-            "across the tables, and must not look like generated ids `<compound_id>-NN`."
-        )
-    graph.add_edges_from(edges)
-    recount(graph, root)
-    return graph
-
-
-def _add_upper(
-    graph: nx.DiGraph, root: str, district: str, zone_rows: dict, node_rows: list
-) -> None:
-    graph.add_node(root, level="district", name=district, subdistrict=None, estimated=False)
-    for zid in sorted(zone_rows, key=natural_key):
-        attrs = zone_rows[zid]
-        subs = attrs.pop("_subs")
-        # the zone's subdistrict: the one holding most of its households
-        attrs["subdistrict"] = sorted(subs.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        graph.add_node(zid, **attrs)
-        graph.add_edge(root, zid)
 
 
 def recount(graph: nx.DiGraph, root: Hashable) -> None:
@@ -523,6 +379,22 @@ def recount(graph: nx.DiGraph, root: Hashable) -> None:
             total[k] += sums[k]
     n_compounds = sum(graph.nodes[z]["compounds"] for z in zones)
     graph.nodes[root].update(total, zones=len(zones), compounds=n_compounds)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small dicts.
+
+    The tree holds no reference cycles worth collecting, and collections
+    triggered by hundreds of thousands of new dicts double the build time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def level_codes(levels: list[str]) -> np.ndarray:

@@ -9,7 +9,7 @@ import pandas as pd
 from ._grid_build import LEVELS, level_codes
 from .errors import format_rows
 
-__all__ = ["check_graph"]
+__all__ = ["check_graph", "node_table"]
 
 
 def _tree_problems(graph: nx.DiGraph) -> list[str]:
@@ -34,6 +34,27 @@ def _tree_problems(graph: nx.DiGraph) -> list[str]:
     return ["not a tree (nx.is_arborescence is False): " + "; ".join(problems)]
 
 
+def node_table(graph: nx.DiGraph, attribute: str = "households") -> pd.DataFrame:
+    """One row per node in graph order: level ``code``, ``parent``, ``children``, ``value``."""
+    # networkx keeps _node, _pred and _succ in the same (insertion) order
+    attrs, pred, succ = graph._node, graph._pred, graph._succ
+    ids = list(attrs)
+    values = pd.to_numeric(
+        pd.Series([d.get(attribute) for d in attrs.values()], index=ids, dtype=object),
+        errors="coerce",
+    )
+    return pd.DataFrame(
+        {
+            "code": level_codes([d.get("level") for d in attrs.values()]),
+            "parent": [next(iter(p), None) for p in pred.values()],
+            "parents": [len(p) for p in pred.values()],
+            "children": [len(c) for c in succ.values()],
+            "value": values.astype(float),
+        },
+        index=pd.Index(ids, dtype=object),
+    )
+
+
 def check_graph(graph: nx.DiGraph, *, stop_at: str = "household") -> list[str]:
     """Problems of a grid graph, each naming the nodes; empty when valid.
 
@@ -48,19 +69,18 @@ def check_graph(graph: nx.DiGraph, *, stop_at: str = "household") -> list[str]:
     ['edges must go one level down: district:X -> compound:C1 (district > compound)']
     """
     problems = _tree_problems(graph)
-    ids = list(graph.nodes)
-    levels = [graph.nodes[n].get("level") for n in ids]
-    codes = pd.Series(level_codes(levels), index=ids)
-    bad = codes.index[codes < 0]
+    table = node_table(graph)
+    codes = table["code"]
+    bad = table.index[codes < 0]
     if len(bad):
         problems.append(
             f"nodes {format_rows(bad)} have no valid `level` (one of {', '.join(LEVELS)})"
         )
-    roots = [n for n in ids if graph.in_degree(n) == 0]
+    roots = table.index[table["parents"] == 0]
     wrong_root = [n for n in roots if graph.nodes[n].get("level") != "district"]
     if wrong_root:
         problems.append(f"the root must be the district; {format_rows(wrong_root)} is not")
-    edges = pd.DataFrame(list(graph.edges), columns=["parent", "child"])
+    edges = pd.DataFrame(list(graph.edges), columns=["parent", "child"], dtype=object)
     if len(edges):
         step = codes[edges["child"]].to_numpy() - codes[edges["parent"]].to_numpy()
         wrong = edges[step != 1]
@@ -70,19 +90,16 @@ def check_graph(graph: nx.DiGraph, *, stop_at: str = "household") -> list[str]:
                 for p, c in zip(wrong["parent"], wrong["child"], strict=True)
             ]
             problems.append("edges must go one level down: " + format_rows(text))
-    problems += _count_problems(graph, ids, codes, edges, stop_at)
+    problems += _count_problems(graph, table, edges, stop_at)
     return problems
 
 
 def _count_problems(
-    graph: nx.DiGraph, ids: list, codes: pd.Series, edges: pd.DataFrame, stop_at: str
+    graph: nx.DiGraph, table: pd.DataFrame, edges: pd.DataFrame, stop_at: str
 ) -> list[str]:
     problems = []
-    hh = pd.to_numeric(
-        pd.Series([graph.nodes[n].get("households") for n in ids], index=ids, dtype=object),
-        errors="coerce",
-    )
-    missing = hh.index[hh.isna() & (codes > 0)]
+    codes, hh = table["code"], table["value"]
+    missing = table.index[hh.isna() & (codes > 0)]
     if len(missing):
         problems.append(f"nodes {format_rows(missing)} have no `households` count")
     if len(edges):
@@ -96,12 +113,11 @@ def _count_problems(
             )
         if len(differ) > 10:
             problems.append(f"and {len(differ) - 10} more nodes whose households differ")
-        n_children = edges.groupby("parent").size()
         for level, column in (("compound", "buildings"), ("building", "units")):
-            nodes = codes.index[(codes == LEVELS.index(level)).to_numpy()]
+            nodes = table.index[(codes == LEVELS.index(level)).to_numpy()]
             if not len(nodes) or LEVELS.index(stop_at) <= LEVELS.index(level):
                 continue
-            have = n_children.reindex(nodes, fill_value=0)
+            have = table.loc[nodes, "children"]
             said = pd.Series([graph.nodes[n].get(column, np.nan) for n in nodes], index=nodes)
             off = nodes[(said.notna() & (said != have)).to_numpy()]
             if len(off):
@@ -109,9 +125,10 @@ def _count_problems(
                     f"`{column}` of {format_rows(off)} differ from their number of children"
                 )
     depth = LEVELS.index(stop_at)
-    leaves = [n for n in ids if graph.out_degree(n) == 0]
-    empty = [n for n in leaves if 0 < codes[n] < depth and (hh.get(n, 0) or 0) > 0]
-    if empty:
+    empty = table.index[
+        (table["children"] == 0) & (codes > 0) & (codes < depth) & (hh.fillna(0) > 0)
+    ]
+    if len(empty):
         problems.append(
             f"nodes {format_rows(empty)} count households but have no children down to {stop_at!r}"
         )

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ._grid_build import LEVELS, natural_key
+from ._grid_build import LEVELS
 from .coords import metric_crs
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def nested(graph: nx.DiGraph, node: str, max_depth: int) -> dict:
         out["subdistrict"] = attrs["subdistrict"]
     out["estimated"] = bool(attrs.get("estimated", False))
     if LEVELS.index(attrs["level"]) < max_depth:
-        children = sorted(graph.successors(node), key=natural_key)
+        children = list(graph.successors(node))  # build order: natural id order
         if children:
             out["children"] = [nested(graph, c, max_depth) for c in children]
     return out

@@ -98,9 +98,11 @@ class GridWorkers:
     workers: pd.DataFrame
     max_households_per_worker: int
 
-    def report(self, grid: NeighborhoodGrid, *, chinese: bool = False) -> pd.DataFrame:
-        """Grids and workers per subdistrict and level; see :func:`grid_report`."""
-        return grid_report(grid, self, chinese=chinese)
+    def report(
+        self, grid: NeighborhoodGrid, *, levels: Sequence[str] | None = None, chinese: bool = False
+    ) -> pd.DataFrame:
+        """Count grids and workers per subdistrict and level; see :func:`grid_report`."""
+        return grid_report(grid, self, levels=levels, chinese=chinese)
 
     def summary(self) -> pd.Series:
         """Totals next to the district's published figures.
@@ -110,7 +112,7 @@ class GridWorkers:
         >>> from lianhu_geo.grid import _example, build_grid
         >>> grid = build_grid(_example())
         >>> int(assign_workers(grid, max_households_per_worker=10).summary()["grid_workers"])
-        8
+        9
         """
         sources = self.workers["source"].value_counts()
         return pd.Series(
@@ -126,18 +128,13 @@ class GridWorkers:
 
 
 def _source(attrs: Mapping) -> tuple[str, object]:
-    """The worker source and staff pool for a compound (or zone) node."""
+    """Return the worker source and staff pool of a compound (or zone) node."""
     if attrs.get("level") == "zone":
-        return (
-            ("property_company", attrs["name"])
-            if attrs.get("zone_kind") == "bundle"
-            else (
-                "community",
-                pd.NA,
-            )
-        )
+        if attrs.get("zone_kind") == "bundle":
+            return "property_company", attrs.get("bundle_company", attrs["name"])
+        return "community", pd.NA
     if attrs.get("bundle_id") is not None:
-        return "property_company", attrs.get("property_company", attrs["bundle_id"])
+        return "property_company", attrs.get("bundle_company", attrs["bundle_id"])
     if attrs.get("management") == "professional" and attrs.get("property_company"):
         return "property_company", attrs["property_company"]
     if attrs.get("service_mode") == "on_demand":
@@ -189,8 +186,9 @@ def assign_workers(
         cap; a larger grid gets ``ceil(households / cap)`` workers.
     property_staff : mapping, optional
         Staff available per property company (or per bundle id when the
-        plan names no company), used across the levels in order. Default:
-        as many as their compounds need.
+        plan names no company), used across the levels in order; companies
+        not in the mapping have none. Default: as many as their compounds
+        need.
 
     Returns
     -------
@@ -205,10 +203,12 @@ def assign_workers(
     --------
     >>> from lianhu_geo.grid import _example, build_grid
     >>> grid = build_grid(_example())
-    >>> workers = assign_workers(grid, levels=["building"], max_households_per_worker=10)
-    >>> workers.assignments[["grid", "worker_id", "households"]].to_numpy().tolist()
-    [['building:C1-01', 'building-00001', 6], ['building:C1-01', 'building-00002', 6], \
-['building:C2-01', 'building-00003', 9], ['building:C2-02', 'building-00004', 9]]
+    >>> workers = assign_workers(grid, levels=["building"], max_households_per_worker=20)
+    >>> for row in workers.assignments[["grid", "worker_id", "households"]].to_numpy():
+    ...     print(*row)
+    building:C1-01 building-00001 12
+    building:C2-01 building-00002 12
+    building:C2-02 building-00002 6
     """
     cap = int(max_households_per_worker)
     if cap < 1:
@@ -228,7 +228,9 @@ def assign_workers(
         # each grid's parent and owning compound (or zone), in tree order
         groups: dict[tuple, list[str]] = {}
         number = 0
-        for node in grid.nodes(level):
+        nodes_here = grid.nodes(level)
+        position = {node: i for i, node in enumerate(nodes_here)}
+        for node in nodes_here:
             owner = node
             while graph.nodes[owner]["level"] not in ("compound", "zone"):
                 owner = next(iter(graph.pred[owner]))
@@ -258,7 +260,10 @@ def assign_workers(
                         sum(h for _, h in team),
                     )
                 )
-                rows += [(nodes[i], level, worker_id, kind, h, subdistrict) for i, h in team]
+                rows += [
+                    (nodes[i], level, worker_id, kind, h, subdistrict, position[nodes[i]])
+                    for i, h in team
+                ]
     return _result(rows, workers, cap)
 
 
@@ -268,32 +273,38 @@ def _result(rows: list[tuple], workers: list[tuple], cap: int) -> GridWorkers:
         columns=["worker_id", "level", "source", "pool", "subdistrict", "grids", "households"],
     ).set_index("worker_id")
     table["pool"] = table["pool"].astype("string")
-    assignments = pd.DataFrame(
-        rows, columns=["grid", "level", "worker_id", "source", "households", "subdistrict"]
-    )
-    assignments = assignments.sort_values(["level", "grid", "worker_id"], kind="stable")
-    order = {lvl: i for i, lvl in enumerate(LEVELS)}
-    assignments = assignments.sort_values(
-        "level", key=lambda s: s.map(order), kind="stable"
-    ).reset_index(drop=True)
+    columns = ["grid", "level", "worker_id", "source", "households", "subdistrict", "_at"]
+    assignments = pd.DataFrame(rows, columns=columns)
+    # grids in tree order within each level, a grid's workers in their order
+    assignments = assignments.assign(_level=assignments["level"].map(LEVELS.index))
+    assignments = assignments.sort_values(["_level", "_at"], kind="stable")
+    assignments = assignments.drop(columns=["_level", "_at"]).reset_index(drop=True)
     return GridWorkers(assignments=assignments, workers=table, max_households_per_worker=cap)
 
 
 def grid_report(
-    grid: NeighborhoodGrid, workers: GridWorkers | None = None, *, chinese: bool = False
+    grid: NeighborhoodGrid,
+    workers: GridWorkers | None = None,
+    *,
+    levels: Sequence[str] | None = None,
+    chinese: bool = False,
 ) -> pd.DataFrame:
     """Count grids (and grid workers) per subdistrict and level.
 
     Grids are the nodes of the levels zone, compound, building and unit that
     the grid was built down to (households are counted, not gridded, as in
     the district's own figure of 15,749 grids). Rows per subdistrict and
-    level, then a ``total`` row per level and a ``total``/``all`` row.
+    level, then a ``total`` row per level and a ``total``/``all`` row. A
+    zone is counted in the subdistrict holding most of its households.
 
     Parameters
     ----------
     grid : NeighborhoodGrid
     workers : GridWorkers, optional
         Adds ``grid_workers`` and one column per source.
+    levels : sequence of str, optional
+        Grid levels to count, e.g. the staffed ones to compare with the
+        district's figures; default all built.
     chinese : bool, default False
         Chinese column names and level labels (for meetings).
 
@@ -308,17 +319,21 @@ def grid_report(
     >>> grid_report(grid).tail(1).to_dict("records")
     [{'subdistrict': 'total', 'level': 'all', 'grids': 11, 'households': 30}]
     """
-    graph = grid.graph
+    counted = set(GRID_LEVELS if levels is None else levels)
+    unknown = sorted(counted - set(GRID_LEVELS))
+    if unknown:
+        raise InputError(f"levels {unknown} are not grid levels ({', '.join(GRID_LEVELS)}).")
     records = [
         (d.get("subdistrict"), d["level"], d.get("households", 0))
-        for _, d in graph.nodes(data=True)
-        if d.get("level") in GRID_LEVELS
+        for _, d in grid.graph.nodes(data=True)
+        if d.get("level") in counted
     ]
     nodes = pd.DataFrame(records, columns=["subdistrict", "level", "households"])
     keys = ["subdistrict", "level"]
     table = nodes.groupby(keys).agg(grids=("level", "size"), households=("households", "sum"))
     if workers is not None:
-        counts = workers.workers.groupby([*keys, "source"]).size().unstack("source")
+        staff = workers.workers[workers.workers["level"].isin(counted)]
+        counts = staff.groupby([*keys, "source"]).size().unstack("source")
         counts = counts.reindex(columns=list(SOURCES)).fillna(0).astype(int)
         counts.insert(0, "grid_workers", counts.sum(axis=1))
         table = table.join(counts, how="outer").fillna(0).astype(int)
