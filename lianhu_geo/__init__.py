@@ -30,6 +30,7 @@ from .coverage import CoveragePlan, plan_coverage
 from .errors import DataWarning, InputError
 from .grid import GridError, NeighborhoodGrid, build_grid
 from .grid_workers import GridWorkers, assign_workers
+from .hotspots import find_clusters
 from .maps import MapSizeWarning, compare_map, export_html, plan_map
 from .neighbors import neighbor_graph
 from .plan_io import read_plan
@@ -68,6 +69,7 @@ __all__ = [
     "compare_plans",
     "convert_coords",
     "export_html",
+    "find_clusters",
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
     "load_boundary",
