@@ -29,6 +29,7 @@ from typing import Any
 import folium
 import folium.plugins
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from folium.utilities import JsCode
 
@@ -191,8 +192,13 @@ def _bundle_text(plan: Any, lang: str) -> tuple[pd.Series, gpd.GeoDataFrame]:
     return text, bundles
 
 
-def _compound_props(plan: Any, lang: str) -> pd.DataFrame:
-    c = plan.compounds
+def _by_id(compounds: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Compounds in ``compound_id`` order, so that row order never changes the file."""
+    order = np.argsort(compounds["compound_id"].astype(str).to_numpy(), kind="stable")
+    return compounds.iloc[order]
+
+
+def _compound_props(c: gpd.GeoDataFrame, plan: Any, lang: str) -> pd.DataFrame:
     bundle_text, _ = _bundle_text(plan, lang)
     bundle_id = c["bundle_id"].astype("string")
     props = pd.DataFrame(
@@ -424,7 +430,7 @@ def plan_map(
     _check_options(lang, simplify_m)
     check_basemap(basemap, tianditu_key=tianditu_key)
     coords = basemap_coords(basemap)
-    compounds = plan.compounds
+    compounds = _by_id(plan.compounds)
     words = TEXT[lang]
     display = _layers.display_frame(compounds, simplify_m=0, coords=coords)
     m = _new_map([display], basemap=basemap, tianditu_key=tianditu_key)
@@ -449,7 +455,7 @@ def plan_map(
     layers = _compound_layers(
         m,
         compounds,
-        _compound_props(plan, lang),
+        _compound_props(compounds, plan, lang),
         simplify_m=simplify_m,
         coords=coords,
         lang=lang,
@@ -540,7 +546,7 @@ def compare_map(
     coords = basemap_coords(basemap)
     words = TEXT[lang]
     label_a, label_b = labels or (words["before"], words["after"])
-    a, b = plan_a.compounds, plan_b.compounds
+    a, b = plan_a.compounds, _by_id(plan_b.compounds)
     ids_a, ids_b = set(a["compound_id"].astype(str)), set(b["compound_id"].astype(str))
     if ids_a != ids_b:
         only = sorted(ids_a ^ ids_b)
@@ -555,7 +561,7 @@ def compare_map(
     changed = (mode_a.reindex(key).to_numpy() != mode_b.to_numpy()) | (
         _members(plan_a).reindex(key).to_numpy() != _members(plan_b).reindex(key).to_numpy()
     )
-    props = _compound_props(plan_b, lang)
+    props = _compound_props(b, plan_b, lang)
     labels_zh = MODE_LABELS[lang]
 
     def describe(mode: pd.Series, bundle: pd.Series) -> list[str]:

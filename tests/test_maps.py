@@ -117,6 +117,14 @@ def test_exports_are_byte_identical(tmp_path, bundled_plan):
     assert not re.search(rb"_[0-9a-f]{32}\b", a)  # no random folium ids left
 
 
+def test_row_order_does_not_change_the_file(tmp_path, plan):
+    shuffled = _compounds().iloc[::-1]
+    other = plan_coverage(shuffled, bundle=False, created="2026-11-28")
+    a = export_html(plan, tmp_path / "a.html").read_bytes()
+    b = export_html(other, tmp_path / "b.html").read_bytes()
+    assert a == b
+
+
 def test_every_compound_drawn_once_and_plan_untouched(plan):
     before = plan.compounds.copy()
     m = plan_map(plan)
