@@ -35,7 +35,7 @@ JS: tuple[tuple[str, str, str], ...] = (
     (
         "leaflet_search",
         _CDN + "leaflet-search@2.9.7/dist/leaflet-search.min.js",
-        "leaflet-search/dist/leaflet-search.min.js",
+        "leaflet-search/min/leaflet-search.min.js",
     ),
     (
         "leaflet_fullscreen",
@@ -49,7 +49,7 @@ CSS: tuple[tuple[str, str, str], ...] = (
     (
         "leaflet_search_css",
         _CDN + "leaflet-search@2.9.7/dist/leaflet-search.min.css",
-        "leaflet-search/dist/leaflet-search.min.css",
+        "leaflet-search/min/leaflet-search.min.css",
     ),
     (
         "leaflet_fullscreen_css",
