@@ -33,6 +33,8 @@ from .coverage import CoveragePlan, plan_coverage
 from .errors import DataWarning, InputError
 from .grid import GridError, NeighborhoodGrid, build_grid
 from .grid_workers import GridWorkers, assign_workers
+from .hotspots import find_clusters
+from .maps import MapSizeWarning, compare_map, export_html, plan_map
 from .neighbors import neighbor_graph
 from .plan_io import read_plan
 from .quality import polsby_popper
@@ -49,41 +51,46 @@ except PackageNotFoundError:  # running from a source checkout
 
 __all__ = [
     "ALIASES",
-    "BundleResult",
-    "CoveragePlan",
-    "DataWarning",
-    "GridError",
-    "GridWorkers",
-    "InputError",
-    "MODE_LABELS",
-    "NeighborhoodGrid",
-    "OPTIONAL_COLUMNS",
-    "REASONS",
-    "REQUIRED_COLUMNS",
-    "SERVICE_MODES",
-    "ViabilityModel",
     "assign_workers",
     "bd09_to_gcj02",
     "bd09_to_wgs84",
     "build_grid",
+    "BundleResult",
+    "compare_map",
     "compare_plans",
     "convert_coords",
+    "CoveragePlan",
+    "DataWarning",
+    "export_html",
+    "find_clusters",
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
+    "GridError",
+    "GridWorkers",
+    "InputError",
     "load_boundary",
     "load_sample",
     "load_sample_areas",
+    "MapSizeWarning",
     "metric_crs",
+    "MODE_LABELS",
     "neighbor_graph",
+    "NeighborhoodGrid",
+    "OPTIONAL_COLUMNS",
     "plan_coverage",
     "plan_diff",
+    "plan_map",
     "polsby_popper",
     "propose_bundles",
     "read_compounds",
     "read_plan",
+    "REASONS",
+    "REQUIRED_COLUMNS",
+    "SERVICE_MODES",
     "standardize_columns",
     "to_metric",
     "validate_compounds",
+    "ViabilityModel",
     "wgs84_to_bd09",
     "wgs84_to_gcj02",
 ]

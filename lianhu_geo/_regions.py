@@ -10,7 +10,12 @@ Phases, per connected component whose weight reaches the threshold:
 1. construction, several starts: grow a region from each not-yet-used seed
    (lowest degree first, then the most peripheral), always adding the
    frontier node closest to the region's centroid, until the threshold is
-   reached; the size cap and span are checked on every addition. A region
+   reached; the size cap and span are checked on every addition. When a
+   frontier node not much farther than the nearest would complete the
+   region, it is taken instead (mode 1: the nearest such node; mode 2: the
+   one overshooting the threshold least), so regions end close to the
+   threshold and more of them fit (the max-p objective); starts alternate
+   the rules in :data:`MODES`. A region
    that cannot reach the threshold is released; its seed is not tried again
    (and if the region ran out of frontier, none of its nodes is).
 2. absorption: leftovers join the adjacent region with room whose centroid
@@ -37,6 +42,10 @@ from scipy.sparse.csgraph import connected_components
 __all__ = ["solve_regions"]
 
 _EPS = 1e-9
+#: Completion rule of each construction start, cycled: (mode, near2) where
+#: a completing node is taken only if its squared distance to the centroid
+#: is at most ``near2`` times the nearest candidate's (see the module docstring).
+MODES = ((2, 4.0), (2, 1.5), (1, 4.0))
 
 
 class _Problem:
@@ -60,7 +69,9 @@ class _Problem:
         return all((x[m] - xv) ** 2 + (y[m] - yv) ** 2 <= s2 for m in members)
 
 
-def _construct(p: _Problem, order: list[int], state: list[int]) -> list[list[int]]:
+def _construct(
+    p: _Problem, order: list[int], state: list[int], mode: int, near2: float
+) -> list[list[int]]:
     """Grow regions from seeds in ``order``; ``state`` (-1 = free) is updated."""
     x, y, w, nbrs = p.x, p.y, p.w, p.nbrs
     threshold, max_size = p.threshold, p.max_size
@@ -87,6 +98,8 @@ def _construct(p: _Problem, order: list[int], state: list[int]) -> list[list[int
             k = len(members)
             cx, cy = sx / k, sy / k
             best, bestd, keep = -1, math.inf, []
+            completing = []  # (overshoot, d, v) of nodes that complete the region
+            need = threshold - sw
             for v in frontier:
                 if state[v] != -1:
                     continue
@@ -97,6 +110,12 @@ def _construct(p: _Problem, order: list[int], state: list[int]) -> list[list[int
                 d = (x[v] - cx) ** 2 + (y[v] - cy) ** 2
                 if d < bestd:
                     best, bestd = v, d
+                if mode and w[v] >= need:
+                    completing.append((w[v] - need if mode == 2 else 0, d, v))
+            if completing:
+                limit = bestd * near2
+                near = [c for c in completing if c[1] <= limit]
+                best = min(near)[2] if near else best
             if best < 0:
                 break
             keep.remove(best)
@@ -385,7 +404,7 @@ def solve_regions(
             order = nodes_arr[key].tolist()
             for v in nodes:
                 state[v] = -1
-            regions = _construct(p, order, state)
+            regions = _construct(p, order, state, *MODES[start % len(MODES)])
             _absorb(p, nodes, regions, state, prio)
             _split(p, regions, state)
             covered = sum(p.w[m] for r in regions for m in r)

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import geopandas as gpd
 import networkx as nx
 import numpy as np
@@ -250,15 +252,18 @@ def test_does_not_modify_input():
 
 
 def test_embedded_sample_bundles_old_courtyards_in_20_to_40():
+    import lianhu_geo
+
     sample = pytest.importorskip("lianhu_geo.sample")
-    if not hasattr(sample, "load_sample"):
+    here = Path(lianhu_geo.__file__).parent
+    if not hasattr(sample, "load_sample") or Path(sample.__file__).parent != here:
         pytest.skip("lianhu_geo.sample.load_sample is not in this checkout")
     gdf = sample.load_sample()
     result = propose_bundles(gdf)
     check(result, gdf, threshold=result.min_households)
     sizes = result.bundles["compounds"]
     assert len(sizes) > 0
-    assert sizes.between(15, 40).mean() >= 0.6
-    assert sizes.median() >= 20
+    assert sizes.between(15, 40).mean() >= 0.8  # typically 20-40 courtyards
+    assert 18 <= sizes.median() <= 40
     old = (gdf["management"] == "unmanaged") & gdf["old"].fillna(False).astype(bool)
-    assert result.labels[old].notna().mean() > 0.5
+    assert result.labels[old].notna().mean() > 0.6  # most unmanaged old courtyards

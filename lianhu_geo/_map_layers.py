@@ -1,0 +1,255 @@
+"""Layers of lianhu_geo maps: display geometry, features, search and ids."""
+
+from __future__ import annotations
+
+import html
+import itertools
+from collections.abc import Iterable, Mapping
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from .coords import convert_coords
+from .errors import InputError
+
+__all__ = [
+    "METRIC_CRS",
+    "display_frame",
+    "feature_collection",
+    "derived_areas",
+    "fmt_int",
+    "escape_frame",
+    "SearchControl",
+    "LinkedLayer",
+    "Registry",
+    "set_ids",
+]
+
+METRIC_CRS = 32649  # UTM 49N: simplification tolerances are metres here
+_DECIMALS = 6  # 1e-6 degree is about 0.1 m north-south, 0.09 m east-west in Xi'an
+
+
+def display_frame(
+    gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, simplify_m: float, coords: str = "wgs84"
+) -> gpd.GeoSeries:
+    """Geometry ready to draw: simplified in metres, lon/lat rounded to 6 decimals.
+
+    Simplification keeps topology (no self-intersections) and happens in
+    EPSG:32649; the result is EPSG:4326 lon/lat, shifted to GCJ-02 when
+    ``coords="gcj02"`` (for Amap tiles). Same index as ``gdf``.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> s = gpd.GeoSeries([Point(350000, 3792000).buffer(50)], crs=32649)
+    >>> out = display_frame(s, simplify_m=2)
+    >>> out.crs.to_epsg(), len(out[0].exterior.coords) < 60
+    (4326, True)
+    """
+    geo = gdf.geometry if isinstance(gdf, gpd.GeoDataFrame) else gdf
+    if geo.crs is None:
+        raise InputError("geometry has no CRS; set it with `gdf.set_crs(...)` before mapping")
+    metric = geo.to_crs(METRIC_CRS)
+    if simplify_m > 0:
+        metric = metric.simplify(simplify_m, preserve_topology=True)
+    lonlat = metric.to_crs(4326)
+    values = lonlat.values
+    if coords != "wgs84":
+        values = convert_coords(values, "wgs84", coords)
+    values = shapely.transform(values, lambda xy: np.round(xy, _DECIMALS))
+    return gpd.GeoSeries(values, index=geo.index, crs=4326)
+
+
+def feature_collection(geometry: gpd.GeoSeries, properties: pd.DataFrame) -> dict:
+    """Make a GeoJSON FeatureCollection with ids ``"0"``, ``"1"``, ... and given properties."""
+    records = properties.astype(object).where(properties.notna(), None).to_dict("records")
+    features = [
+        {
+            "type": "Feature",
+            "id": str(i),
+            "properties": props,
+            "geometry": shapely.geometry.mapping(geom),
+        }
+        for i, (geom, props) in enumerate(zip(geometry.values, records, strict=True))
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def derived_areas(
+    compounds: gpd.GeoDataFrame, column: str, *, reach_m: float = 150.0
+) -> gpd.GeoDataFrame:
+    """Outline areas from their compounds when no polygons are known.
+
+    The Voronoi cells of the compounds' centres are dissolved by ``column``
+    and clipped to the compounds' concave hull grown by ``reach_m``, so the
+    areas tile the district without overlapping.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> g = gpd.GeoDataFrame({"s": ["a", "a", "b"]}, geometry=[box(0, 0, 10, 10),
+    ...     box(40, 0, 50, 10), box(100, 0, 110, 10)], crs=32649)
+    >>> out = derived_areas(g, "s")
+    >>> out["name"].tolist(), bool(out.geometry.iloc[0].intersection(out.geometry.iloc[1]).area)
+    (['a', 'b'], False)
+    """
+    metric = compounds[[column, compounds.geometry.name]].to_crs(METRIC_CRS)
+    metric = metric[metric[column].notna() & ~metric.geometry.is_empty]
+    points = metric.geometry.representative_point()
+    hull = shapely.concave_hull(shapely.MultiPoint(points.to_numpy()), ratio=0.3)
+    clip = hull.buffer(reach_m)
+    cells = shapely.voronoi_polygons(shapely.MultiPoint(points.to_numpy()), extend_to=clip)
+    cells = gpd.GeoSeries(list(cells.geoms), crs=METRIC_CRS)
+    # voronoi_polygons does not keep input order: match cells back to points
+    cell, point = gpd.GeoSeries(points.to_numpy(), crs=METRIC_CRS).sindex.query(
+        cells.to_numpy(), predicate="contains"
+    )
+    owner = np.zeros(len(points), dtype=np.int64)
+    owner[point] = cell
+    frame = gpd.GeoDataFrame(
+        {column: metric[column].astype(str).to_numpy()},
+        geometry=cells.to_numpy()[owner],
+        crs=METRIC_CRS,
+    )
+    areas = frame.dissolve(by=column, sort=True)
+    areas = areas.set_geometry(areas.intersection(clip))
+    areas.index = areas.index.astype(str).rename("name")
+    return areas.reset_index()
+
+
+def fmt_int(value: object) -> str:
+    """Format a count with thousands separators, ``"—"`` when missing.
+
+    Examples
+    --------
+    >>> fmt_int(12345), fmt_int(None)
+    ('12,345', '—')
+    """
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{round(float(value)):,}"
+
+
+def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """HTML-escape the text in a frame whose values go into popups."""
+    return frame.apply(lambda col: col.map(lambda v: html.escape(v) if isinstance(v, str) else v))
+
+
+class SearchControl(MacroElement):
+    """Search compounds by name over several layers (leaflet-search)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var layer = L.featureGroup([{% for l in this.layers %}{{ l.get_name() }}{{
+                "," if not loop.last }}{% endfor %}]);
+            var control = new L.Control.Search({
+                layer: layer, propertyName: {{ this.property|tojson }}, initial: false,
+                marker: false, position: "topleft", collapsed: false,
+                textPlaceholder: {{ this.placeholder|tojson }}, textErr: "—",
+                moveToLocation: function(latlng, title, map) {
+                    if (latlng.layer && latlng.layer.getBounds) {
+                        map.fitBounds(latlng.layer.getBounds(), {maxZoom: 17});
+                    } else { map.setView(latlng, 17); }
+                }
+            });
+            control.on("search:locationfound", function(e) {
+                // popups are bound to each GeoJSON layer: a click on the feature opens its own
+                if (!e.layer) { return; }
+                var at = e.layer.getCenter ? e.layer.getCenter() : e.layer.getLatLng();
+                e.layer.fire("click", {latlng: at}, true);
+            });
+            {{ this._parent.get_name() }}.addControl(control);
+            // search as text arrives from an IME or a paste too, not only on key-up
+            L.DomEvent.on(control._input, "input", control._handleKeypress, control);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layers: Iterable[folium.GeoJson], *, prop: str, placeholder: str):
+        super().__init__()
+        self._name = "SearchControl"
+        self.layers = list(layers)
+        self.property = prop
+        self.placeholder = placeholder
+
+
+class LinkedLayer(MacroElement):
+    """Show and hide ``follower`` with ``leader`` (a layer in the layer control)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.on("overlayadd overlayremove", function(e) {
+            if (e.layer === {{ this.leader.get_name() }}) {
+                if (e.type === "overlayadd") {
+                    {{ this.follower.get_name() }}.addTo({{ this._parent.get_name() }});
+                } else { {{ this.follower.get_name() }}.remove(); }
+            }
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, leader: Element, follower: Element):
+        super().__init__()
+        self._name = "LinkedLayer"
+        self.leader = leader
+        self.follower = follower
+
+
+class Registry(MacroElement):
+    """Expose the map's layers as ``window.lianhuMap`` (for tests and notebooks)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.lianhuMap = {
+            map: {{ this._parent.get_name() }},
+            {% for key, layers in this.entries %}
+            {{ key|tojson }}: { {% for name, layer in layers %}
+                {{ name|tojson }}: {{ layer.get_name() }}{{ "," if not loop.last }}{% endfor %}
+            }{{ "," if not loop.last }}{% endfor %}
+        };
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, entries: Mapping[str, Mapping[str, Element]]):
+        super().__init__()
+        self._name = "Registry"
+        self.entries = [(key, list(layers.items())) for key, layers in entries.items()]
+
+
+def _elements(element: Element) -> Iterable[Element]:
+    yield element
+    extra = [getattr(element, a, None) for a in ("header", "html", "script")]
+    extra = [e for e in extra if isinstance(e, Element)]
+    for child in itertools.chain(element._children.values(), extra):
+        yield from _elements(child)
+
+
+def set_ids(m: folium.Map) -> folium.Map:
+    """Replace folium's random element ids by a counter, for byte-identical files.
+
+    Examples
+    --------
+    >>> m = set_ids(folium.Map(tiles=None))
+    >>> m.get_name()
+    'map_0001'
+    """
+    seen: set[int] = set()
+    counter = itertools.count()
+    for element in _elements(m.get_root()):
+        if id(element) in seen:
+            continue
+        seen.add(id(element))
+        element._id = f"{next(counter):04d}"
+    return m

@@ -1,0 +1,281 @@
+"""Colours, labels, legend and info box of lianhu_geo maps."""
+
+from __future__ import annotations
+
+import html
+import json
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+from branca.element import MacroElement
+from jinja2 import Template
+
+__all__ = [
+    "MODES",
+    "MODE_COLORS",
+    "MODE_LABELS",
+    "BUNDLE_PALETTE",
+    "TEXT",
+    "mode_style",
+    "bundle_colors",
+    "Legend",
+    "InfoBox",
+]
+
+#: Service modes in legend order.
+MODES: tuple[str, ...] = ("bundle", "extended", "self_governed", "on_demand", "professional")
+
+MODE_COLORS: dict[str, str] = {
+    "bundle": "#1f78b4",
+    "extended": "#33a02c",
+    "self_governed": "#ff7f00",
+    "on_demand": "#e31a1c",
+    "professional": "#9e9e9e",
+}
+
+MODE_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "bundle": "片区大物业",
+        "extended": "延伸式",
+        "self_governed": "自治式",
+        "on_demand": "订单式",
+        "professional": "专业物业",
+    },
+    "en": {
+        "bundle": "bundle (片区大物业)",
+        "extended": "extended (延伸式)",
+        "self_governed": "self-governed (自治式)",
+        "on_demand": "on-demand (订单式)",
+        "professional": "professional (专业物业)",
+    },
+}
+
+#: Eight outline colours for bundles, none of them a mode colour.
+BUNDLE_PALETTE: tuple[str, ...] = (
+    "#6a3d9a",
+    "#b15928",
+    "#008b8b",
+    "#d81b60",
+    "#5d4037",
+    "#1a237e",
+    "#827717",
+    "#004d40",
+)
+
+#: Words printed on the map, by language.
+TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "name": "小区",
+        "place": "街道 / 社区",
+        "households": "户数",
+        "mode": "服务模式",
+        "reason": "理由",
+        "bundle": "片区",
+        "bundle_text": "{id}：{n} 个小区，{hh} 户，跨度 {span} 米，月盈余 {margin} 元",
+        "bundle_layer": "片区大物业",
+        "compounds_layer": "小区：{sub}（{n}）",
+        "subdistricts": "街道边界",
+        "communities": "社区边界",
+        "district": "区界",
+        "zones": "邻里格片区",
+        "legend": "服务模式",
+        "search": "搜索小区名称",
+        "fullscreen": "全屏",
+        "fullscreen_off": "退出全屏",
+        "fingerprint": "数据指纹",
+        "date": "日期",
+        "no_date": "未注明",
+        "options": "方案参数",
+        "version": "版本",
+        "changed": "有变化的小区（{n}）",
+        "unchanged": "无变化的小区",
+        "before": "方案 A",
+        "after": "方案 B",
+        "compounds": "个小区",
+    },
+    "en": {
+        "name": "compound",
+        "place": "subdistrict / community",
+        "households": "households",
+        "mode": "service mode",
+        "reason": "why",
+        "bundle": "bundle",
+        "bundle_text": "{id}: {n} compounds, {hh} households, span {span} m, "
+        "margin {margin} yuan/month",
+        "bundle_layer": "bundles",
+        "compounds_layer": "compounds: {sub} ({n})",
+        "subdistricts": "subdistricts",
+        "communities": "communities",
+        "district": "district",
+        "zones": "grid zones",
+        "legend": "service mode",
+        "search": "search compound name",
+        "fullscreen": "full screen",
+        "fullscreen_off": "exit full screen",
+        "fingerprint": "data fingerprint",
+        "date": "date",
+        "no_date": "not given",
+        "options": "plan options",
+        "version": "version",
+        "changed": "changed compounds ({n})",
+        "unchanged": "unchanged compounds",
+        "before": "plan A",
+        "after": "plan B",
+        "compounds": "compounds",
+    },
+}
+
+
+def mode_style(mode: str) -> dict[str, object]:
+    """Leaflet path style of a compound in ``mode`` (professional is muted).
+
+    Examples
+    --------
+    >>> mode_style("professional")["fillOpacity"]
+    0.25
+    """
+    color = MODE_COLORS.get(mode, "#000000")
+    muted = mode == "professional"
+    return {
+        "color": color,
+        "weight": 0.5 if muted else 1,
+        "fillColor": color,
+        "fillOpacity": 0.25 if muted else 0.7,
+        "opacity": 0.6 if muted else 1.0,
+    }
+
+
+def bundle_colors(bundles: gpd.GeoSeries, *, gap_m: float = 100.0) -> dict[object, str]:
+    """Give each bundle a palette colour, neighbouring bundles different ones.
+
+    Bundles within ``gap_m`` of each other are neighbours; a greedy colouring
+    of that graph (largest degree first, ties by bundle id) picks the colours.
+
+    Parameters
+    ----------
+    bundles : GeoSeries
+        Bundle footprints in a metric CRS, indexed by bundle id.
+    gap_m : float
+        Bundles closer than this are neighbours.
+
+    Returns
+    -------
+    dict
+        Bundle id to colour.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> s = gpd.GeoSeries([box(0, 0, 1, 1), box(1, 0, 2, 1)], index=["B1", "B2"], crs=32649)
+    >>> c = bundle_colors(s)
+    >>> c["B1"] != c["B2"]
+    True
+    """
+    ids = sorted(bundles.index, key=str)
+    graph = nx.Graph()
+    graph.add_nodes_from(str(i) for i in ids)
+    if len(ids) > 1:
+        geoms = bundles.loc[ids].geometry.values
+        left, right = gpd.GeoSeries(geoms).sindex.query(geoms, predicate="dwithin", distance=gap_m)
+        for a, b in zip(left.tolist(), right.tolist(), strict=True):
+            if a < b:
+                graph.add_edge(str(ids[a]), str(ids[b]))
+    order = sorted(graph.nodes, key=lambda n: (-graph.degree[n], n))
+    colors = nx.greedy_color(graph, strategy=lambda g, _colors: iter(order))
+    palette = np.array(BUNDLE_PALETTE)
+    return {i: str(palette[colors[str(i)] % len(palette)]) for i in ids}
+
+
+class Legend(MacroElement):
+    """A categorical legend listing every service mode, bottom right."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .lianhu-box {background: rgba(255,255,255,0.92); padding: 6px 8px;
+            border-radius: 4px; box-shadow: 0 0 6px rgba(0,0,0,0.3);
+            font: 13px/1.4 "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;}
+        .lianhu-box i {display: inline-block; width: 14px; height: 14px;
+            margin-right: 6px; vertical-align: -2px; border: 1px solid #555;}
+        .lianhu-box details {max-width: 320px;}
+        .lianhu-box pre {margin: 2px 0; font-size: 11px; white-space: pre-wrap;}
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function() {
+                var div = L.DomUtil.create("div", "lianhu-box lianhu-legend");
+                div.innerHTML = {{ this.html|tojson }};
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lang: str = "zh", *, extra: tuple[tuple[str, str], ...] = ()):
+        super().__init__()
+        self._name = "Legend"
+        labels = MODE_LABELS[lang]
+        rows = [f"<b>{html.escape(TEXT[lang]['legend'])}</b>"]
+        for mode in MODES:
+            style = mode_style(mode)
+            rows.append(
+                f'<div data-mode="{mode}"><i style="background:{style["fillColor"]};'
+                f'opacity:{max(float(style["fillOpacity"]), 0.4)}"></i>'
+                f"{html.escape(labels[mode])}</div>"
+            )
+        for label, color in extra:
+            rows.append(
+                f'<div><i style="background:none;border:2px solid {color}"></i>'
+                f"{html.escape(label)}</div>"
+            )
+        self.html = "".join(rows)
+
+
+class InfoBox(MacroElement):
+    """The plan's title, date, fingerprint, version and options, bottom left."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var info = L.control({position: "bottomleft"});
+            info.onAdd = function() {
+                var div = L.DomUtil.create("div", "lianhu-box lianhu-info");
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            info.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        date: str,
+        fingerprint: str,
+        version: str,
+        options: dict,
+        lang: str = "zh",
+    ):
+        super().__init__()
+        self._name = "InfoBox"
+        words = TEXT[lang]
+        opts = json.dumps(options, ensure_ascii=False, sort_keys=True, indent=1, default=str)
+        self.html = (
+            f"<b>{html.escape(title)}</b><br>"
+            f"{words['date']}：{html.escape(date)} · {words['version']}：{html.escape(version)}"
+            f"<br>{words['fingerprint']}：<code>{html.escape(fingerprint)}</code>"
+            f"<details><summary>{words['options']}</summary><pre>{html.escape(opts)}</pre>"
+            "</details>"
+        )

@@ -1,0 +1,682 @@
+"""Interactive meeting maps of coverage plans: one self-contained HTML file.
+
+:func:`plan_map` draws a :class:`~lianhu_geo.coverage.CoveragePlan` with
+folium: compounds coloured by service mode (professional ones muted) in one
+layer per subdistrict, bundles outlined in colours that differ between
+neighbours, subdistrict, community and district outlines, Chinese popups
+(name, households, mode and why, bundle figures), a legend, search by name,
+full screen, a scale bar, and the plan's options, data fingerprint and date.
+:func:`compare_map` shows what changed between two plans, and
+:func:`export_html` writes either map to one HTML file that, with
+``offline=True`` (the default), needs no network: Leaflet and its plugins
+are inlined from copies shipped with lianhu_geo.
+
+Files are byte-identical for the same plan and options: element ids come
+from a counter, not folium's random ids, and the date comes from the
+``date`` argument or the plan (``plan.created``), never the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import html as _html
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import folium
+import folium.plugins
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from folium.utilities import JsCode
+
+from . import _map_layers as _layers
+from ._map_style import MODE_LABELS, TEXT, InfoBox, Legend, bundle_colors, mode_style
+from ._offline import inline_assets, unescape_unicode, use_assets
+from .basemaps import add_basemap, basemap_coords, check_basemap
+from .errors import InputError, format_rows
+
+__all__ = ["MapSizeWarning", "MAX_RESPONSIVE_MB", "plan_map", "compare_map", "export_html"]
+
+#: Above this file size (MB) a map gets slow to open and pan on a meeting laptop
+#: (benchmarks/bench_maps.py: 14 MB, 20,000 compounds, takes about 5 s to first render).
+MAX_RESPONSIVE_MB = 10.0
+_LANGS = ("zh", "en")
+
+
+class MapSizeWarning(UserWarning):
+    """An exported map is too big to stay responsive in a browser."""
+
+
+def _check_options(lang: str, simplify_m: float) -> None:
+    if lang not in _LANGS:
+        raise InputError(f"unknown lang {lang!r}; use 'zh' or 'en'")
+    if not simplify_m >= 0:
+        raise InputError(f"simplify_m must be >= 0 metres; got {simplify_m!r}")
+
+
+def _date_text(date: str | _dt.date | None, plan: Any, lang: str) -> str:
+    if date is None:
+        date = getattr(plan, "created", None)
+    if date is None:
+        return TEXT[lang]["no_date"]
+    if isinstance(date, (_dt.date, _dt.datetime)):
+        date = date.isoformat()
+    return str(date).removesuffix("T00:00:00")
+
+
+@functools.cache
+def _sample_ids() -> frozenset[str]:
+    from . import sample
+
+    return frozenset(sample.load_sample()["compound_id"].astype(str))
+
+
+def _reference_areas(compounds: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame] | None:
+    """Return the sample's subdistrict, community and district polygons for sample plans."""
+    from . import sample
+
+    if not set(compounds["compound_id"].astype(str)) <= _sample_ids():
+        return None
+    return {
+        "subdistrict": sample.load_sample_areas(level="subdistrict"),
+        "community": sample.load_sample_areas(level="community"),
+        "district": sample.load_boundary(),
+    }
+
+
+def _name_column(areas: gpd.GeoDataFrame, level: str) -> pd.Series:
+    for col in ("name", level, "name_zh"):
+        if col in areas.columns:
+            return areas[col].astype(str)
+    return pd.Series(areas.index.astype(str), index=areas.index)
+
+
+def _new_map(frames: list[gpd.GeoSeries], *, basemap: str, tianditu_key: str | None) -> folium.Map:
+    m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoom_start=13)
+    add_basemap(m, basemap, tianditu_key=tianditu_key)
+    bounds = pd.concat([f.bounds for f in frames if len(f)])
+    m.fit_bounds(
+        [[bounds["miny"].min(), bounds["minx"].min()], [bounds["maxy"].max(), bounds["maxx"].max()]]
+    )
+    return m
+
+
+def _outlines(
+    m: folium.Map,
+    compounds: gpd.GeoDataFrame,
+    *,
+    areas: dict[str, gpd.GeoDataFrame | None],
+    simplify_m: float,
+    coords: str,
+    lang: str,
+) -> dict[str, folium.GeoJson]:
+    """District, subdistrict and community outlines (not clickable)."""
+    reference = None
+    if any(areas.get(k) is None for k in ("subdistrict", "community", "district")):
+        reference = _reference_areas(compounds)
+    words = TEXT[lang]
+    styles = {
+        "district": ({"color": "#222222", "weight": 3, "fill": False}, words["district"], True),
+        "subdistrict": (
+            {"color": "#444444", "weight": 2, "dashArray": "6 4", "fill": False},
+            words["subdistricts"],
+            True,
+        ),
+        "community": (
+            {"color": "#888888", "weight": 0.8, "dashArray": "2 3", "fill": False},
+            words["communities"],
+            False,
+        ),
+    }
+    layers = {}
+    for level in ("community", "subdistrict", "district"):
+        frame = areas.get(level)
+        if frame is None and reference is not None:
+            frame = reference[level]
+            if level != "district":  # only the areas this plan's compounds are in
+                names = set(compounds[level].astype(str))
+                frame = frame[_name_column(frame, level).isin(names)]
+        if frame is None and level != "district":
+            frame = _layers.derived_areas(compounds, level)
+        if frame is None or len(frame) == 0:
+            continue
+        style, name, show = styles[level]
+        geom = _layers.display_frame(frame, simplify_m=max(simplify_m, 5.0), coords=coords)
+        props = pd.DataFrame({"name": _name_column(frame, level).to_numpy()}, index=frame.index)
+        label = None
+        if level == "subdistrict":
+            label = JsCode(
+                "function(feature, layer) {layer.bindTooltip(feature.properties.name, "
+                "{permanent: true, direction: 'center', className: 'lianhu-label'});}"
+            )
+        layers[level] = folium.GeoJson(
+            _layers.feature_collection(geom, _layers.escape_frame(props)),
+            name=name,
+            show=show,
+            style_function=lambda _f, s=style: s,
+            interactive=False,
+            on_each_feature=label,
+        ).add_to(m)
+    return layers
+
+
+def _bundle_text(plan: Any, lang: str) -> tuple[pd.Series, gpd.GeoDataFrame]:
+    bundles = plan.bundles
+    text = pd.Series(dtype=object)
+    if len(bundles):
+        get = bundles.get
+        text = pd.Series(
+            [
+                TEXT[lang]["bundle_text"].format(
+                    id=bid,
+                    n=_layers.fmt_int(n),
+                    hh=_layers.fmt_int(hh),
+                    span=_layers.fmt_int(span),
+                    margin=_layers.fmt_int(margin),
+                )
+                for bid, n, hh, span, margin in zip(
+                    bundles.index.astype(str),
+                    get("compounds", pd.Series(None, index=bundles.index)),
+                    get("households", pd.Series(None, index=bundles.index)),
+                    get("span_m", pd.Series(None, index=bundles.index)),
+                    get("margin_yuan_month", pd.Series(None, index=bundles.index)),
+                    strict=True,
+                )
+            ],
+            index=bundles.index.astype(str),
+        )
+    return text, bundles
+
+
+def _by_id(compounds: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Compounds in ``compound_id`` order, so that row order never changes the file."""
+    order = np.argsort(compounds["compound_id"].astype(str).to_numpy(), kind="stable")
+    return compounds.iloc[order]
+
+
+def _compound_props(c: gpd.GeoDataFrame, plan: Any, lang: str) -> pd.DataFrame:
+    bundle_text, _ = _bundle_text(plan, lang)
+    bundle_id = c["bundle_id"].astype("string")
+    props = pd.DataFrame(
+        {
+            "cid": c["compound_id"].astype(str),
+            "name": c["name"].astype(str),
+            "place": c["subdistrict"].astype(str) + " / " + c["community"].astype(str),
+            "households": c["households"].astype(object),
+            "mode": c["service_mode"].astype(str),
+            "mode_label": c["service_mode"].map(MODE_LABELS[lang]).astype(str),
+            "reason": c["mode_reason"].astype(object),
+            "bundle": bundle_id.map(lambda b: bundle_text.get(b, b), na_action="ignore")
+            .astype(object)
+            .fillna("—"),
+        },
+        index=c.index,
+    )
+    return _layers.escape_frame(props)
+
+
+def _popup_fields(lang: str, keys: list[str]) -> tuple[list[str], list[str]]:
+    words = TEXT[lang]
+    aliases = {
+        "name": words["name"],
+        "place": words["place"],
+        "households": words["households"],
+        "mode_label": words["mode"],
+        "reason": words["reason"],
+        "bundle": words["bundle"],
+        "before": words["before"],
+        "after": words["after"],
+    }
+    return keys, [aliases[k] for k in keys]
+
+
+def _compound_layers(
+    m: folium.Map,
+    frame: gpd.GeoDataFrame,
+    props: pd.DataFrame,
+    *,
+    simplify_m: float,
+    coords: str,
+    lang: str,
+    popup_keys: list[str],
+    group_by: str | None = "subdistrict",
+    name: str | None = None,
+    style: Any = None,
+) -> dict[str, folium.GeoJson]:
+    geom = _layers.display_frame(frame, simplify_m=simplify_m, coords=coords)
+    fields, aliases = _popup_fields(lang, popup_keys)
+    groups = sorted(frame[group_by].astype(str).unique()) if group_by else [name or "compounds"]
+    layers = {}
+    for group in groups:
+        mask = frame[group_by].astype(str) == group if group_by else pd.Series(True, frame.index)
+        label = (
+            TEXT[lang]["compounds_layer"].format(sub=group, n=int(mask.sum()))
+            if group_by
+            else group
+        )
+        fg = folium.FeatureGroup(name=_html.escape(label)).add_to(m)
+        layers[group] = folium.GeoJson(
+            _layers.feature_collection(geom[mask], props[mask]),
+            style_function=style or (lambda f: mode_style(f["properties"]["mode"])),
+            highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
+            popup=folium.GeoJsonPopup(fields=fields, aliases=aliases, max_width=360),
+            tooltip=folium.GeoJsonTooltip(fields=["name", "mode_label"], labels=False),
+            marker=folium.CircleMarker(radius=5),
+            control=False,
+        ).add_to(fg)
+    return layers
+
+
+def _bundle_layer(
+    m: folium.Map, plan: Any, *, simplify_m: float, coords: str, lang: str, name: str,
+    dash: str | None = None,
+) -> tuple[folium.GeoJson, folium.GeoJson] | None:  # fmt: skip
+    text, bundles = _bundle_text(plan, lang)
+    if len(bundles) == 0:
+        return None
+    colors = bundle_colors(bundles.geometry.to_crs(_layers.METRIC_CRS))
+    ids = bundles.index.astype(str)
+    geom = _layers.display_frame(bundles, simplify_m=simplify_m, coords=coords)
+    names = bundles.get("compound_names", pd.Series("", index=bundles.index)).astype(str)
+    props = _layers.escape_frame(
+        pd.DataFrame(
+            {
+                "bundle": text.reindex(ids).to_numpy(),
+                "place": bundles.get("subdistrict", pd.Series("", index=bundles.index))
+                .astype(str)
+                .to_numpy(),
+                "name": names.to_numpy(),
+                "color": [colors[i] for i in bundles.index],
+            },
+            index=bundles.index,
+        )
+    )
+    words = TEXT[lang]
+    layer = folium.GeoJson(
+        _layers.feature_collection(geom, props),
+        name=_html.escape(name),
+        style_function=lambda f: {
+            "color": f["properties"]["color"],
+            "weight": 1,
+            "fillColor": f["properties"]["color"],
+            "fillOpacity": 0.15,
+        },
+        popup=folium.GeoJsonPopup(
+            fields=["bundle", "place", "name"],
+            aliases=[words["bundle"], words["subdistricts"], words["name"]],
+            max_width=360,
+        ),
+    ).add_to(m)
+    edges = folium.GeoJson(
+        _layers.feature_collection(geom, props[["color"]]),
+        style_function=lambda f: {
+            "color": f["properties"]["color"],
+            "weight": 4,
+            "fill": False,
+            "dashArray": dash,
+        },
+        interactive=False,
+        control=False,
+    )
+    return layer, edges
+
+
+def _add_edges(m: folium.Map, bundle_layers: list[tuple[folium.GeoJson, folium.GeoJson]]) -> None:
+    """Draw bundle outlines above the compounds (not clickable), shown with their layer."""
+    for layer, edges in bundle_layers:
+        edges.add_to(m)
+        _layers.LinkedLayer(layer, edges).add_to(m)
+
+
+def _finish(
+    m: folium.Map,
+    *,
+    search_layers: dict[str, folium.GeoJson],
+    registry: dict[str, dict[str, Any]],
+    info: InfoBox,
+    legend: Legend,
+    lang: str,
+) -> folium.Map:
+    words = TEXT[lang]
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    folium.plugins.Fullscreen(
+        position="topleft", title=words["fullscreen"], title_cancel=words["fullscreen_off"]
+    ).add_to(m)
+    _layers.SearchControl(search_layers.values(), prop="name", placeholder=words["search"]).add_to(
+        m
+    )
+    legend.add_to(m)
+    info.add_to(m)
+    m.get_root().header.add_child(
+        folium.Element(
+            "<style>.leaflet-tooltip.lianhu-label{background:transparent;border:none;box-shadow:none;"
+            "font-weight:bold;color:#333;text-shadow:0 0 3px #fff,0 0 3px #fff;}"
+            ".leaflet-tooltip.lianhu-label:before{display:none;}</style>"
+        ),
+        name="lianhu_style",
+    )
+    _layers.Registry(registry).add_to(m)
+    use_assets(m)
+    return _layers.set_ids(m)
+
+
+def plan_map(
+    plan: Any,
+    *,
+    grid: Any = None,
+    basemap: str = "none",
+    tianditu_key: str | None = None,
+    lang: str = "zh",
+    simplify_m: float = 2.0,
+    date: str | _dt.date | None = None,
+    title: str | None = None,
+    subdistricts: gpd.GeoDataFrame | None = None,
+    communities: gpd.GeoDataFrame | None = None,
+    boundary: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
+) -> folium.Map:
+    """Draw a coverage plan on an interactive map.
+
+    Parameters
+    ----------
+    plan : CoveragePlan
+        From :func:`~lianhu_geo.coverage.plan_coverage`.
+    grid : NeighborhoodGrid, optional
+        Adds a drill-down layer of grid zones (zone > compound > building >
+        unit counts) from ``grid.to_json()``.
+    basemap : {"none", "osm", "amap", "tianditu"}
+        Tiles under the data; ``"amap"`` shifts all data to GCJ-02 so it lines
+        up with Amap's tiles; ``"none"`` (default) needs no network.
+    tianditu_key : str, optional
+        Tianditu key, required for ``basemap="tianditu"``.
+    lang : {"zh", "en"}
+        Language of popups, legend and layer names.
+    simplify_m : float, default 2.0
+        Tolerance in metres (EPSG:32649) for simplifying shapes before
+        drawing; 0 keeps every vertex. Coordinates are rounded to 6 decimals
+        (about 0.1 m).
+    date : date or str, optional
+        Date printed on the map; default ``plan.created``.
+    title : str, optional
+        Title printed on the map.
+    subdistricts, communities : GeoDataFrame, optional
+        Area polygons with a ``name`` column. Default: the sample's areas
+        when the plan is made from the sample, else outlines dissolved from
+        the compounds.
+    boundary : GeoDataFrame or GeoSeries, optional
+        District outline. Default: the sample's, for sample plans.
+
+    Returns
+    -------
+    folium.Map
+        Leaflet map with canvas rendering; its layers are also reachable in
+        the page as ``window.lianhuMap``.
+
+    Raises
+    ------
+    InputError
+        Unknown basemap or language, Tianditu without a key.
+
+    Examples
+    --------
+    >>> from lianhu_geo.coverage import _example, plan_coverage
+    >>> m = plan_map(plan_coverage(_example(), bundle=False), date="2026-11-28")
+    >>> type(m).__name__
+    'Map'
+    """
+    _check_options(lang, simplify_m)
+    check_basemap(basemap, tianditu_key=tianditu_key)
+    coords = basemap_coords(basemap)
+    compounds = _by_id(plan.compounds)
+    words = TEXT[lang]
+    display = _layers.display_frame(compounds, simplify_m=0, coords=coords)
+    m = _new_map([display], basemap=basemap, tianditu_key=tianditu_key)
+    outlines = _outlines(
+        m,
+        compounds,
+        areas={"subdistrict": subdistricts, "community": communities, "district": boundary},
+        simplify_m=simplify_m,
+        coords=coords,
+        lang=lang,
+    )
+    registry: dict[str, dict[str, Any]] = {"outlines": outlines}
+    bundle_layers = _bundle_layer(
+        m, plan, simplify_m=simplify_m, coords=coords, lang=lang, name=words["bundle_layer"]
+    )
+    if bundle_layers is not None:
+        registry["bundles"] = {"all": bundle_layers[0], "edges": bundle_layers[1]}
+    if grid is not None:
+        from ._map_grid import grid_layer
+
+        registry["grid"] = {"zones": grid_layer(m, grid, compounds, coords=coords, lang=lang)}
+    layers = _compound_layers(
+        m,
+        compounds,
+        _compound_props(compounds, plan, lang),
+        simplify_m=simplify_m,
+        coords=coords,
+        lang=lang,
+        popup_keys=["name", "place", "households", "mode_label", "reason", "bundle"],
+    )
+    registry["compounds"] = layers
+    _add_edges(m, [bundle_layers] if bundle_layers else [])
+    unmanaged = int((compounds["service_mode"] != "professional").sum())
+    covered = int(
+        compounds["service_mode"].isin(["bundle", "extended", "self_governed", "on_demand"]).sum()
+    )
+    default_title = (
+        f"物业服务覆盖方案：失管小区 {unmanaged} 个，已覆盖 {covered} 个"
+        if lang == "zh"
+        else f"Coverage plan: {covered} of {unmanaged} unmanaged compounds covered"
+    )
+    info = InfoBox(
+        title=title or default_title,
+        date=_date_text(date, plan, lang),
+        fingerprint=str(getattr(plan, "fingerprint", "")),
+        version=str(getattr(plan, "version", "")),
+        options=dict(getattr(plan, "options", {}) or {}),
+        lang=lang,
+    )
+    return _finish(
+        m, search_layers=layers, registry=registry, info=info, legend=Legend(lang), lang=lang
+    )
+
+
+def _members(plan: Any) -> pd.Series:
+    """For each compound id, the sorted ids of its bundle's members ('' if none)."""
+    c = plan.compounds
+    ids = c["compound_id"].astype(str)
+    bundle = c["bundle_id"].astype("string")
+    groups = ids.groupby(bundle.to_numpy(), dropna=True).apply(lambda s: ",".join(sorted(s)))
+    members = groups.to_dict()
+    out = ["" if pd.isna(b) else members.get(b, "") for b in bundle]
+    return pd.Series(out, index=ids.to_numpy(), dtype=object)
+
+
+def compare_map(
+    plan_a: Any,
+    plan_b: Any,
+    *,
+    basemap: str = "none",
+    tianditu_key: str | None = None,
+    lang: str = "zh",
+    simplify_m: float = 2.0,
+    date: str | _dt.date | None = None,
+    labels: tuple[str, str] | None = None,
+) -> folium.Map:
+    """Map the compounds whose service mode or bundle differs between two plans.
+
+    Changed compounds are coloured by their mode in ``plan_b``; their popup
+    gives mode and bundle in both plans. Unchanged compounds are grey. The
+    bundles of both plans are outlined (plan A dashed). A compound "changed
+    bundle" when the set of compounds it is bundled with differs, so
+    renumbered bundles do not count as changes.
+
+    Parameters
+    ----------
+    plan_a, plan_b : CoveragePlan
+        Plans over the same compounds (same ``compound_id`` values).
+    labels : (str, str), optional
+        Names of the two plans; default 方案 A / 方案 B.
+    basemap, tianditu_key, lang, simplify_m, date
+        As in :func:`plan_map`; the date defaults to ``plan_b.created``.
+
+    Returns
+    -------
+    folium.Map
+
+    Raises
+    ------
+    InputError
+        The plans do not cover the same compounds.
+
+    Examples
+    --------
+    >>> from lianhu_geo.coverage import _example, plan_coverage
+    >>> a = plan_coverage(_example(), bundle=False)
+    >>> m = compare_map(a, a, date="2026-11-28")
+    >>> type(m).__name__
+    'Map'
+    """
+    _check_options(lang, simplify_m)
+    check_basemap(basemap, tianditu_key=tianditu_key)
+    coords = basemap_coords(basemap)
+    words = TEXT[lang]
+    label_a, label_b = labels or (words["before"], words["after"])
+    a, b = plan_a.compounds, _by_id(plan_b.compounds)
+    ids_a, ids_b = set(a["compound_id"].astype(str)), set(b["compound_id"].astype(str))
+    if ids_a != ids_b:
+        only = sorted(ids_a ^ ids_b)
+        raise InputError(
+            f"the two plans must cover the same compounds; compounds {format_rows(only)} are "
+            "in only one of them. Make both plans from the same compounds table."
+        )
+    mode_a = pd.Series(a["service_mode"].astype(str).to_numpy(), index=a["compound_id"].astype(str))
+    bid_a = pd.Series(a["bundle_id"].astype("string").to_numpy(), index=mode_a.index)
+    key = b["compound_id"].astype(str)
+    mode_b = b["service_mode"].astype(str)
+    changed = (mode_a.reindex(key).to_numpy() != mode_b.to_numpy()) | (
+        _members(plan_a).reindex(key).to_numpy() != _members(plan_b).reindex(key).to_numpy()
+    )
+    props = _compound_props(b, plan_b, lang)
+    labels_zh = MODE_LABELS[lang]
+
+    def describe(mode: pd.Series, bundle: pd.Series) -> list[str]:
+        return [
+            _html.escape(labels_zh.get(m_, m_) + ("" if pd.isna(b_) else f" · {b_}"))
+            for m_, b_ in zip(mode, bundle, strict=True)
+        ]
+
+    props["before"] = describe(mode_a.reindex(key), bid_a.reindex(key))
+    props["after"] = describe(mode_b, b["bundle_id"].astype("string"))
+    display = _layers.display_frame(b, simplify_m=0, coords=coords)
+    m = _new_map([display], basemap=basemap, tianditu_key=tianditu_key)
+    areas = {"subdistrict": None, "community": None, "district": None}
+    outlines = _outlines(m, b, areas=areas, simplify_m=simplify_m, coords=coords, lang=lang)
+    registry: dict[str, dict[str, Any]] = {"outlines": outlines}
+    bundle_layers = []
+    for plan, name, dash in ((plan_a, label_a, "6 6"), (plan_b, label_b, None)):
+        pair = _bundle_layer(
+            m, plan, simplify_m=simplify_m, coords=coords, lang=lang,
+            name=f"{words['bundle_layer']} · {name}", dash=dash,
+        )  # fmt: skip
+        if pair is not None:
+            bundle_layers.append(pair)
+            registry[f"bundles_{'a' if dash else 'b'}"] = {"all": pair[0], "edges": pair[1]}
+    keys = ["name", "place", "households", "before", "after", "reason"]
+    grey = {"color": "#9e9e9e", "weight": 0.5, "fillColor": "#9e9e9e", "fillOpacity": 0.2}
+    unchanged = _compound_layers(
+        m, b[~changed], props[~changed], simplify_m=simplify_m, coords=coords, lang=lang,
+        popup_keys=keys, group_by=None, name=words["unchanged"], style=lambda _f: grey,
+    )  # fmt: skip
+    moved = _compound_layers(
+        m, b[changed], props[changed], simplify_m=simplify_m, coords=coords, lang=lang,
+        popup_keys=keys, group_by=None, name=words["changed"].format(n=int(changed.sum())),
+    )  # fmt: skip
+    registry["compounds"] = {"unchanged": unchanged[words["unchanged"]], **moved}
+    _add_edges(m, bundle_layers)
+    info = InfoBox(
+        title=f"{label_a} → {label_b}：{int(changed.sum())} / {len(b)} {words['compounds']}",
+        date=_date_text(date, plan_b, lang),
+        fingerprint=f"{getattr(plan_a, 'fingerprint', '')} / {getattr(plan_b, 'fingerprint', '')}",
+        version=str(getattr(plan_b, "version", "")),
+        options={label_a: plan_a.options, label_b: plan_b.options},
+        lang=lang,
+    )
+    search = {**unchanged, **moved}
+    return _finish(
+        m, search_layers=search, registry=registry, info=info, legend=Legend(lang), lang=lang
+    )
+
+
+def export_html(
+    plan: Any,
+    path: str | os.PathLike,
+    *,
+    offline: bool = True,
+    max_size_mb: float = MAX_RESPONSIVE_MB,
+    **options: Any,
+) -> Path:
+    """Write a plan's map (or a map from :func:`compare_map`) to one HTML file.
+
+    Parameters
+    ----------
+    plan : CoveragePlan or folium.Map
+        A plan (drawn with :func:`plan_map` and ``**options``) or a map made
+        by :func:`plan_map` / :func:`compare_map`.
+    path : str or path
+        File to write (UTF-8).
+    offline : bool, default True
+        Inline Leaflet and its plugins so the file opens with no network
+        (base-map tiles, if any, still need it).
+    max_size_mb : float
+        Warn above this size.
+    **options
+        Passed to :func:`plan_map`.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Warns
+    -----
+    MapSizeWarning
+        When the file is over ``max_size_mb``: simplify more (``simplify_m``),
+        or map one subdistrict at a time.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from lianhu_geo.coverage import _example, plan_coverage
+    >>> plan = plan_coverage(_example(), bundle=False)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     out = export_html(plan, Path(d) / "plan.html", date="2026-11-28")
+    ...     "<script src=" in out.read_text(encoding="utf-8")
+    False
+    """
+    if isinstance(plan, folium.Map):
+        if options:
+            raise InputError(f"options {', '.join(sorted(options))} apply to plans, not to maps")
+        m = _layers.set_ids(plan)
+    else:
+        m = plan_map(plan, **options)
+    text = unescape_unicode(m.get_root().render())
+    if offline:
+        text = inline_assets(text)
+    data = text.encode("utf-8")
+    path = Path(path)
+    path.write_bytes(data)
+    size_mb = len(data) / 1e6
+    if size_mb > max_size_mb:
+        warnings.warn(
+            f"the map {path.name} is {size_mb:.1f} MB (over {max_size_mb:g} MB) and will be "
+            "slow to open and pan on a meeting laptop; raise simplify_m (e.g. simplify_m=10), "
+            "or map fewer compounds (one subdistrict at a time)",
+            MapSizeWarning,
+            stacklevel=2,
+        )
+    return path

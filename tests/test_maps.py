@@ -1,0 +1,255 @@
+import re
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from lianhu_geo import InputError, load_sample, wgs84_to_gcj02
+from lianhu_geo._map_layers import derived_areas, display_frame
+from lianhu_geo._map_style import MODE_LABELS, MODES, bundle_colors
+from lianhu_geo._offline import inline_assets
+from lianhu_geo.coverage import CoveragePlan, plan_coverage
+from lianhu_geo.grid import build_grid
+from lianhu_geo.maps import MapSizeWarning, compare_map, export_html, plan_map
+
+EXTERNAL = re.compile(r"<(?:script|link)\b[^>]*(?:src|href)=[\"']?(?:https?:)?//", re.I)
+
+
+def _compounds() -> gpd.GeoDataFrame:
+    """A 4x3 block of 80 m compounds in two subdistricts, EPSG:32649, shuffled rows."""
+    x0, y0 = 306_700, 3_792_000
+    rows = []
+    for i in range(4):
+        for j in range(3):
+            k = len(rows)
+            rows.append(
+                {
+                    "compound_id": f"C{k:02d}",
+                    "name": f"测试{k}号院",
+                    "subdistrict": "青年路街道" if i < 2 else "北院门街道",
+                    "community": f"社区{i}",
+                    "households": 60 + 10 * k,
+                    "buildings": 2,
+                    "units": 4,
+                    "management": "professional" if k % 4 == 0 else "unmanaged",
+                    "willing_to_pay": k % 3 == 0,
+                    "owners_committee": k % 2 == 0,
+                    "geometry": box(
+                        x0 + i * 100, y0 + j * 100, x0 + i * 100 + 80, y0 + j * 100 + 80
+                    ),
+                }
+            )
+    frame = gpd.GeoDataFrame(rows, crs=32649)
+    return frame.sample(frac=1.0, random_state=np.random.RandomState(3)).set_index(
+        pd.Index([f"r{n}" for n in range(len(rows))])
+    )
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return plan_coverage(_compounds(), bundle=False, created="2026-11-28")
+
+
+@pytest.fixture(scope="module")
+def bundled_plan(plan):
+    """The plan with two hand-made bundles, as plan_coverage would deliver them."""
+    c = plan.compounds.copy()
+    members = {"B01": ["C01", "C02"], "B02": ["C05", "C06"]}
+    for bid, ids in members.items():
+        rows = c["compound_id"].isin(ids)
+        c.loc[rows, "bundle_id"] = bid
+        c.loc[rows, "service_mode"] = "bundle"
+        c.loc[rows, "mode_reason"] = "与相邻小区组成片区"
+    b = c[c["bundle_id"].notna()].dissolve(by="bundle_id", aggfunc={"subdistrict": "first"})
+    b["compounds"] = 2
+    b["households"] = c.groupby("bundle_id")["households"].sum()
+    b["span_m"] = 180.0
+    b["margin_yuan_month"] = 1500.0
+    b["compound_ids"] = [",".join(members[i]) for i in b.index]
+    return CoveragePlan(c, b, options=plan.options, fingerprint=plan.fingerprint, version="t")
+
+
+def _geojson_layers(m):
+    def walk(e):
+        yield e
+        for child in e._children.values():
+            yield from walk(child)
+
+    return [e for e in walk(m) if isinstance(e, folium.GeoJson)]
+
+
+def _feature_names(m):
+    return sorted(
+        f["properties"]["name"]
+        for layer in _geojson_layers(m)
+        for f in layer.data["features"]
+        if "cid" in f["properties"]
+    )
+
+
+def test_offline_file_links_nothing_outside(tmp_path, plan):
+    out = export_html(plan, tmp_path / "plan.html")
+    text = out.read_text(encoding="utf-8")
+    assert not EXTERNAL.search(text)
+    assert "<script src=" not in text
+    assert "cdn.jsdelivr.net" not in text and "code.jquery.com" not in text
+    assert "L.Control.Search" in text  # plugins inlined
+    assert "bootstrap" not in text.lower()
+
+
+def test_online_file_links_cdn(tmp_path, plan):
+    text = export_html(plan, tmp_path / "plan.html", offline=False).read_text(encoding="utf-8")
+    assert EXTERNAL.search(text)
+
+
+def test_inline_assets_refuses_unknown_links():
+    with pytest.raises(ValueError, match="does not ship"):
+        inline_assets('<script src="https://example.org/x.js"></script>')
+
+
+def test_exports_are_byte_identical(tmp_path, bundled_plan):
+    a = export_html(bundled_plan, tmp_path / "a.html", lang="en").read_bytes()
+    b = export_html(bundled_plan, tmp_path / "b.html", lang="en").read_bytes()
+    assert a == b
+    assert not re.search(rb"_[0-9a-f]{32}\b", a)  # no random folium ids left
+
+
+def test_row_order_does_not_change_the_file(tmp_path, plan):
+    shuffled = _compounds().iloc[::-1]
+    other = plan_coverage(shuffled, bundle=False, created="2026-11-28")
+    a = export_html(plan, tmp_path / "a.html").read_bytes()
+    b = export_html(other, tmp_path / "b.html").read_bytes()
+    assert a == b
+
+
+def test_every_compound_drawn_once_and_plan_untouched(plan):
+    before = plan.compounds.copy()
+    m = plan_map(plan)
+    assert _feature_names(m) == sorted(plan.compounds["name"])
+    pd.testing.assert_frame_equal(plan.compounds, before)
+
+
+def test_popup_and_legend_in_chinese(tmp_path, bundled_plan):
+    text = export_html(bundled_plan, tmp_path / "p.html").read_text(encoding="utf-8")
+    for label in MODE_LABELS["zh"].values():
+        assert label in _unescape(text)
+    m = plan_map(bundled_plan)
+    props = [f["properties"] for layer in _geojson_layers(m) for f in layer.data["features"]]
+    bundled = [p for p in props if p.get("mode") == "bundle"]
+    assert bundled and all(p["bundle"].startswith("B0") and "户" in p["bundle"] for p in bundled)
+    assert all(p["reason"] for p in props if "cid" in p)
+
+
+def test_date_from_argument_or_plan(tmp_path, plan):
+    text = _unescape(export_html(plan, tmp_path / "p.html").read_text(encoding="utf-8"))
+    assert "日期：2026-11-28 " in text
+    text = export_html(plan, tmp_path / "q.html", date="2027-01-05").read_text(encoding="utf-8")
+    assert "日期：2027-01-05 " in _unescape(text)
+
+
+def test_amap_shifts_data_to_gcj02(plan):
+    def first_vertex(m):
+        for layer in _geojson_layers(m):
+            for f in layer.data["features"]:
+                if f["properties"].get("cid") == "C03":
+                    return np.array(f["geometry"]["coordinates"][0][0])
+        raise AssertionError("compound C03 not drawn")
+
+    wgs = first_vertex(plan_map(plan, basemap="osm"))
+    gcj = first_vertex(plan_map(plan, basemap="amap"))
+    expected = np.array(wgs84_to_gcj02(*wgs)).ravel()
+    assert np.allclose(gcj, expected, atol=2e-6)
+    shift_m = np.hypot((gcj - wgs)[0] * 92_000, (gcj - wgs)[1] * 111_000)
+    assert 300 < shift_m < 800
+
+
+def test_tianditu_needs_a_key(plan):
+    with pytest.raises(InputError, match="tianditu_key"):
+        plan_map(plan, basemap="tianditu")
+    m = plan_map(plan, basemap="tianditu", tianditu_key="abc123")
+    html = m.get_root().render()
+    assert "tianditu.gov.cn" in html and "tk=abc123" in html
+
+
+def test_unknown_options_raise(plan):
+    with pytest.raises(InputError, match="basemap"):
+        plan_map(plan, basemap="google")
+    with pytest.raises(InputError, match="lang"):
+        plan_map(plan, lang="fr")
+
+
+def test_coordinates_rounded_and_simplified():
+    circle = gpd.GeoSeries([box(306_700, 3_792_000, 306_780, 3_792_080).buffer(30)], crs=32649)
+    raw = display_frame(circle, simplify_m=0)
+    coarse = display_frame(circle, simplify_m=5)
+    assert len(coarse[0].exterior.coords) < len(raw[0].exterior.coords)
+    xy = np.array(coarse[0].exterior.coords)
+    assert np.allclose(xy, np.round(xy, 6), atol=0, rtol=0)
+    # within tolerance: the simplified ring stays within 5 m (+ rounding) of the original
+    back = gpd.GeoSeries(coarse, crs=4326).to_crs(32649)
+    assert back[0].hausdorff_distance(circle[0]) < 5.5
+
+
+def test_neighboring_bundles_get_different_colors():
+    squares = [
+        box(x * 100, y * 100, x * 100 + 100, y * 100 + 100) for x in range(3) for y in range(3)
+    ]
+    bundles = gpd.GeoSeries(squares, index=[f"B{i}" for i in range(9)], crs=32649)
+    colors = bundle_colors(bundles, gap_m=1)
+    touching = bundles.sindex.query(bundles.values, predicate="intersects")
+    for a, b in zip(*touching, strict=True):
+        if a != b:
+            assert colors[f"B{a}"] != colors[f"B{b}"]
+    assert bundle_colors(bundles.iloc[::-1], gap_m=1) == colors  # row order does not matter
+
+
+def test_derived_areas_tile_without_overlap():
+    areas = derived_areas(_compounds(), "subdistrict")
+    assert sorted(areas["name"]) == ["北院门街道", "青年路街道"]
+    assert areas.geometry.iloc[0].intersection(areas.geometry.iloc[1]).area < 1e-6
+
+
+def test_compare_map_shows_changed_compounds(plan, bundled_plan):
+    m = compare_map(plan, bundled_plan, date="2026-11-28")
+    changed = [
+        f["properties"]["cid"]
+        for layer in _geojson_layers(m)
+        if layer.data["features"] and "after" in layer.data["features"][0]["properties"]
+        for f in layer.data["features"]
+        if f["properties"]["before"] != f["properties"]["after"]
+    ]
+    assert sorted(changed) == ["C01", "C02", "C05", "C06"]
+    assert _feature_names(m) == sorted(plan.compounds["name"])
+
+
+def test_compare_map_needs_same_compounds(plan):
+    other = plan_coverage(_compounds().iloc[:-1], bundle=False)
+    with pytest.raises(InputError, match="same compounds"):
+        compare_map(plan, other)
+
+
+def test_grid_drill_down_layer(tmp_path, plan):
+    grid = build_grid(plan, stop_at="unit")
+    text = export_html(plan, tmp_path / "g.html", grid=grid).read_text(encoding="utf-8")
+    assert "lianhuGridPopup" in text and "号楼" in text
+
+
+def test_size_warning_says_what_to_do(tmp_path, plan):
+    with pytest.warns(MapSizeWarning, match="simplify_m"):
+        export_html(plan, tmp_path / "big.html", max_size_mb=0.01)
+
+
+def test_sample_map_is_small_and_offline(tmp_path):
+    plan = plan_coverage(load_sample(), created="2026-11-28")
+    out = export_html(plan, tmp_path / "sample.html")
+    assert out.stat().st_size < 3_000_000
+    text = out.read_text(encoding="utf-8")
+    assert not EXTERNAL.search(text)
+    assert all(MODE_LABELS["zh"][mode] in _unescape(text) for mode in MODES)
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), text)
