@@ -391,6 +391,8 @@ def solve_regions(
         nodes_arr = order_all[bounds[c] : bounds[c + 1]]
         if comp_weight[c] < threshold:
             continue
+        if max_size is not None and np.sort(w[nodes_arr])[-max_size:].sum() < threshold:
+            continue  # even its heaviest nodes cannot reach the threshold within the cap
         nodes = nodes_arr.tolist()
         k = len(nodes)
         dx = xs[nodes_arr] - xs[nodes_arr].mean()
