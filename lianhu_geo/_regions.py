@@ -22,7 +22,10 @@ Phases, per connected component whose weight reaches the threshold:
    is nearest (old and sanwu compounds first), repeated until nothing moves.
 3. splitting: a region with at least twice the threshold is split in two
    viable, connected regions when possible (more bundles).
-4. local search: boundary nodes move to a neighbouring region when that
+4. pair regrowth: two adjacent regions are pooled and grown anew from
+   their two farthest-apart nodes (the lighter side grows first); the new
+   pair replaces the old one when both are viable and more compact.
+5. local search: boundary nodes move to a neighbouring region when that
    lowers the total squared distance to region centroids (more compact)
    and every constraint still holds.
 
@@ -311,6 +314,103 @@ def _improve(p: _Problem, nodes: list[int], regions, state, passes: int) -> None
         regions[r] = sorted(members)
 
 
+def _spread(p: _Problem, members: list[int]) -> float:
+    k = len(members)
+    cx = sum(p.x[m] for m in members) / k
+    cy = sum(p.y[m] for m in members) / k
+    return sum((p.x[m] - cx) ** 2 + (p.y[m] - cy) ** 2 for m in members)
+
+
+def _regrow_two(p: _Problem, union: list[int]) -> tuple[list[int], list[int]] | None:
+    """Split ``union`` anew in two regions grown from its two farthest-apart nodes."""
+    k = len(union)
+    cx = sum(p.x[m] for m in union) / k
+    cy = sum(p.y[m] for m in union) / k
+    a = max(union, key=lambda m: ((p.x[m] - cx) ** 2 + (p.y[m] - cy) ** 2, -m))
+    b = max(union, key=lambda m: ((p.x[m] - p.x[a]) ** 2 + (p.y[m] - p.y[a]) ** 2, -m))
+    if a == b:
+        return None
+    inside = set(union)
+    owner = {a: 0, b: 1}
+    parts = [[a], [b]]
+    sums = [[p.x[a], p.y[a], p.w[a]], [p.x[b], p.y[b], p.w[b]]]
+    fronts: list[list[int]] = [[], []]
+    for side, s in ((0, a), (1, b)):
+        fronts[side] = [v for v in p.nbrs[s] if v in inside and v not in owner]
+    x, y, w, nbrs = p.x, p.y, p.w, p.nbrs
+    while len(owner) < k:
+        side = 0 if sums[0][2] <= sums[1][2] else 1
+        best = -1
+        for attempt in (side, 1 - side):
+            part, acc = parts[attempt], sums[attempt]
+            n = len(part)
+            cx, cy = acc[0] / n, acc[1] / n
+            keep, bestd = [], math.inf
+            for v in fronts[attempt]:
+                if v in owner:
+                    continue
+                keep.append(v)
+                d = (x[v] - cx) ** 2 + (y[v] - cy) ** 2
+                if d < bestd or (d == bestd and v < best):
+                    best, bestd = v, d
+            fronts[attempt] = keep
+            if best >= 0:
+                side = attempt
+                break
+        if best < 0:
+            return None
+        owner[best] = side
+        parts[side].append(best)
+        acc = sums[side]
+        acc[0] += x[best]
+        acc[1] += y[best]
+        acc[2] += w[best]
+        fronts[side].extend(v for v in nbrs[best] if v in inside and v not in owner)
+    for side in (0, 1):
+        if sums[side][2] < p.threshold:
+            return None
+        if p.max_size is not None and len(parts[side]) > p.max_size:
+            return None
+        if p.span2 is not None:
+            members = parts[side]
+            if any(not p.fits_span(v, members) for v in members):
+                return None
+    return parts[0], parts[1]
+
+
+def _regrow_pairs(
+    p: _Problem, regions: list[list[int]], state: list[int], todo: set[int] | None
+) -> set[int]:
+    """Re-split each pair of adjacent regions when that makes them more compact.
+
+    Only pairs with a region in ``todo`` are tried (all when None); returns
+    the regions that changed.
+    """
+    changed: set[int] = set()
+    for r in range(len(regions)):
+        others = sorted({state[v] for m in regions[r] for v in p.nbrs[m] if state[v] > r})
+        for q in others:
+            if todo is not None and r not in todo and q not in todo:
+                continue
+            if not any(state[v] == q for m in regions[r] for v in p.nbrs[m]):
+                continue
+            union = sorted(regions[r] + regions[q])
+            result = _regrow_two(p, union)
+            if result is None:
+                continue
+            before = _spread(p, regions[r]) + _spread(p, regions[q])
+            after = _spread(p, result[0]) + _spread(p, result[1])
+            if after >= before * (1 - 1e-9):
+                continue
+            regions[r], regions[q] = sorted(result[0]), sorted(result[1])
+            for m in regions[r]:
+                state[m] = r
+            for m in regions[q]:
+                state[m] = q
+            changed.update((r, q))
+    return changed
+
+
 def _ssd(p: _Problem, regions: list[list[int]]) -> float:
     total = 0.0
     for r in regions:
@@ -335,6 +435,7 @@ def solve_regions(
     node_budget: int = 30_000,
     max_starts: int = 12,
     improve_passes: int = 4,
+    regrow_passes: int = 2,
 ) -> np.ndarray:
     """Partition nodes into connected regions of weight >= ``threshold``.
 
@@ -360,8 +461,9 @@ def solve_regions(
         A component of ``k`` nodes gets ``clip(node_budget // k, 1,
         max_starts)`` construction starts (a count, never a clock, so that
         results are reproducible).
-    improve_passes : int
-        Passes of the local search.
+    improve_passes, regrow_passes : int
+        Passes of the local search and of the pair regrowth (one pass only
+        in components of more than ``node_budget`` nodes, to stay fast).
 
     Returns
     -------
@@ -418,6 +520,11 @@ def solve_regions(
         for r, members in enumerate(best_regions):
             for m in members:
                 state[m] = r
+        todo = None
+        for _ in range(regrow_passes if k <= node_budget else 1):
+            todo = _regrow_pairs(p, best_regions, state, todo)
+            if not todo:
+                break
         _improve(p, nodes, best_regions, state, improve_passes)
         all_regions.extend(best_regions)
     all_regions.sort(key=min)
