@@ -8,7 +8,10 @@ metres. Plain Python lists and integers on the hot path: regions are small
 Phases, per connected component whose weight reaches the threshold:
 
 1. construction, several starts: grow a region from each not-yet-used seed
-   (lowest degree first, then the most peripheral), always adding the
+   (first start: the node farthest from the component's centre first, so
+   regions are peeled from the outside in and few enclaves are left; other
+   starts: a sweep across the component in a direction set by ``seed`` and
+   the start number), always adding the
    frontier node closest to the region's centroid, until the threshold is
    reached; the size cap and span are checked on every addition. When a
    frontier node not much farther than the nearest would complete the
@@ -45,6 +48,7 @@ from scipy.sparse.csgraph import connected_components
 __all__ = ["solve_regions"]
 
 _EPS = 1e-9
+_GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 #: Completion rule of each construction start, cycled: (mode, near2) where
 #: a completing node is taken only if its squared distance to the centroid
 #: is at most ``near2`` times the nearest candidate's (see the module docstring).
@@ -456,7 +460,7 @@ def solve_regions(
     priority : numpy.ndarray, optional
         Lower values join regions first when leftovers compete for room.
     seed : int
-        Seeds the Generator that orders seeds in the extra starts.
+        Seeds the Generator that sets the sweep directions of the extra starts.
     node_budget, max_starts : int
         A component of ``k`` nodes gets ``clip(node_budget // k, 1,
         max_starts)`` construction starts (a count, never a clock, so that
@@ -479,14 +483,13 @@ def solve_regions(
     prio = [0] * n if priority is None else [int(v) for v in priority]
     adj = csr_matrix((np.ones(len(indices), dtype=np.int8), indices, indptr), shape=(n, n))
     ncomp, comp = connected_components(adj, directed=False)
-    degree = np.diff(indptr)
     xs = np.asarray(p.x)
     ys = np.asarray(p.y)
     w = np.asarray(p.w, dtype=np.int64)
     comp_weight = np.bincount(comp, weights=w, minlength=ncomp)
     order_all = np.argsort(comp, kind="stable")
     bounds = np.searchsorted(comp[order_all], np.arange(ncomp + 1))
-    rng = np.random.default_rng(seed)
+    offset = float(np.random.default_rng(seed).uniform(0, math.pi))
     state = [-1] * n
     all_regions: list[list[int]] = []
     for c in range(ncomp):
@@ -503,8 +506,12 @@ def solve_regions(
         starts = int(min(max_starts, max(1, node_budget // k)))
         best_key, best_regions = None, None
         for start in range(starts):
-            jitter = rng.random(k) * (0.0 if start == 0 else 1.5 * start)
-            key = np.lexsort((nodes_arr, far, degree[nodes_arr] + jitter))
+            if start == 0:  # peel from the outside in
+                key = np.lexsort((nodes_arr, far))
+            else:  # sweep across the component in a direction of its own
+                angle = offset + start * _GOLDEN_ANGLE
+                along = dx * math.cos(angle) + dy * math.sin(angle)
+                key = np.lexsort((nodes_arr, along))
             order = nodes_arr[key].tolist()
             for v in nodes:
                 state[v] = -1

@@ -13,7 +13,8 @@ bundles that one property company can serve. Every proposed bundle, always:
 
 The objective, in order: the most eligible households in viable bundles,
 then the most bundles (the max-p objective), then the most compact bundles.
-The search (region growing, absorption, splitting, local search) lives in
+The search (region growing, absorption, splitting, pair regrowth, local
+search) lives in
 :mod:`lianhu_geo._regions`. Compounds that stay out get a reason code from
 :data:`REASONS`. Locked bundles (already contracted) are kept exactly as the
 planner gave them and are not checked against the constraints.
