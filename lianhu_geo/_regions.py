@@ -301,7 +301,7 @@ def _improve(p: _Problem, nodes: list[int], regions, state, passes: int) -> None
                     continue
                 m = stats.size[b]
                 cost = m / (m + 1) * stats.d2(p, b, u)
-                if cost < bestc and p.fits_span(u, sorted(member_sets[b])):
+                if cost < bestc and (p.span2 is None or p.fits_span(u, list(member_sets[b]))):
                     best, bestc = b, cost
             if best < 0:
                 continue

@@ -255,7 +255,9 @@ def propose_bundles(
         ``within`` (e.g. ``"community"``) can restrict them further.
     eligible : pandas.Series of bool, optional
         Which compounds may be bundled; default: ``management ==
-        "unmanaged"``. A list of compound ids is accepted too.
+        "unmanaged"``. A list of compound ids is accepted too. Where
+        leftovers compete for the last places in bundles at the size cap,
+        old and sanwu compounds get them first.
     locked : pandas.Series, optional
         Existing bundle id of compounds already contracted (NA = free); they
         keep exactly these bundles, which keep their ids.
