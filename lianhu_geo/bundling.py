@@ -108,8 +108,9 @@ class BundleResult:
             ``household_coverage``, ``bundles``, ``locked_bundles``,
             ``upper_bound`` (locked bundles plus, over the connected
             components of free eligible compounds, the sum of
-            ``floor(households / min_households)``) and ``bound_ratio``
-            (bundles / upper bound).
+            ``floor(households / min_households)``, capped at the
+            component's number of compounds) and ``bound_ratio`` (bundles /
+            upper bound; with a size cap or span limit the bound is looser).
         """
         s = dict(self._summary)
         s["bundles"] = len(self.bundles)
@@ -403,7 +404,9 @@ def propose_bundles(
 
     counted = is_eligible & ~excluded
     in_bundle = np.array([v is not None for v in label], dtype=bool)
-    upper = int(np.floor(comp_hh / threshold).sum()) + int(table["locked"].sum())
+    comp_size = np.bincount(comp, minlength=ncomp)
+    bound = np.minimum(np.floor(comp_hh / threshold), comp_size)
+    upper = int(bound.sum()) + int(table["locked"].sum())
     summary = {
         "eligible_compounds": int(counted.sum()),
         "eligible_households": int(households[counted].sum()),
