@@ -326,15 +326,11 @@ def _spread(p: _Problem, members: list[int]) -> float:
     return sum((p.x[m] - cx) ** 2 + (p.y[m] - cy) ** 2 for m in members)
 
 
-def _regrow_two(p: _Problem, union: list[int]) -> tuple[list[int], list[int]] | None:
-    """Split ``union`` anew in two regions grown from its two farthest-apart nodes."""
+def _regrow_balanced(
+    p: _Problem, union: list[int], a: int, b: int
+) -> tuple[list[int], list[int]] | None:
+    """Split ``union`` in two regions grown alternately from ``a`` and ``b``."""
     k = len(union)
-    cx = sum(p.x[m] for m in union) / k
-    cy = sum(p.y[m] for m in union) / k
-    a = max(union, key=lambda m: ((p.x[m] - cx) ** 2 + (p.y[m] - cy) ** 2, -m))
-    b = max(union, key=lambda m: ((p.x[m] - p.x[a]) ** 2 + (p.y[m] - p.y[a]) ** 2, -m))
-    if a == b:
-        return None
     inside = set(union)
     owner = {a: 0, b: 1}
     parts = [[a], [b]]
@@ -371,16 +367,66 @@ def _regrow_two(p: _Problem, union: list[int]) -> tuple[list[int], list[int]] | 
         acc[1] += y[best]
         acc[2] += w[best]
         fronts[side].extend(v for v in nbrs[best] if v in inside and v not in owner)
-    for side in (0, 1):
-        if sums[side][2] < p.threshold:
-            return None
-        if p.max_size is not None and len(parts[side]) > p.max_size:
-            return None
-        if p.span2 is not None:
-            members = parts[side]
-            if any(not p.fits_span(v, members) for v in members):
-                return None
     return parts[0], parts[1]
+
+
+def _valid_pair(p: _Problem, parts: tuple[list[int], list[int]]) -> bool:
+    for members in parts:
+        if sum(p.w[m] for m in members) < p.threshold:
+            return False
+        if p.max_size is not None and len(members) > p.max_size:
+            return False
+        if p.span2 is not None and any(not p.fits_span(v, members) for v in members):
+            return False
+    return True
+
+
+def _connected(p: _Problem, members: list[int]) -> bool:
+    inside = set(members)
+    seen = {members[0]}
+    stack = [members[0]]
+    while stack:
+        v = stack.pop()
+        for t in p.nbrs[v]:
+            if t in inside and t not in seen:
+                seen.add(t)
+                stack.append(t)
+    return len(seen) == len(members)
+
+
+def _regrow_two(p: _Problem, union: list[int]) -> tuple[list[int], list[int]] | None:
+    """Find the most compact valid split of ``union`` in two among a few candidates.
+
+    Candidates: grown alternately from the two farthest-apart nodes, and
+    grown from either of them to the threshold with the rest as the other.
+    """
+    k = len(union)
+    cx = sum(p.x[m] for m in union) / k
+    cy = sum(p.y[m] for m in union) / k
+    a = max(union, key=lambda m: ((p.x[m] - cx) ** 2 + (p.y[m] - cy) ** 2, -m))
+    b = max(union, key=lambda m: ((p.x[m] - p.x[a]) ** 2 + (p.y[m] - p.y[a]) ** 2, -m))
+    if a == b:
+        return None
+    candidates = []
+    balanced = _regrow_balanced(p, union, a, b)
+    if balanced is not None:
+        candidates.append(balanced)
+    for seed in (a, b):
+        part = _grow_within(p, union, seed)
+        if part is None:
+            continue
+        taken = set(part)
+        rest = [m for m in union if m not in taken]
+        if rest and _connected(p, rest):
+            candidates.append((part, rest))
+    best, best_spread = None, math.inf
+    for parts in candidates:
+        if not _valid_pair(p, parts):
+            continue
+        spread = _spread(p, parts[0]) + _spread(p, parts[1])
+        if spread < best_spread:
+            best, best_spread = parts, spread
+    return best
 
 
 def _regrow_pairs(
