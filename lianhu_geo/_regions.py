@@ -29,7 +29,8 @@ Phases, per connected component whose weight reaches the threshold:
 4. pair regrowth: two adjacent regions are pooled and grown anew from
    their two farthest-apart nodes (the lighter side grows first); the new
    pair replaces the old one when both are viable and more compact.
-5. local search: boundary nodes move to a neighbouring region when that
+5. local search: a boundary node moves to a neighbouring region, or (when
+   its region cannot spare it) swaps with a node of that region, when that
    lowers the total squared distance to region centroids (more compact)
    and every constraint still holds.
 
@@ -280,18 +281,71 @@ def _split(p: _Problem, regions: list[list[int]], state: list[int], tries: int =
             break
 
 
+def _swap_delta(p: _Problem, stats: _Stats, a: int, u: int, v: int) -> float:
+    """Change of region ``a``'s spread when its node ``u`` is replaced by ``v``."""
+    n = stats.size[a]
+    sx, sy = stats.sx[a], stats.sy[a]
+    nx_, ny_ = sx - p.x[u] + p.x[v], sy - p.y[u] + p.y[v]
+    squares = p.x[v] ** 2 + p.y[v] ** 2 - p.x[u] ** 2 - p.y[u] ** 2
+    return squares - (nx_ * nx_ + ny_ * ny_ - sx * sx - sy * sy) / n
+
+
+def _try_swap(p: _Problem, stats: _Stats, member_sets, state, u: int, a: int, cands) -> bool:
+    """Exchange ``u`` (in ``a``) with a node of a neighbouring region if more compact."""
+    w = p.w
+    best, best_delta = None, -_EPS
+    for b in cands:
+        for v in sorted(member_sets[b]):
+            if not any(state[t] == a and t != u for t in p.nbrs[v]):
+                continue
+            if stats.sw[a] - w[u] + w[v] < p.threshold or stats.sw[b] - w[v] + w[u] < p.threshold:
+                continue
+            delta = _swap_delta(p, stats, a, u, v) + _swap_delta(p, stats, b, v, u)
+            scale = 1.0 + abs(delta)
+            if delta < best_delta * scale:
+                best, best_delta = (b, v), delta
+    if best is None:
+        return False
+    b, v = best
+    if p.span2 is not None:
+        rest_a = [m for m in member_sets[a] if m != u]
+        rest_b = [m for m in member_sets[b] if m != v]
+        if not (p.fits_span(v, rest_a) and p.fits_span(u, rest_b)):
+            return False
+    state[u], state[v] = b, a
+    ok = _connected(p, sorted((member_sets[a] - {u}) | {v})) and _connected(
+        p, sorted((member_sets[b] - {v}) | {u})
+    )
+    if not ok:
+        state[u], state[v] = a, b
+        return False
+    member_sets[a].discard(u)
+    member_sets[a].add(v)
+    member_sets[b].discard(v)
+    member_sets[b].add(u)
+    stats.add(p, a, u, -1)
+    stats.add(p, a, v, 1)
+    stats.add(p, b, v, -1)
+    stats.add(p, b, u, 1)
+    return True
+
+
 def _improve(p: _Problem, nodes: list[int], regions, state, passes: int) -> None:
-    """Move boundary nodes to neighbouring regions while that makes regions more compact."""
+    """Move or swap boundary nodes between regions while that makes them more compact."""
     stats = _Stats(p, regions)
     member_sets = [set(r) for r in regions]
     for _ in range(passes):
         moved = 0
         for u in nodes:
             a = state[u]
-            if a < 0 or stats.size[a] <= 1 or stats.sw[a] - p.w[u] < p.threshold:
+            if a < 0:
                 continue
             cands = sorted({state[v] for v in p.nbrs[u] if state[v] >= 0 and state[v] != a})
             if not cands:
+                continue
+            if stats.size[a] <= 1 or stats.sw[a] - p.w[u] < p.threshold:
+                if stats.size[a] > 1:
+                    moved += _try_swap(p, stats, member_sets, state, u, a, cands)
                 continue
             n = stats.size[a]
             gain = n / (n - 1) * stats.d2(p, a, u)
