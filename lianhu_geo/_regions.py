@@ -290,20 +290,21 @@ def _swap_delta(p: _Problem, stats: _Stats, a: int, u: int, v: int) -> float:
     return squares - (nx_ * nx_ + ny_ * ny_ - sx * sx - sy * sy) / n
 
 
-def _try_swap(p: _Problem, stats: _Stats, member_sets, state, u: int, a: int, cands) -> bool:
-    """Exchange ``u`` (in ``a``) with a node of a neighbouring region if more compact."""
+def _try_swap(p: _Problem, stats: _Stats, member_sets, state, u: int, a: int) -> bool:
+    """Exchange ``u`` (in ``a``) with a neighbour in another region if more compact."""
     w = p.w
-    best, best_delta = None, -_EPS
-    for b in cands:
-        for v in sorted(member_sets[b]):
-            if not any(state[t] == a and t != u for t in p.nbrs[v]):
-                continue
-            if stats.sw[a] - w[u] + w[v] < p.threshold or stats.sw[b] - w[v] + w[u] < p.threshold:
-                continue
-            delta = _swap_delta(p, stats, a, u, v) + _swap_delta(p, stats, b, v, u)
-            scale = 1.0 + abs(delta)
-            if delta < best_delta * scale:
-                best, best_delta = (b, v), delta
+    best, best_delta = None, -1e-6  # m2: ignore rounding noise
+    for v in sorted(p.nbrs[u]):  # swap partners: neighbours of u in the other regions
+        b = state[v]
+        if b < 0 or b == a:
+            continue
+        if not any(state[t] == a and t != u for t in p.nbrs[v]):
+            continue
+        if stats.sw[a] - w[u] + w[v] < p.threshold or stats.sw[b] - w[v] + w[u] < p.threshold:
+            continue
+        delta = _swap_delta(p, stats, a, u, v) + _swap_delta(p, stats, b, v, u)
+        if delta < best_delta:
+            best, best_delta = (b, v), delta
     if best is None:
         return False
     b, v = best
@@ -345,7 +346,7 @@ def _improve(p: _Problem, nodes: list[int], regions, state, passes: int) -> None
                 continue
             if stats.size[a] <= 1 or stats.sw[a] - p.w[u] < p.threshold:
                 if stats.size[a] > 1:
-                    moved += _try_swap(p, stats, member_sets, state, u, a, cands)
+                    moved += _try_swap(p, stats, member_sets, state, u, a)
                 continue
             n = stats.size[a]
             gain = n / (n - 1) * stats.d2(p, a, u)
@@ -448,11 +449,14 @@ def _connected(p: _Problem, members: list[int]) -> bool:
     return len(seen) == len(members)
 
 
-def _regrow_two(p: _Problem, union: list[int]) -> tuple[list[int], list[int]] | None:
+def _regrow_two(
+    p: _Problem, union: list[int], full: bool = True
+) -> tuple[list[int], list[int]] | None:
     """Find the most compact valid split of ``union`` in two among a few candidates.
 
     Candidates: grown alternately from the two farthest-apart nodes, and
-    grown from either of them to the threshold with the rest as the other.
+    (if ``full``) grown from either of them to the threshold with the rest
+    as the other.
     """
     k = len(union)
     cx = sum(p.x[m] for m in union) / k
@@ -465,7 +469,7 @@ def _regrow_two(p: _Problem, union: list[int]) -> tuple[list[int], list[int]] | 
     balanced = _regrow_balanced(p, union, a, b)
     if balanced is not None:
         candidates.append(balanced)
-    for seed in (a, b):
+    for seed in (a, b) if full else ():
         part = _grow_within(p, union, seed)
         if part is None:
             continue
@@ -484,7 +488,7 @@ def _regrow_two(p: _Problem, union: list[int]) -> tuple[list[int], list[int]] | 
 
 
 def _regrow_pairs(
-    p: _Problem, regions: list[list[int]], state: list[int], todo: set[int] | None
+    p: _Problem, regions: list[list[int]], state: list[int], todo: set[int] | None, full: bool
 ) -> set[int]:
     """Re-split each pair of adjacent regions when that makes them more compact.
 
@@ -500,7 +504,7 @@ def _regrow_pairs(
             if not any(state[v] == q for m in regions[r] for v in p.nbrs[m]):
                 continue
             union = sorted(regions[r] + regions[q])
-            result = _regrow_two(p, union)
+            result = _regrow_two(p, union, full)
             if result is None:
                 continue
             before = _spread(p, regions[r]) + _spread(p, regions[q])
@@ -567,8 +571,9 @@ def solve_regions(
         max_starts)`` construction starts (a count, never a clock, so that
         results are reproducible).
     improve_passes, regrow_passes : int
-        Passes of the local search and of the pair regrowth (one pass only
-        in components of more than ``node_budget`` nodes, to stay fast).
+        Passes of the local search and of the pair regrowth; in components
+        of more than ``node_budget`` nodes at most two and one, and the
+        regrowth tries only the balanced split, to stay fast.
 
     Returns
     -------
@@ -629,11 +634,12 @@ def solve_regions(
             for m in members:
                 state[m] = r
         todo = None
-        for _ in range(regrow_passes if k <= node_budget else 1):
-            todo = _regrow_pairs(p, best_regions, state, todo)
+        big = k > node_budget
+        for _ in range(1 if big else regrow_passes):
+            todo = _regrow_pairs(p, best_regions, state, todo, not big)
             if not todo:
                 break
-        _improve(p, nodes, best_regions, state, improve_passes)
+        _improve(p, nodes, best_regions, state, min(improve_passes, 2) if big else improve_passes)
         all_regions.extend(best_regions)
     all_regions.sort(key=min)
     for r, members in enumerate(all_regions):
