@@ -1,34 +1,10 @@
-"""Max-p style region growing on integer arrays (the core of bundling).
+"""Shared structures and the construction phases of bundling's max-p search.
 
-Works on a CSR adjacency of the free, eligible compounds (positions sorted
-by ``compound_id``), their weights (households) and representative points in
-metres. Plain Python lists and integers on the hot path: regions are small
-(tens of nodes), so per-step numpy calls would cost more than they save.
-
-Phases, per connected component whose weight reaches the threshold:
-
-1. construction, several starts: grow a region from each not-yet-used seed
-   (lowest degree first, then the most peripheral), always adding the
-   frontier node closest to the region's centroid, until the threshold is
-   reached; the size cap and span are checked on every addition. When a
-   frontier node not much farther than the nearest would complete the
-   region, it is taken instead (mode 1: the nearest such node; mode 2: the
-   one overshooting the threshold least), so regions end close to the
-   threshold and more of them fit (the max-p objective); starts alternate
-   the rules in :data:`MODES`. A region
-   that cannot reach the threshold is released; its seed is not tried again
-   (and if the region ran out of frontier, none of its nodes is).
-2. absorption: leftovers join the adjacent region with room whose centroid
-   is nearest (old and sanwu compounds first), repeated until nothing moves.
-3. splitting: a region with at least twice the threshold is split in two
-   viable, connected regions when possible (more bundles).
-4. local search: boundary nodes move to a neighbouring region when that
-   lowers the total squared distance to region centroids (more compact)
-   and every constraint still holds.
-
-The best start (most weight covered, then most regions, then most compact)
-is kept. Everything is deterministic: nodes are visited in index order and
-randomness comes from one seeded numpy Generator.
+:class:`Problem` holds one solve's data as Python lists (plain lists and
+integers are faster than numpy for the small regions grown here). The
+phases in this module build regions: construction (growing from seeds),
+absorption of leftovers, and splitting of heavy regions. The refinements
+are in :mod:`lianhu_geo._refine`; :mod:`lianhu_geo._maxp` runs them all.
 """
 
 from __future__ import annotations
@@ -36,19 +12,28 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
-__all__ = ["solve_regions"]
+__all__ = [
+    "MODES",
+    "Problem",
+    "Stats",
+    "absorb",
+    "connected",
+    "connected_without",
+    "construct",
+    "grow_within",
+    "spread",
+    "split",
+    "ssd",
+]
 
-_EPS = 1e-9
 #: Completion rule of each construction start, cycled: (mode, near2) where
 #: a completing node is taken only if its squared distance to the centroid
 #: is at most ``near2`` times the nearest candidate's (see the module docstring).
 MODES = ((2, 4.0), (2, 1.5), (1, 4.0))
 
 
-class _Problem:
+class Problem:
     """Shared read-only data of one solve, as Python lists for speed."""
 
     def __init__(self, indptr, indices, weights, xy, threshold, max_size, max_span):
@@ -69,8 +54,8 @@ class _Problem:
         return all((x[m] - xv) ** 2 + (y[m] - yv) ** 2 <= s2 for m in members)
 
 
-def _construct(
-    p: _Problem, order: list[int], state: list[int], mode: int, near2: float
+def construct(
+    p: Problem, order: list[int], state: list[int], mode: int, near2: float
 ) -> list[list[int]]:
     """Grow regions from seeds in ``order``; ``state`` (-1 = free) is updated."""
     x, y, w, nbrs = p.x, p.y, p.w, p.nbrs
@@ -141,29 +126,29 @@ def _construct(
     return regions
 
 
-class _Stats:
+class Stats:
     """Running size, coordinate sums and weight of each region."""
 
-    def __init__(self, p: _Problem, regions: list[list[int]]):
+    def __init__(self, p: Problem, regions: list[list[int]]):
         self.size = [len(r) for r in regions]
         self.sx = [sum(p.x[m] for m in r) for r in regions]
         self.sy = [sum(p.y[m] for m in r) for r in regions]
         self.sw = [sum(p.w[m] for m in r) for r in regions]
 
-    def add(self, p: _Problem, r: int, v: int, sign: int = 1) -> None:
+    def add(self, p: Problem, r: int, v: int, sign: int = 1) -> None:
         self.size[r] += sign
         self.sx[r] += sign * p.x[v]
         self.sy[r] += sign * p.y[v]
         self.sw[r] += sign * p.w[v]
 
-    def d2(self, p: _Problem, r: int, v: int) -> float:
+    def d2(self, p: Problem, r: int, v: int) -> float:
         k = self.size[r]
         return (p.x[v] - self.sx[r] / k) ** 2 + (p.y[v] - self.sy[r] / k) ** 2
 
 
-def _absorb(p, nodes, regions, state, priority) -> None:
+def absorb(p, nodes, regions, state, priority) -> None:
     """Leftovers join the adjacent region with room and the nearest centroid."""
-    stats = _Stats(p, regions)
+    stats = Stats(p, regions)
     left = sorted((v for v in nodes if state[v] == -1), key=lambda v: (priority[v], v))
     changed = True
     while changed and left:
@@ -190,7 +175,7 @@ def _absorb(p, nodes, regions, state, priority) -> None:
         left = rest
 
 
-def _connected_without(p: _Problem, members: list[int], u: int, state: list[int]) -> bool:
+def connected_without(p: Problem, members: list[int], u: int, state: list[int]) -> bool:
     """Whether ``members`` minus ``u`` stay connected (all have state r)."""
     r = state[u]
     start = members[0] if members[0] != u else members[1]
@@ -205,7 +190,20 @@ def _connected_without(p: _Problem, members: list[int], u: int, state: list[int]
     return len(seen) == len(members)
 
 
-def _grow_within(p: _Problem, members: list[int], seed: int) -> list[int] | None:
+def connected(p: Problem, members: list[int]) -> bool:
+    inside = set(members)
+    seen = {members[0]}
+    stack = [members[0]]
+    while stack:
+        v = stack.pop()
+        for t in p.nbrs[v]:
+            if t in inside and t not in seen:
+                seen.add(t)
+                stack.append(t)
+    return len(seen) == len(members)
+
+
+def grow_within(p: Problem, members: list[int], seed: int) -> list[int] | None:
     """Grow from ``seed`` inside ``members`` to the threshold, nearest-centroid first."""
     inside = set(members)
     part = [seed]
@@ -230,7 +228,7 @@ def _grow_within(p: _Problem, members: list[int], seed: int) -> list[int] | None
     return part if sw >= p.threshold else None
 
 
-def _split(p: _Problem, regions: list[list[int]], state: list[int], tries: int = 4) -> None:
+def split(p: Problem, regions: list[list[int]], state: list[int], tries: int = 4) -> None:
     """Split regions holding twice the threshold into two viable connected ones."""
     queue = list(range(len(regions)))
     while queue:
@@ -244,7 +242,7 @@ def _split(p: _Problem, regions: list[list[int]], state: list[int], tries: int =
         cy = sum(p.y[m] for m in members) / k
         seeds = sorted(members, key=lambda m: (-((p.x[m] - cx) ** 2 + (p.y[m] - cy) ** 2), m))
         for seed in seeds[:tries]:
-            part = _grow_within(p, members, seed)
+            part = grow_within(p, members, seed)
             if part is None:
                 continue
             taken = set(part)
@@ -272,46 +270,14 @@ def _split(p: _Problem, regions: list[list[int]], state: list[int], tries: int =
             break
 
 
-def _improve(p: _Problem, nodes: list[int], regions, state, passes: int) -> None:
-    """Move boundary nodes to neighbouring regions while that makes regions more compact."""
-    stats = _Stats(p, regions)
-    member_sets = [set(r) for r in regions]
-    for _ in range(passes):
-        moved = 0
-        for u in nodes:
-            a = state[u]
-            if a < 0 or stats.size[a] <= 1 or stats.sw[a] - p.w[u] < p.threshold:
-                continue
-            cands = sorted({state[v] for v in p.nbrs[u] if state[v] >= 0 and state[v] != a})
-            if not cands:
-                continue
-            n = stats.size[a]
-            gain = n / (n - 1) * stats.d2(p, a, u)
-            best, bestc = -1, gain - _EPS * (1.0 + gain)
-            for b in cands:
-                if p.max_size is not None and stats.size[b] >= p.max_size:
-                    continue
-                m = stats.size[b]
-                cost = m / (m + 1) * stats.d2(p, b, u)
-                if cost < bestc and p.fits_span(u, sorted(member_sets[b])):
-                    best, bestc = b, cost
-            if best < 0:
-                continue
-            if not _connected_without(p, sorted(member_sets[a]), u, state):
-                continue
-            state[u] = best
-            member_sets[a].discard(u)
-            member_sets[best].add(u)
-            stats.add(p, a, u, -1)
-            stats.add(p, best, u, 1)
-            moved += 1
-        if not moved:
-            break
-    for r, members in enumerate(member_sets):
-        regions[r] = sorted(members)
+def spread(p: Problem, members: list[int]) -> float:
+    k = len(members)
+    cx = sum(p.x[m] for m in members) / k
+    cy = sum(p.y[m] for m in members) / k
+    return sum((p.x[m] - cx) ** 2 + (p.y[m] - cy) ** 2 for m in members)
 
 
-def _ssd(p: _Problem, regions: list[list[int]]) -> float:
+def ssd(p: Problem, regions: list[list[int]]) -> float:
     total = 0.0
     for r in regions:
         k = len(r)
@@ -319,106 +285,3 @@ def _ssd(p: _Problem, regions: list[list[int]]) -> float:
         cy = sum(p.y[m] for m in r) / k
         total += sum((p.x[m] - cx) ** 2 + (p.y[m] - cy) ** 2 for m in r)
     return total
-
-
-def solve_regions(
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    weights: np.ndarray,
-    xy: np.ndarray,
-    *,
-    threshold: int,
-    max_size: int | None = None,
-    max_span: float | None = None,
-    priority: np.ndarray | None = None,
-    seed: int = 0,
-    node_budget: int = 30_000,
-    max_starts: int = 12,
-    improve_passes: int = 4,
-) -> np.ndarray:
-    """Partition nodes into connected regions of weight >= ``threshold``.
-
-    Parameters
-    ----------
-    indptr, indices : numpy.ndarray
-        Symmetric CSR adjacency over ``n`` nodes.
-    weights : numpy.ndarray
-        Non-negative integer weight (households) of each node.
-    xy : numpy.ndarray
-        ``(n, 2)`` representative points in metres.
-    threshold : int
-        Minimum weight of a region.
-    max_size : int, optional
-        Maximum number of nodes in a region.
-    max_span : float, optional
-        Maximum distance between any two points of a region.
-    priority : numpy.ndarray, optional
-        Lower values join regions first when leftovers compete for room.
-    seed : int
-        Seeds the Generator that orders seeds in the extra starts.
-    node_budget, max_starts : int
-        A component of ``k`` nodes gets ``clip(node_budget // k, 1,
-        max_starts)`` construction starts (a count, never a clock, so that
-        results are reproducible).
-    improve_passes : int
-        Passes of the local search.
-
-    Returns
-    -------
-    numpy.ndarray
-        Region number of each node (``-1`` where not in a region); regions
-        are numbered by their smallest node.
-    """
-    n = len(weights)
-    labels = np.full(n, -1, dtype=np.int64)
-    if n == 0:
-        return labels
-    p = _Problem(indptr, indices, weights, xy, threshold, max_size, max_span)
-    prio = [0] * n if priority is None else [int(v) for v in priority]
-    adj = csr_matrix((np.ones(len(indices), dtype=np.int8), indices, indptr), shape=(n, n))
-    ncomp, comp = connected_components(adj, directed=False)
-    degree = np.diff(indptr)
-    xs = np.asarray(p.x)
-    ys = np.asarray(p.y)
-    w = np.asarray(p.w, dtype=np.int64)
-    comp_weight = np.bincount(comp, weights=w, minlength=ncomp)
-    order_all = np.argsort(comp, kind="stable")
-    bounds = np.searchsorted(comp[order_all], np.arange(ncomp + 1))
-    rng = np.random.default_rng(seed)
-    state = [-1] * n
-    all_regions: list[list[int]] = []
-    for c in range(ncomp):
-        nodes_arr = order_all[bounds[c] : bounds[c + 1]]
-        if comp_weight[c] < threshold:
-            continue
-        nodes = nodes_arr.tolist()
-        k = len(nodes)
-        dx = xs[nodes_arr] - xs[nodes_arr].mean()
-        dy = ys[nodes_arr] - ys[nodes_arr].mean()
-        far = -(dx * dx + dy * dy)
-        starts = int(min(max_starts, max(1, node_budget // k)))
-        best_key, best_regions = None, None
-        for start in range(starts):
-            jitter = rng.random(k) * (0.0 if start == 0 else 1.5 * start)
-            key = np.lexsort((nodes_arr, far, degree[nodes_arr] + jitter))
-            order = nodes_arr[key].tolist()
-            for v in nodes:
-                state[v] = -1
-            regions = _construct(p, order, state, *MODES[start % len(MODES)])
-            _absorb(p, nodes, regions, state, prio)
-            _split(p, regions, state)
-            covered = sum(p.w[m] for r in regions for m in r)
-            score = (covered, len(regions), -_ssd(p, regions))
-            if best_key is None or score > best_key:
-                best_key, best_regions = score, [list(r) for r in regions]
-        for v in nodes:
-            state[v] = -1
-        for r, members in enumerate(best_regions):
-            for m in members:
-                state[m] = r
-        _improve(p, nodes, best_regions, state, improve_passes)
-        all_regions.extend(best_regions)
-    all_regions.sort(key=min)
-    for r, members in enumerate(all_regions):
-        labels[members] = r
-    return labels
