@@ -137,7 +137,7 @@ def _share(a: float, b: float) -> float:
 
 
 def _flags(value: object, data: pd.DataFrame, name: str) -> np.ndarray:
-    """Turn a boolean Series on the input index, or a list of compound ids, into an array."""
+    """Turn a boolean Series, a boolean array in row order or compound ids into a mask."""
     boolean = isinstance(value, pd.Series) and (
         pd.api.types.is_bool_dtype(value)
         or (value.dtype == object and bool(value.isin([True, False]).all()))
@@ -152,6 +152,15 @@ def _flags(value: object, data: pd.DataFrame, name: str) -> np.ndarray:
             f"`{name}` must be a boolean Series on the compounds' index or a list of "
             f"compound ids, got {type(value).__name__}."
         )
+    if not isinstance(value, pd.Series):
+        array = np.asarray(value)
+        if array.dtype == bool:  # a mask in row order, e.g. from `index.isin(...)`
+            if array.shape != (len(data),):
+                raise InputError(
+                    f"`{name}` has {array.size} flags for {len(data)} compounds; give one "
+                    "per compound, in row order, or a list of compound ids."
+                )
+            return array
     wanted = pd.Index([str(v) for v in value])
     ids = data["compound_id"]
     unknown = wanted.difference(pd.Index(ids))
@@ -256,13 +265,14 @@ def propose_bundles(
         ``within`` (e.g. ``"community"``) can restrict them further.
     eligible : pandas.Series of bool, optional
         Which compounds may be bundled; default: ``management ==
-        "unmanaged"``. A list of compound ids is accepted too. Where
+        "unmanaged"``. A boolean array in row order or a list of compound
+        ids is accepted too. Where
         leftovers compete for the last places in bundles at the size cap,
         old and sanwu compounds get them first.
     locked : pandas.Series, optional
         Existing bundle id of compounds already contracted (NA = free); they
         keep exactly these bundles, which keep their ids.
-    exclude : pandas.Series of bool or list of str, optional
+    exclude : pandas.Series of bool, boolean array or list of str, optional
         Compounds the planner leaves out (reason ``"excluded"``).
     seed : int, default 0
         Seeds the search's random restarts; same seed, same bundles.

@@ -164,6 +164,12 @@ def test_locked_and_excluded():
         gdf, min_households=700, locked=locked, exclude=gdf["compound_id"].iloc[[10, 11]].tolist()
     )
     assert by_ids.labels.equals(result.labels)
+    by_mask = propose_bundles(
+        gdf, min_households=700, locked=locked, exclude=gdf.index.isin(gdf.index[[10, 11]])
+    )
+    assert by_mask.labels.equals(result.labels)
+    with pytest.raises(InputError, match=f"has 2 flags for {len(gdf)} compounds"):
+        propose_bundles(gdf, min_households=700, exclude=[True, False])
     with pytest.raises(InputError, match="both locked and excluded"):
         propose_bundles(gdf, min_households=700, locked=locked, exclude=["C0000"])
     with pytest.raises(InputError, match="unknown compound ids"):
