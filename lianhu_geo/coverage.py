@@ -21,6 +21,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from ._bundle_table import TABLE_COLUMNS
 from ._fingerprint import fingerprint_compounds, jsonable
 from .compounds import validate_compounds
 from .errors import InputError, format_rows
@@ -52,19 +53,6 @@ SUMMARY_LABELS: dict[str, str] = {
 
 #: Columns a plan adds to the compounds.
 PLAN_COLUMNS: tuple[str, ...] = ("service_mode", "bundle_id", "mode_reason", "unbundled_reason")
-
-#: Columns of ``plan.bundles`` besides geometry, as delivered by bundling.
-BUNDLE_COLUMNS: tuple[str, ...] = (
-    "subdistrict",
-    "compounds",
-    "households",
-    "area_m2",
-    "span_m",
-    "polsby_popper",
-    "margin_yuan_month",
-    "compound_ids",
-    "locked",
-)
 
 
 class CoveragePlan:
@@ -238,7 +226,7 @@ def _summary(compounds: pd.DataFrame, bundles: pd.DataFrame, *, lang: str = "en"
 
 def _empty_bundles(crs: Any) -> gpd.GeoDataFrame:
     frame = gpd.GeoDataFrame(
-        {c: pd.Series(dtype="object") for c in BUNDLE_COLUMNS},
+        {c: pd.Series(dtype="object") for c in TABLE_COLUMNS},
         geometry=gpd.GeoSeries([], crs=crs),
         crs=crs,
     )
@@ -303,7 +291,7 @@ def _plan_bundles(bundles: gpd.GeoDataFrame, compounds: gpd.GeoDataFrame) -> gpd
     out["compound_names"] = pd.array(
         ["、".join(str(names.get(i, i)) for i in m) for m in members], dtype="string"
     )
-    first = [c for c in BUNDLE_COLUMNS if c in out.columns]
+    first = [c for c in TABLE_COLUMNS if c in out.columns]
     rest = [c for c in out.columns if c not in first and c != out.geometry.name]
     return out[[*first, *rest, out.geometry.name]].sort_index()
 
