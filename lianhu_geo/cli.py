@@ -34,6 +34,9 @@ Input files: Excel (.xlsx), CSV (UTF-8 or GBK), GeoJSON, GeoPackage or
 Shapefile, one row per compound; headers in English or Chinese (小区名称,
 街道, 社区, 户数, 管理状态, 经度, 纬度 ...). Without an input file the
 embedded synthetic Lianhu sample is used.
+
+Exit codes: 0 done; 2 wrong command line; 3 a problem in the input data
+(the message names the rows and columns to fix); 1 an unexpected failure.
 """
 
 
@@ -219,7 +222,7 @@ def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
-    from .coverage import plan_coverage
+    from .coverage import SUMMARY_LABELS, plan_coverage
     from .maps import export_html
 
     compounds = _load(args, progress)
@@ -237,7 +240,8 @@ def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
             lang=args.lang,
             date=args.date,
         )
-    summary = plan.summary(lang="zh").to_string()
+    rate = SUMMARY_LABELS["coverage_rate"]
+    summary = plan.summary(lang="zh").to_string(formatters={rate: "{:.0%}".format})
     (args.out / "summary.txt").write_text(summary + "\n", encoding="utf-8")
     print(summary)
     print(f"\nResults in {args.out}: map.html, plan.gpkg, plan.xlsx, summary.txt")
