@@ -1,0 +1,230 @@
+"""Bundling benchmark: ours against spopt, pygeoda and scikit-learn, side by side.
+
+Run by hand (never part of the test suite), from the repository root::
+
+    python benchmarks/bench_bundling.py --sizes 500 1500 5000 \
+        --ours-only-sizes 20000 100000 --timeout 600 \
+        --out benchmarks/results/bundling.json
+
+Each (method, n) runs in a fresh subprocess (``--worker``), which rebuilds the
+same seeded tessellation, times only the solve, and reports its peak resident
+memory. The parent checks every region itself (connected in the shared queen
+contiguity graph, households >= threshold), computes the quality figures and
+prints ratios of ours against each anchor, since the shared machine is noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(HERE), str(ROOT)]
+
+from _checks import check_regions  # noqa: E402
+from _tessellation import contiguity, make_tessellation  # noqa: E402
+
+ANCHORS = ("spopt", "pygeoda", "agglomerative")
+METHODS = ("ours", *ANCHORS)
+PACKAGES = ("numpy", "scipy", "shapely", "geopandas", "networkx", "scikit-learn", "spopt",
+            "libpysal", "pygeoda")  # fmt: skip
+
+
+def _worker(args: argparse.Namespace) -> None:
+    from _runners import RUNNERS
+
+    gdf = make_tessellation(args.n, seed=args.seed)
+    adj = contiguity(gdf)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    labels, seconds, extra = RUNNERS[args.worker](gdf, adj, args.threshold, args.seed)
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    np.save(args.labels, labels)
+    report = {
+        "seconds": seconds,
+        "peak_rss_mb": rss_after / 1024,
+        "rss_before_solve_mb": rss_before / 1024,
+        **extra,
+    }
+    Path(args.report).write_text(json.dumps(report))
+
+
+def _run_one(method: str, n: int, args: argparse.Namespace, tmp: str) -> dict:
+    labels_path = os.path.join(tmp, f"{method}_{n}.npy")
+    report_path = os.path.join(tmp, f"{method}_{n}.json")
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", method, "--n", str(n),
+           "--seed", str(args.seed), "--threshold", str(args.threshold),
+           "--labels", labels_path, "--report", report_path]  # fmt: skip
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, start_new_session=True, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        _, err = proc.communicate(timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+        proc.communicate()
+        return {"status": "timeout", "timeout_s": args.timeout}
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        return {"status": "error", "error": err.strip().splitlines()[-5:]}
+    out = json.loads(Path(report_path).read_text())
+    out["status"] = "ok"
+    out["process_seconds"] = wall
+    out["labels"] = np.load(labels_path)
+    return out
+
+
+def _versions() -> dict:
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def _machine() -> dict:
+    return {
+        "date_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(),
+        "loadavg_at_start": os.getloadavg(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": _versions(),
+    }
+
+
+def _ratios(results: dict) -> dict:
+    """Ours against each anchor at every n where both ran."""
+    out = {}
+    for n, runs in results.items():
+        ours = runs.get("ours", {})
+        if ours.get("status") != "ok":
+            continue
+        for anchor in ANCHORS:
+            a = runs.get(anchor)
+            if a is None:
+                continue
+            row = {}
+            if a["status"] == "ok":
+                row["speedup"] = a["seconds"] / ours["seconds"]
+                row["bundles_ratio"] = ours["viable"] / a["viable"] if a["viable"] else None
+                row["compactness_ours"] = ours["polsby_popper"]
+                row["compactness_anchor"] = a["polsby_popper"]
+            elif a["status"] == "timeout":
+                row["speedup_at_least"] = a["timeout_s"] / ours["seconds"]
+            else:
+                row["anchor_error"] = True
+            out.setdefault(n, {})[anchor] = row
+    return out
+
+
+def _fmt(x, spec=".2f"):
+    return "-" if x is None else format(x, spec)
+
+
+def _table(results: dict) -> str:
+    head = ("| n | method | status | solve s | peak MB | regions | viable | upper bound "
+            "| constraints ok | hh coverage | mean PP |")  # fmt: skip
+    lines = [head, "|" + "---|" * 11]
+    for n, runs in results.items():
+        for method, r in runs.items():
+            if r["status"] != "ok":
+                lines.append(f"| {n} | {method} | {r['status']} |" + " |" * 8)
+                continue
+            lines.append(
+                f"| {n} | {method} | ok | {r['seconds']:.2f} | {r['peak_rss_mb']:.0f} "
+                f"| {r['regions']} | {r['viable']} | {r['upper_bound']} "
+                f"| {r['constraints_ok_pct']:.1f}% | {r['coverage_households']:.1%} "
+                f"| {r['polsby_popper']:.3f} |"
+            )
+    return "\n".join(lines)
+
+
+def _ratio_table(ratios: dict) -> str:
+    lines = ["| n | anchor | speedup (anchor s / ours s) | viable bundles ours/anchor "
+             "| PP ours | PP anchor |", "|---|---|---|---|---|---|"]  # fmt: skip
+    for n, rows in ratios.items():
+        for anchor, r in rows.items():
+            if "speedup_at_least" in r:
+                at_least = f">= {r['speedup_at_least']:.0f} (timeout)"
+                lines.append(f"| {n} | {anchor} | {at_least} | - | - | - |")
+            elif "speedup" in r:
+                lines.append(
+                    f"| {n} | {anchor} | {r['speedup']:.1f} | {_fmt(r['bundles_ratio'], '.3f')} "
+                    f"| {r['compactness_ours']:.3f} | {r['compactness_anchor']:.3f} |"
+                )
+            else:
+                lines.append(f"| {n} | {anchor} | error | - | - | - |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", type=int, nargs="*", default=[500, 1500, 5000])
+    p.add_argument("--ours-only-sizes", type=int, nargs="*", default=[20000, 100000])
+    p.add_argument("--methods", nargs="*", default=list(METHODS), choices=METHODS)
+    p.add_argument("--timeout", type=float, default=600.0, help="seconds per (method, n)")
+    p.add_argument("--threshold", type=float, default=3000.0, help="households per bundle")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", type=Path, default=HERE / "results" / "bundling.json")
+    p.add_argument("--worker", choices=METHODS, help=argparse.SUPPRESS)
+    p.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--labels", help=argparse.SUPPRESS)
+    p.add_argument("--report", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.worker:
+        _worker(args)
+        return
+
+    plan = [(n, list(args.methods)) for n in args.sizes]
+    plan += [(n, ["ours"]) for n in args.ours_only_sizes if "ours" in args.methods]
+    doc = {
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "machine": _machine(),
+        "setup": {
+            "tessellation": "Voronoi cells of uniform random points in a square, EPSG:32649, "
+            "25,000 m2 per cell; households lognormal(median 300, sigma 0.8), >= 1",
+            "contiguity": "queen (cells that touch), shared by all methods",
+            "threshold_households": args.threshold,
+            "max_compounds": None,
+            "seed": args.seed,
+        },
+        "results": {},
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, methods in plan:
+            gdf = make_tessellation(n, seed=args.seed)
+            adj = contiguity(gdf)
+            runs = doc["results"].setdefault(str(n), {})
+            for method in methods:
+                print(f"n={n} {method} ...", file=sys.stderr, flush=True)
+                r = _run_one(method, n, args, tmp)
+                if r["status"] == "ok":
+                    r.update(check_regions(gdf, adj, r.pop("labels"), args.threshold))
+                runs[method] = r
+                print(f"  {json.dumps(r)}", file=sys.stderr, flush=True)
+                doc["ratios"] = _ratios(doc["results"])
+                args.out.write_text(json.dumps(doc, indent=2) + "\n")
+    print(_table(doc["results"]))
+    print()
+    print(_ratio_table(doc["ratios"]))
+
+
+if __name__ == "__main__":
+    main()
