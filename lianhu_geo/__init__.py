@@ -7,6 +7,7 @@ grid, and export meeting maps.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .bundling import REASONS, BundleResult, propose_bundles
 from .compounds import (
     ALIASES,
     OPTIONAL_COLUMNS,
@@ -26,6 +27,9 @@ from .coords import (
     wgs84_to_gcj02,
 )
 from .errors import DataWarning, InputError
+from .neighbors import neighbor_graph
+from .quality import polsby_popper
+from .viability import ViabilityModel
 
 try:
     __version__ = version("lianhu_geo")
@@ -35,15 +39,21 @@ except PackageNotFoundError:  # running from a source checkout
 __all__ = [
     "ALIASES",
     "OPTIONAL_COLUMNS",
+    "REASONS",
     "REQUIRED_COLUMNS",
+    "BundleResult",
     "DataWarning",
     "InputError",
+    "ViabilityModel",
     "bd09_to_gcj02",
     "bd09_to_wgs84",
     "convert_coords",
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
     "metric_crs",
+    "neighbor_graph",
+    "polsby_popper",
+    "propose_bundles",
     "standardize_columns",
     "to_metric",
     "validate_compounds",

@@ -1,0 +1,405 @@
+"""Max-p style region growing on integer arrays (the core of bundling).
+
+Works on a CSR adjacency of the free, eligible compounds (positions sorted
+by ``compound_id``), their weights (households) and representative points in
+metres. Plain Python lists and integers on the hot path: regions are small
+(tens of nodes), so per-step numpy calls would cost more than they save.
+
+Phases, per connected component whose weight reaches the threshold:
+
+1. construction, several starts: grow a region from each not-yet-used seed
+   (lowest degree first, then the most peripheral), always adding the
+   frontier node closest to the region's centroid, until the threshold is
+   reached; the size cap and span are checked on every addition. A region
+   that cannot reach the threshold is released; its seed is not tried again
+   (and if the region ran out of frontier, none of its nodes is).
+2. absorption: leftovers join the adjacent region with room whose centroid
+   is nearest (old and sanwu compounds first), repeated until nothing moves.
+3. splitting: a region with at least twice the threshold is split in two
+   viable, connected regions when possible (more bundles).
+4. local search: boundary nodes move to a neighbouring region when that
+   lowers the total squared distance to region centroids (more compact)
+   and every constraint still holds.
+
+The best start (most weight covered, then most regions, then most compact)
+is kept. Everything is deterministic: nodes are visited in index order and
+randomness comes from one seeded numpy Generator.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
+
+__all__ = ["solve_regions"]
+
+_EPS = 1e-9
+
+
+class _Problem:
+    """Shared read-only data of one solve, as Python lists for speed."""
+
+    def __init__(self, indptr, indices, weights, xy, threshold, max_size, max_span):
+        self.nbrs = [row.tolist() for row in np.split(indices, indptr[1:-1])]
+        self.w = [int(v) for v in weights]
+        xy = np.asarray(xy, dtype=float)
+        xy = xy - xy.min(axis=0) if len(xy) else xy
+        self.x = xy[:, 0].tolist()
+        self.y = xy[:, 1].tolist()
+        self.threshold = int(threshold)
+        self.max_size = int(max_size) if max_size is not None else None
+        self.span2 = float(max_span) ** 2 if max_span is not None else None
+
+    def fits_span(self, v: int, members: list[int]) -> bool:
+        if self.span2 is None:
+            return True
+        x, y, xv, yv, s2 = self.x, self.y, self.x[v], self.y[v], self.span2
+        return all((x[m] - xv) ** 2 + (y[m] - yv) ** 2 <= s2 for m in members)
+
+
+def _construct(p: _Problem, order: list[int], state: list[int]) -> list[list[int]]:
+    """Grow regions from seeds in ``order``; ``state`` (-1 = free) is updated."""
+    x, y, w, nbrs = p.x, p.y, p.w, p.nbrs
+    threshold, max_size = p.threshold, p.max_size
+    dead: set[int] = set()
+    regions: list[list[int]] = []
+    for s in order:
+        if state[s] != -1 or s in dead:
+            continue
+        r = len(regions)
+        members = [s]
+        state[s] = r
+        sx, sy, sw = x[s], y[s], w[s]
+        seen = {s}
+        frontier = []
+        for v in nbrs[s]:
+            if state[v] == -1 and v not in seen:
+                seen.add(v)
+                frontier.append(v)
+        by_rule = False
+        while sw < threshold:
+            if max_size is not None and len(members) >= max_size:
+                by_rule = True
+                break
+            k = len(members)
+            cx, cy = sx / k, sy / k
+            best, bestd, keep = -1, math.inf, []
+            for v in frontier:
+                if state[v] != -1:
+                    continue
+                if p.span2 is not None and not p.fits_span(v, members):
+                    by_rule = True
+                    continue
+                keep.append(v)
+                d = (x[v] - cx) ** 2 + (y[v] - cy) ** 2
+                if d < bestd:
+                    best, bestd = v, d
+            if best < 0:
+                break
+            keep.remove(best)
+            frontier = keep
+            state[best] = r
+            members.append(best)
+            sx += x[best]
+            sy += y[best]
+            sw += w[best]
+            for v in nbrs[best]:
+                if state[v] == -1 and v not in seen:
+                    seen.add(v)
+                    frontier.append(v)
+        if sw >= threshold:
+            regions.append(members)
+            continue
+        for m in members:
+            state[m] = -1
+        if by_rule:
+            dead.add(s)
+        else:  # the whole free pocket around s is too small: none of it can seed
+            dead.update(members)
+    return regions
+
+
+class _Stats:
+    """Running size, coordinate sums and weight of each region."""
+
+    def __init__(self, p: _Problem, regions: list[list[int]]):
+        self.size = [len(r) for r in regions]
+        self.sx = [sum(p.x[m] for m in r) for r in regions]
+        self.sy = [sum(p.y[m] for m in r) for r in regions]
+        self.sw = [sum(p.w[m] for m in r) for r in regions]
+
+    def add(self, p: _Problem, r: int, v: int, sign: int = 1) -> None:
+        self.size[r] += sign
+        self.sx[r] += sign * p.x[v]
+        self.sy[r] += sign * p.y[v]
+        self.sw[r] += sign * p.w[v]
+
+    def d2(self, p: _Problem, r: int, v: int) -> float:
+        k = self.size[r]
+        return (p.x[v] - self.sx[r] / k) ** 2 + (p.y[v] - self.sy[r] / k) ** 2
+
+
+def _absorb(p, nodes, regions, state, priority) -> None:
+    """Leftovers join the adjacent region with room and the nearest centroid."""
+    stats = _Stats(p, regions)
+    left = sorted((v for v in nodes if state[v] == -1), key=lambda v: (priority[v], v))
+    changed = True
+    while changed and left:
+        changed = False
+        rest = []
+        for v in left:
+            cands = sorted({state[u] for u in p.nbrs[v] if state[u] >= 0})
+            best, bestd = -1, math.inf
+            for r in cands:
+                if p.max_size is not None and stats.size[r] >= p.max_size:
+                    continue
+                if not p.fits_span(v, regions[r]):
+                    continue
+                d = stats.d2(p, r, v)
+                if d < bestd:
+                    best, bestd = r, d
+            if best < 0:
+                rest.append(v)
+                continue
+            state[v] = best
+            regions[best].append(v)
+            stats.add(p, best, v)
+            changed = True
+        left = rest
+
+
+def _connected_without(p: _Problem, members: list[int], u: int, state: list[int]) -> bool:
+    """Whether ``members`` minus ``u`` stay connected (all have state r)."""
+    r = state[u]
+    start = members[0] if members[0] != u else members[1]
+    seen = {start, u}
+    stack = [start]
+    while stack:
+        v = stack.pop()
+        for t in p.nbrs[v]:
+            if t not in seen and state[t] == r:
+                seen.add(t)
+                stack.append(t)
+    return len(seen) == len(members)
+
+
+def _grow_within(p: _Problem, members: list[int], seed: int) -> list[int] | None:
+    """Grow from ``seed`` inside ``members`` to the threshold, nearest-centroid first."""
+    inside = set(members)
+    part = [seed]
+    taken = {seed}
+    sx, sy, sw = p.x[seed], p.y[seed], p.w[seed]
+    frontier = [v for v in p.nbrs[seed] if v in inside]
+    seen = {seed, *frontier}
+    while sw < p.threshold and frontier:
+        k = len(part)
+        cx, cy = sx / k, sy / k
+        best = min(frontier, key=lambda v: ((p.x[v] - cx) ** 2 + (p.y[v] - cy) ** 2, v))
+        frontier.remove(best)
+        part.append(best)
+        taken.add(best)
+        sx += p.x[best]
+        sy += p.y[best]
+        sw += p.w[best]
+        for v in p.nbrs[best]:
+            if v in inside and v not in seen:
+                seen.add(v)
+                frontier.append(v)
+    return part if sw >= p.threshold else None
+
+
+def _split(p: _Problem, regions: list[list[int]], state: list[int], tries: int = 4) -> None:
+    """Split regions holding twice the threshold into two viable connected ones."""
+    queue = list(range(len(regions)))
+    while queue:
+        r = queue.pop()
+        members = regions[r]
+        total = sum(p.w[m] for m in members)
+        if total < 2 * p.threshold or len(members) < 2:
+            continue
+        k = len(members)
+        cx = sum(p.x[m] for m in members) / k
+        cy = sum(p.y[m] for m in members) / k
+        seeds = sorted(members, key=lambda m: (-((p.x[m] - cx) ** 2 + (p.y[m] - cy) ** 2), m))
+        for seed in seeds[:tries]:
+            part = _grow_within(p, members, seed)
+            if part is None:
+                continue
+            taken = set(part)
+            rest = [m for m in members if m not in taken]
+            if sum(p.w[m] for m in rest) < p.threshold:
+                continue
+            # rest must be connected
+            rs = set(rest)
+            seen = {rest[0]}
+            stack = [rest[0]]
+            while stack:
+                v = stack.pop()
+                for t in p.nbrs[v]:
+                    if t in rs and t not in seen:
+                        seen.add(t)
+                        stack.append(t)
+            if len(seen) != len(rest):
+                continue
+            new = len(regions)
+            regions[r] = sorted(part)
+            regions.append(sorted(rest))
+            for m in rest:
+                state[m] = new
+            queue.extend([r, new])
+            break
+
+
+def _improve(p: _Problem, nodes: list[int], regions, state, passes: int) -> None:
+    """Move boundary nodes to neighbouring regions while that makes regions more compact."""
+    stats = _Stats(p, regions)
+    member_sets = [set(r) for r in regions]
+    for _ in range(passes):
+        moved = 0
+        for u in nodes:
+            a = state[u]
+            if a < 0 or stats.size[a] <= 1 or stats.sw[a] - p.w[u] < p.threshold:
+                continue
+            cands = sorted({state[v] for v in p.nbrs[u] if state[v] >= 0 and state[v] != a})
+            if not cands:
+                continue
+            n = stats.size[a]
+            gain = n / (n - 1) * stats.d2(p, a, u)
+            best, bestc = -1, gain - _EPS * (1.0 + gain)
+            for b in cands:
+                if p.max_size is not None and stats.size[b] >= p.max_size:
+                    continue
+                m = stats.size[b]
+                cost = m / (m + 1) * stats.d2(p, b, u)
+                if cost < bestc and p.fits_span(u, sorted(member_sets[b])):
+                    best, bestc = b, cost
+            if best < 0:
+                continue
+            if not _connected_without(p, sorted(member_sets[a]), u, state):
+                continue
+            state[u] = best
+            member_sets[a].discard(u)
+            member_sets[best].add(u)
+            stats.add(p, a, u, -1)
+            stats.add(p, best, u, 1)
+            moved += 1
+        if not moved:
+            break
+    for r, members in enumerate(member_sets):
+        regions[r] = sorted(members)
+
+
+def _ssd(p: _Problem, regions: list[list[int]]) -> float:
+    total = 0.0
+    for r in regions:
+        k = len(r)
+        cx = sum(p.x[m] for m in r) / k
+        cy = sum(p.y[m] for m in r) / k
+        total += sum((p.x[m] - cx) ** 2 + (p.y[m] - cy) ** 2 for m in r)
+    return total
+
+
+def solve_regions(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    xy: np.ndarray,
+    *,
+    threshold: int,
+    max_size: int | None = None,
+    max_span: float | None = None,
+    priority: np.ndarray | None = None,
+    seed: int = 0,
+    node_budget: int = 30_000,
+    max_starts: int = 12,
+    improve_passes: int = 4,
+) -> np.ndarray:
+    """Partition nodes into connected regions of weight >= ``threshold``.
+
+    Parameters
+    ----------
+    indptr, indices : numpy.ndarray
+        Symmetric CSR adjacency over ``n`` nodes.
+    weights : numpy.ndarray
+        Non-negative integer weight (households) of each node.
+    xy : numpy.ndarray
+        ``(n, 2)`` representative points in metres.
+    threshold : int
+        Minimum weight of a region.
+    max_size : int, optional
+        Maximum number of nodes in a region.
+    max_span : float, optional
+        Maximum distance between any two points of a region.
+    priority : numpy.ndarray, optional
+        Lower values join regions first when leftovers compete for room.
+    seed : int
+        Seeds the Generator that orders seeds in the extra starts.
+    node_budget, max_starts : int
+        A component of ``k`` nodes gets ``clip(node_budget // k, 1,
+        max_starts)`` construction starts (a count, never a clock, so that
+        results are reproducible).
+    improve_passes : int
+        Passes of the local search.
+
+    Returns
+    -------
+    numpy.ndarray
+        Region number of each node (``-1`` where not in a region); regions
+        are numbered by their smallest node.
+    """
+    n = len(weights)
+    labels = np.full(n, -1, dtype=np.int64)
+    if n == 0:
+        return labels
+    p = _Problem(indptr, indices, weights, xy, threshold, max_size, max_span)
+    prio = [0] * n if priority is None else [int(v) for v in priority]
+    adj = csr_matrix((np.ones(len(indices), dtype=np.int8), indices, indptr), shape=(n, n))
+    ncomp, comp = connected_components(adj, directed=False)
+    degree = np.diff(indptr)
+    xs = np.asarray(p.x)
+    ys = np.asarray(p.y)
+    w = np.asarray(p.w, dtype=np.int64)
+    comp_weight = np.bincount(comp, weights=w, minlength=ncomp)
+    order_all = np.argsort(comp, kind="stable")
+    bounds = np.searchsorted(comp[order_all], np.arange(ncomp + 1))
+    rng = np.random.default_rng(seed)
+    state = [-1] * n
+    all_regions: list[list[int]] = []
+    for c in range(ncomp):
+        nodes_arr = order_all[bounds[c] : bounds[c + 1]]
+        if comp_weight[c] < threshold:
+            continue
+        nodes = nodes_arr.tolist()
+        k = len(nodes)
+        dx = xs[nodes_arr] - xs[nodes_arr].mean()
+        dy = ys[nodes_arr] - ys[nodes_arr].mean()
+        far = -(dx * dx + dy * dy)
+        starts = int(min(max_starts, max(1, node_budget // k)))
+        best_key, best_regions = None, None
+        for start in range(starts):
+            jitter = rng.random(k) * (0.0 if start == 0 else 1.5 * start)
+            key = np.lexsort((nodes_arr, far, degree[nodes_arr] + jitter))
+            order = nodes_arr[key].tolist()
+            for v in nodes:
+                state[v] = -1
+            regions = _construct(p, order, state)
+            _absorb(p, nodes, regions, state, prio)
+            _split(p, regions, state)
+            covered = sum(p.w[m] for r in regions for m in r)
+            score = (covered, len(regions), -_ssd(p, regions))
+            if best_key is None or score > best_key:
+                best_key, best_regions = score, [list(r) for r in regions]
+        for v in nodes:
+            state[v] = -1
+        for r, members in enumerate(best_regions):
+            for m in members:
+                state[m] = r
+        _improve(p, nodes, best_regions, state, improve_passes)
+        all_regions.extend(best_regions)
+    all_regions.sort(key=min)
+    for r, members in enumerate(all_regions):
+        labels[members] = r
+    return labels

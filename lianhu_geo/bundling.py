@@ -1,0 +1,435 @@
+"""片区大物业 bundling: contiguous, viable, compact bundles of neighbouring compounds.
+
+:func:`propose_bundles` groups eligible (by default unmanaged) compounds into
+bundles that one property company can serve. Every proposed bundle, always:
+
+- is connected in the neighbor graph (see :mod:`lianhu_geo.neighbors`),
+- has at least ``min_households`` households (from the
+  :class:`~lianhu_geo.viability.ViabilityModel` when not given),
+- has at most ``max_compounds`` compounds and, if given, a span of at most
+  ``max_span_m`` (the largest distance between two members' representative
+  points),
+- lies in one subdistrict (and one value of ``within``).
+
+The objective, in order: the most eligible households in viable bundles,
+then the most bundles (the max-p objective), then the most compact bundles.
+The search (region growing, absorption, splitting, local search) lives in
+:mod:`lianhu_geo._regions`. Compounds that stay out get a reason code from
+:data:`REASONS`. Locked bundles (already contracted) are kept exactly as the
+planner gave them and are not checked against the constraints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from ._bundle_table import bundle_table
+from ._regions import solve_regions
+from .compounds import validate_compounds
+from .coords import to_metric
+from .errors import InputError, format_rows
+from .neighbors import (
+    DEFAULT_MAX_GAP_M,
+    DEFAULT_MAX_LINK_M,
+    _barrier_geometries,
+    _edges,
+    _group_codes,
+    _to_graph,
+)
+from .viability import ViabilityModel
+
+__all__ = ["REASONS", "BundleResult", "propose_bundles"]
+
+#: Why an eligible compound is not in a bundle: code -> text for planners.
+REASONS: dict[str, str] = {
+    "excluded": "规划人员排除",
+    "isolated": "周边无可连片的小区（孤岛）",
+    "below_threshold": "所在连片区域总户数不足起步规模",
+    "unused": "相邻片区已达规模或跨度上限，无法并入",
+}
+
+
+@dataclass(frozen=True)
+class BundleResult:
+    """The outcome of :func:`propose_bundles`.
+
+    Attributes
+    ----------
+    labels : pandas.Series
+        ``bundle_id`` of each compound on the input index (string, NA when
+        not bundled).
+    reasons : pandas.Series
+        ``reason`` code (see :data:`REASONS`) for each eligible compound not
+        in a bundle; NA for bundled and never-eligible compounds.
+    bundles : geopandas.GeoDataFrame
+        One row per bundle, index ``bundle_id``, in the input CRS.
+    graph : networkx.Graph
+        The neighbor graph used (edges across subdistricts removed).
+    min_households : int
+        The threshold used.
+    options : dict
+        The options of the call.
+    """
+
+    labels: pd.Series
+    reasons: pd.Series
+    bundles: gpd.GeoDataFrame
+    graph: nx.Graph
+    min_households: int
+    options: dict[str, Any]
+    _summary: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    def quality(self) -> dict[str, float | int]:
+        """Figures of the whole proposal.
+
+        Returns
+        -------
+        dict
+            ``eligible_compounds``, ``eligible_households`` (eligible and not
+            excluded), ``bundled_compounds``, ``bundled_households`` (of
+            those, in a bundle), ``compound_coverage``,
+            ``household_coverage``, ``bundles``, ``locked_bundles``,
+            ``upper_bound`` (locked bundles plus, over the connected
+            components of free eligible compounds, the sum of
+            ``floor(households / min_households)``) and ``bound_ratio``
+            (bundles / upper bound).
+        """
+        s = dict(self._summary)
+        s["bundles"] = len(self.bundles)
+        s["compound_coverage"] = _share(s["bundled_compounds"], s["eligible_compounds"])
+        s["household_coverage"] = _share(s["bundled_households"], s["eligible_households"])
+        s["bound_ratio"] = _share(s["bundles"], s["upper_bound"])
+        keys = [
+            "eligible_compounds",
+            "eligible_households",
+            "bundled_compounds",
+            "bundled_households",
+            "compound_coverage",
+            "household_coverage",
+            "bundles",
+            "locked_bundles",
+            "upper_bound",
+            "bound_ratio",
+        ]
+        return {k: s[k] for k in keys}
+
+
+def _share(a: float, b: float) -> float:
+    return float(a) / float(b) if b else float("nan")
+
+
+def _flags(value: object, data: pd.DataFrame, name: str) -> np.ndarray:
+    """Turn a boolean Series on the input index, or a list of compound ids, into an array."""
+    boolean = isinstance(value, pd.Series) and (
+        pd.api.types.is_bool_dtype(value)
+        or (value.dtype == object and bool(value.isin([True, False]).all()))
+    )
+    if boolean:
+        aligned = _align(value, data, name)
+        if aligned.isna().any():
+            raise InputError(f"`{name}` is missing for rows {_rows(data, aligned.isna())}.")
+        return aligned.astype(bool).to_numpy()
+    if isinstance(value, str) or not hasattr(value, "__iter__"):
+        raise InputError(
+            f"`{name}` must be a boolean Series on the compounds' index or a list of "
+            f"compound ids, got {type(value).__name__}."
+        )
+    wanted = pd.Index([str(v) for v in value])
+    ids = data["compound_id"]
+    unknown = wanted.difference(pd.Index(ids))
+    if len(unknown):
+        raise InputError(f"`{name}` names unknown compound ids {format_rows(sorted(unknown))}.")
+    return ids.isin(wanted).to_numpy()
+
+
+def _align(value: pd.Series, data: pd.DataFrame, name: str) -> pd.Series:
+    if value.index.equals(data.index):
+        return value
+    if not data.index.is_unique:
+        raise InputError(
+            f"`{name}` has another index than the compounds, and their index has "
+            "duplicates; pass it on the same index."
+        )
+    missing = data.index.difference(value.index)
+    if len(missing):
+        raise InputError(
+            f"`{name}` has no value for rows {format_rows(list(missing))} of the "
+            "compounds; give one for every row (same index)."
+        )
+    return value.reindex(data.index)
+
+
+def _rows(data: pd.DataFrame, mask: pd.Series | np.ndarray) -> str:
+    return format_rows(data["compound_id"].to_numpy(dtype=str)[np.asarray(mask, bool)])
+
+
+def _graph_edges(graph: nx.Graph, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    lookup = pd.Index(ids)
+    nodes = pd.Index([str(v) for v in graph.nodes])
+    missing = lookup.difference(nodes)
+    if len(missing):
+        raise InputError(
+            f"the graph lacks compounds {format_rows(sorted(missing))}; build it from "
+            "the same compounds with `neighbor_graph(compounds)`."
+        )
+    edges = [(str(a), str(b)) for a, b in graph.edges]
+    if not edges:
+        return np.empty(0, np.intp), np.empty(0, np.intp)
+    a = lookup.get_indexer([e[0] for e in edges])
+    b = lookup.get_indexer([e[1] for e in edges])
+    keep = (a >= 0) & (b >= 0) & (a != b)  # nodes beyond the compounds are ignored
+    a, b = a[keep], b[keep]
+    return np.minimum(a, b).astype(np.intp), np.maximum(a, b).astype(np.intp)
+
+
+def _check_options(min_households, max_compounds, max_span_m) -> None:
+    if min_households is not None and not (
+        isinstance(min_households, int | np.integer) and min_households >= 1
+    ):
+        raise InputError(f"`min_households` must be a whole number >= 1, got {min_households!r}.")
+    if max_compounds is not None and not (
+        isinstance(max_compounds, int | np.integer) and max_compounds >= 1
+    ):
+        raise InputError(
+            f"`max_compounds` must be a whole number >= 1 or None, got {max_compounds!r}."
+        )
+    if max_span_m is not None and not (np.isfinite(max_span_m) and max_span_m > 0):
+        raise InputError(f"`max_span_m` must be a distance in metres > 0, got {max_span_m!r}.")
+
+
+def propose_bundles(
+    compounds: gpd.GeoDataFrame,
+    *,
+    min_households: int | None = None,
+    max_compounds: int | None = 40,
+    max_span_m: float | None = None,
+    graph: nx.Graph | None = None,
+    max_gap_m: float = DEFAULT_MAX_GAP_M,
+    max_link_m: float = DEFAULT_MAX_LINK_M,
+    barriers: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
+    within: str | None = "subdistrict",
+    eligible: pd.Series | None = None,
+    locked: pd.Series | None = None,
+    exclude: pd.Series | list[str] | None = None,
+    seed: int = 0,
+    viability: ViabilityModel | None = None,
+) -> BundleResult:
+    """Propose 片区大物业 bundles of neighbouring eligible compounds.
+
+    Parameters
+    ----------
+    compounds : geopandas.GeoDataFrame
+        Compounds as accepted by :func:`~lianhu_geo.compounds.validate_compounds`,
+        any CRS (projected once to metres internally).
+    min_households : int, optional
+        Households a bundle needs; default ``viability.min_households()``.
+    max_compounds : int or None, default 40
+        Most compounds in one bundle (Lianhu's contracted bundles have 32
+        and 38 courtyards); None for no cap.
+    max_span_m : float, optional
+        Largest distance between two members' representative points.
+    graph : networkx.Graph, optional
+        A prebuilt :func:`~lianhu_geo.neighbors.neighbor_graph`; its nodes
+        must include every compound id (other nodes are ignored). Edges
+        across subdistricts (and ``within``) are dropped all the same.
+    max_gap_m, max_link_m, barriers, within
+        Passed to :func:`~lianhu_geo.neighbors.neighbor_graph` when no
+        ``graph`` is given. Bundles always stay in one subdistrict;
+        ``within`` (e.g. ``"community"``) can restrict them further.
+    eligible : pandas.Series of bool, optional
+        Which compounds may be bundled; default: ``management ==
+        "unmanaged"``. A list of compound ids is accepted too.
+    locked : pandas.Series, optional
+        Existing bundle id of compounds already contracted (NA = free); they
+        keep exactly these bundles, which keep their ids.
+    exclude : pandas.Series of bool or list of str, optional
+        Compounds the planner leaves out (reason ``"excluded"``).
+    seed : int, default 0
+        Seeds the search's random restarts; same seed, same bundles.
+    viability : ViabilityModel, optional
+        Cost model for the threshold and each bundle's margin.
+
+    Returns
+    -------
+    BundleResult
+        ``labels``, ``reasons``, ``bundles``, ``graph``, ``min_households``,
+        ``options`` and ``quality()``.
+
+    Raises
+    ------
+    InputError
+        For invalid compounds or options, naming rows and the fix.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> cells = [box(310000 + 110 * c, 3793000 + 110 * r, 310100 + 110 * c,
+    ...              3793100 + 110 * r) for r in range(2) for c in range(3)]
+    >>> compounds = gpd.GeoDataFrame(
+    ...     {"compound_id": [f"C{k}" for k in range(6)], "name": list("甲乙丙丁戊己"),
+    ...      "subdistrict": ["青年路街道"] * 6, "community": ["x"] * 6,
+    ...      "households": [100] * 6, "management": ["unmanaged"] * 6},
+    ...     geometry=cells, crs=32649)
+    >>> result = propose_bundles(compounds, min_households=300)
+    >>> result.bundles[["compounds", "households"]].to_numpy().tolist()
+    [[3, 300], [3, 300]]
+    >>> result.labels.notna().all()
+    np.True_
+    >>> result.quality()["household_coverage"]
+    1.0
+    """
+    _check_options(min_households, max_compounds, max_span_m)
+    model = viability if viability is not None else ViabilityModel()
+    threshold = int(min_households) if min_households is not None else model.min_households()
+    data = validate_compounds(compounds)
+    n = len(data)
+    metric = to_metric(data)
+    ids_in = data["compound_id"].to_numpy(dtype=str)
+    order = np.argsort(ids_in, kind="stable")  # position p <-> row order[p]
+    ids = ids_in[order]
+    geoms = metric.geometry.to_numpy()[order]
+    households = data["households"].to_numpy(dtype=np.int64)[order]
+    subdistrict = _group_codes(data, "subdistrict")[order]
+    extra = _group_codes(data, within)
+    groups = subdistrict if extra is None else subdistrict * (extra.max() + 1) + extra[order]
+
+    if graph is None:
+        blocks = None if barriers is None else _barrier_geometries(barriers, metric.crs)
+        ei, ej, gap = _edges(
+            geoms,
+            max_gap_m=float(max_gap_m),
+            max_link_m=float(max_link_m),
+            groups=groups,
+            barriers=blocks,
+        )
+    else:
+        ei, ej = _graph_edges(graph, ids)
+        same = groups[ei] == groups[ej]
+        ei, ej = ei[same], ej[same]
+        gap = shapely.distance(geoms[ei], geoms[ej]) if len(ei) else np.empty(0)
+    used_graph = _to_graph(ids, ei, ej, gap)
+
+    is_eligible = (
+        (data["management"] == "unmanaged").to_numpy(dtype=bool)
+        if eligible is None
+        else _flags(eligible, data, "eligible")
+    )[order]
+    excluded = (np.zeros(n, bool) if exclude is None else _flags(exclude, data, "exclude"))[order]
+    if locked is None:
+        lock_ids = np.full(n, None, dtype=object)
+    else:
+        lock = _align(locked, data, "locked")
+        lock_ids = np.array([None if pd.isna(v) else str(v) for v in lock], dtype=object)[order]
+    is_locked = np.array([v is not None for v in lock_ids], dtype=bool)
+    both = is_locked & excluded
+    if both.any():
+        raise InputError(
+            f"compounds {format_rows(ids[both])} are both locked and excluded; "
+            "unlock or stop excluding them."
+        )
+    free = is_eligible & ~excluded & ~is_locked
+    pos = np.flatnonzero(free)
+    local = np.full(n, -1, dtype=np.intp)
+    local[pos] = np.arange(len(pos))
+    keep = free[ei] & free[ej]
+    li, lj = local[ei[keep]], local[ej[keep]]
+    m = len(pos)
+    adj = coo_matrix(
+        (np.ones(2 * len(li), dtype=np.int8), (np.r_[li, lj], np.r_[lj, li])), shape=(m, m)
+    ).tocsr()
+    adj.sort_indices()
+    xy = shapely.get_coordinates(shapely.point_on_surface(geoms[pos]))
+    priority = _priority(data, order)[pos]
+    region = solve_regions(
+        adj.indptr,
+        adj.indices,
+        households[pos],
+        xy,
+        threshold=threshold,
+        max_size=max_compounds,
+        max_span=max_span_m,
+        priority=priority,
+        seed=seed,
+    )
+
+    # reasons for free compounds left out
+    ncomp, comp = connected_components(adj, directed=False)
+    comp_hh = np.bincount(comp, weights=households[pos], minlength=ncomp)
+    degree = np.diff(adj.indptr)
+    reason = np.full(n, None, dtype=object)
+    out = region < 0
+    reason[pos[out & (degree == 0)]] = "isolated"
+    reason[pos[out & (degree > 0) & (comp_hh[comp] < threshold)]] = "below_threshold"
+    reason[pos[out & (degree > 0) & (comp_hh[comp] >= threshold)]] = "unused"
+    reason[excluded] = "excluded"
+
+    table, label = bundle_table(
+        ids=ids,
+        geoms=geoms,
+        households=households,
+        subdistrict=data["subdistrict"].to_numpy(dtype=str)[order],
+        free_positions=pos,
+        region=region,
+        lock_ids=lock_ids,
+        threshold=threshold,
+        model=model,
+        close_m=float(max_gap_m) / 2,
+        metric_crs=metric.crs,
+        output_crs=data.crs,
+    )
+    inverse = np.empty(n, dtype=np.intp)
+    inverse[order] = np.arange(n)
+    labels = pd.Series(pd.array(label[inverse], dtype="string"), index=data.index, name="bundle_id")
+    reasons = pd.Series(pd.array(reason[inverse], dtype="string"), index=data.index, name="reason")
+
+    counted = is_eligible & ~excluded
+    in_bundle = np.array([v is not None for v in label], dtype=bool)
+    upper = int(np.floor(comp_hh / threshold).sum()) + int(table["locked"].sum())
+    summary = {
+        "eligible_compounds": int(counted.sum()),
+        "eligible_households": int(households[counted].sum()),
+        "bundled_compounds": int((counted & in_bundle).sum()),
+        "bundled_households": int(households[counted & in_bundle].sum()),
+        "locked_bundles": int(table["locked"].sum()),
+        "upper_bound": upper,
+    }
+    options = {
+        "min_households": min_households,
+        "max_compounds": max_compounds,
+        "max_span_m": max_span_m,
+        "graph": graph is not None,
+        "max_gap_m": max_gap_m,
+        "max_link_m": max_link_m,
+        "barriers": barriers is not None,
+        "within": within,
+        "seed": seed,
+        "viability": model,
+    }
+    return BundleResult(
+        labels=labels,
+        reasons=reasons,
+        bundles=table,
+        graph=used_graph,
+        min_households=threshold,
+        options=options,
+        _summary=summary,
+    )
+
+
+def _priority(data: pd.DataFrame, order: np.ndarray) -> np.ndarray:
+    """0 for old or sanwu compounds (they get room first), else 1."""
+    first = np.zeros(len(data), dtype=bool)
+    for column in ("old", "sanwu"):
+        if column in data.columns:
+            first |= data[column].fillna(False).to_numpy(dtype=bool)
+    return np.where(first, 0, 1)[order]

@@ -1,0 +1,243 @@
+"""The neighbor graph: which compounds are neighbours that one company can serve together.
+
+Two courtyards are neighbours when their footprints lie within ``max_gap_m``
+metres of each other: lanes separate old courtyards, so touching is not
+required. Compounds known only as points are neighbours along the edges of
+their Delaunay triangulation that are at most ``max_link_m`` long (a
+Delaunay graph cut at a distance: it links each point to its natural
+neighbours, never across a closer one, and drops long links over empty
+land). No edge crosses a ``barriers`` feature (arterial road, railway, city
+wall, park): an edge is cut when the straight segment between the two
+compounds' representative points touches a barrier. No edge joins compounds
+with different values of ``within`` (by default the subdistrict, because one
+subdistrict office leads each bundle).
+
+Everything is found with an STRtree spatial index and Delaunay
+triangulation, so the cost grows about as n log n; no n x n distance matrix
+is ever built.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.spatial import Delaunay, QhullError
+
+from .compounds import validate_compounds
+from .coords import to_metric
+from .errors import InputError, format_rows
+
+__all__ = ["neighbor_graph", "DEFAULT_MAX_GAP_M", "DEFAULT_MAX_LINK_M"]
+
+#: Footprints closer than this are neighbours: a courtyard lane or a small
+#: street (巷, 3-20 m) plus digitising error, but not a block across a
+#: secondary road with its pavements (usually 30 m and more between walls).
+DEFAULT_MAX_GAP_M = 30.0
+#: Points (no footprints) are neighbours along Delaunay edges up to this
+#: length. Lianhu has about 1,500 compounds on 38 km2, one every ~160 m; old
+#: courtyards in a cluster sit closer. 250 m links next-door courtyards and
+#: drops links across a whole block.
+DEFAULT_MAX_LINK_M = 250.0
+
+
+def _barrier_geometries(barriers: object, crs: object) -> np.ndarray:
+    if isinstance(barriers, gpd.GeoDataFrame):
+        barriers = barriers.geometry
+    if not isinstance(barriers, gpd.GeoSeries):
+        raise InputError(
+            f"`barriers` must be a GeoDataFrame or GeoSeries of lines or polygons, "
+            f"got {type(barriers).__name__}."
+        )
+    if barriers.crs is None:
+        raise InputError("`barriers` have no CRS. Set it, e.g. `barriers.set_crs('EPSG:4326')`.")
+    geoms = barriers.to_crs(crs).to_numpy()
+    return geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+
+
+def _delaunay_pairs(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    n = len(xy)
+    if n < 2:
+        return np.empty(0, np.intp), np.empty(0, np.intp)
+    if n < 4:
+        i, j = np.triu_indices(n, 1)
+        return i.astype(np.intp), j.astype(np.intp)
+    try:
+        tri = Delaunay(xy)
+    except QhullError:  # all points on a line, or nearly: joggle them
+        tri = Delaunay(xy, qhull_options="QJ Qbb Pp")
+    s = tri.simplices
+    pairs = np.concatenate([s[:, [0, 1]], s[:, [1, 2]], s[:, [0, 2]]])
+    if len(tri.coplanar):  # coincident points: link to the vertex they sit on
+        pairs = np.concatenate([pairs, tri.coplanar[:, [0, 2]]])
+    pairs = np.sort(pairs, axis=1)
+    pairs = np.unique(pairs, axis=0)
+    return pairs[:, 0].astype(np.intp), pairs[:, 1].astype(np.intp)
+
+
+def _edges(
+    geoms: np.ndarray,
+    *,
+    max_gap_m: float,
+    max_link_m: float,
+    groups: np.ndarray | None = None,
+    barriers: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Neighbour pairs ``(i, j, gap_m)`` with ``i < j`` of metric geometries.
+
+    Pairs are unique and sorted, so the result does not depend on how the
+    spatial index ordered its answers.
+    """
+    points = shapely.get_type_id(geoms) == 0
+    reps = shapely.point_on_surface(geoms)
+    xy = shapely.get_coordinates(reps)
+    parts_i, parts_j = [], []
+    poly = np.flatnonzero(~points)
+    if len(poly):
+        pg = geoms[poly]
+        b = shapely.bounds(pg)
+        tree = shapely.STRtree(pg)
+        boxes = shapely.box(
+            b[:, 0] - max_gap_m, b[:, 1] - max_gap_m, b[:, 2] + max_gap_m, b[:, 3] + max_gap_m
+        )
+        qi, qj = tree.query(boxes)
+        keep = qi < qj
+        qi, qj = qi[keep], qj[keep]
+        close = shapely.dwithin(pg[qi], pg[qj], max_gap_m)
+        parts_i.append(poly[qi[close]])
+        parts_j.append(poly[qj[close]])
+    if points.any():
+        di, dj = _delaunay_pairs(xy)
+        keep = points[di] | points[dj]
+        keep &= np.hypot(*(xy[di] - xy[dj]).T) <= max_link_m
+        parts_i.append(di[keep])
+        parts_j.append(dj[keep])
+    i = np.concatenate(parts_i) if parts_i else np.empty(0, np.intp)
+    j = np.concatenate(parts_j) if parts_j else np.empty(0, np.intp)
+    i, j = np.minimum(i, j), np.maximum(i, j)
+    if groups is not None:
+        same = groups[i] == groups[j]
+        i, j = i[same], j[same]
+    if barriers is not None and len(barriers) and len(i):
+        segments = shapely.linestrings(
+            np.stack([xy[i], xy[j]], axis=1).reshape(-1, 2), indices=np.repeat(np.arange(len(i)), 2)
+        )
+        hit, _ = shapely.STRtree(barriers).query(segments, predicate="intersects")
+        keep = np.ones(len(i), bool)
+        keep[hit] = False
+        i, j = i[keep], j[keep]
+    order = np.lexsort((j, i))
+    i, j = i[order], j[order]
+    if len(i):
+        first = np.ones(len(i), bool)
+        first[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1])
+        i, j = i[first], j[first]
+    gap = shapely.distance(geoms[i], geoms[j]) if len(i) else np.empty(0)
+    return i.astype(np.intp), j.astype(np.intp), np.asarray(gap, dtype=float)
+
+
+def _group_codes(data: pd.DataFrame, within: str | None) -> np.ndarray | None:
+    if within is None:
+        return None
+    if within not in data.columns:
+        raise InputError(
+            f"`within={within!r}` names no column of the compounds; use one of "
+            f"{', '.join(map(str, data.columns[:12]))} or None."
+        )
+    values = data[within]
+    missing = values.isna()
+    if missing.any():
+        raise InputError(
+            f"`{within}` is unknown for compounds "
+            f"{format_rows(data.loc[missing, 'compound_id'])}; fill it in, or pass "
+            "`within=None`."
+        )
+    return pd.factorize(values.astype("string"), sort=True)[0]
+
+
+def _to_graph(ids: np.ndarray, i: np.ndarray, j: np.ndarray, gap: np.ndarray) -> nx.Graph:
+    graph = nx.Graph()
+    graph.add_nodes_from(ids.tolist())
+    gaps = np.round(gap, 3).tolist()
+    graph.add_edges_from(
+        (a, b, {"gap_m": g}) for a, b, g in zip(ids[i].tolist(), ids[j].tolist(), gaps, strict=True)
+    )
+    return graph
+
+
+def neighbor_graph(
+    compounds: gpd.GeoDataFrame,
+    *,
+    max_gap_m: float = DEFAULT_MAX_GAP_M,
+    max_link_m: float = DEFAULT_MAX_LINK_M,
+    barriers: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
+    within: str | None = "subdistrict",
+) -> nx.Graph:
+    """Build the graph of neighbouring compounds.
+
+    Parameters
+    ----------
+    compounds : geopandas.GeoDataFrame
+        Compounds as accepted by :func:`~lianhu_geo.compounds.validate_compounds`,
+        any CRS (projected once to metres internally).
+    max_gap_m : float, default 30
+        Footprints (Polygon/MultiPolygon) at most this far apart are
+        neighbours; touching is not required. See :data:`DEFAULT_MAX_GAP_M`.
+    max_link_m : float, default 250
+        For compounds given as points: Delaunay edges up to this length,
+        measured between the points. See :data:`DEFAULT_MAX_LINK_M`.
+    barriers : GeoDataFrame or GeoSeries, optional
+        Lines or polygons (arterial roads, railway, city wall, parks) that no
+        edge may cross: an edge is dropped when the segment between the two
+        compounds' representative points intersects a barrier.
+    within : str or None, default "subdistrict"
+        Column whose values no edge may join across; None for no restriction.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes are the ``compound_id`` strings (added in sorted order), edges
+        carry ``gap_m``, the distance between the two footprints in metres
+        (rounded to mm).
+
+    Raises
+    ------
+    InputError
+        For invalid compounds, an unknown ``within`` column or barriers
+        without a CRS.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> squares = gpd.GeoDataFrame(
+    ...     {"compound_id": ["A", "B", "C"], "name": ["甲", "乙", "丙"],
+    ...      "subdistrict": ["青年路街道"] * 3, "community": ["x"] * 3,
+    ...      "households": [100, 120, 90], "management": ["unmanaged"] * 3},
+    ...     geometry=[box(310000, 3793000, 310100, 3793100),
+    ...               box(310110, 3793000, 310210, 3793100),
+    ...               box(310500, 3793000, 310600, 3793100)], crs=32649)
+    >>> g = neighbor_graph(squares)
+    >>> sorted(g.edges(data=True))
+    [('A', 'B', {'gap_m': 10.0})]
+    """
+    for name, value in (("max_gap_m", max_gap_m), ("max_link_m", max_link_m)):
+        if not (np.isfinite(value) and value >= 0):
+            raise InputError(f"`{name}` must be a distance in metres >= 0, got {value!r}.")
+    data = validate_compounds(compounds)
+    metric = to_metric(data)
+    order = np.argsort(data["compound_id"].to_numpy(dtype=str), kind="stable")
+    ids = data["compound_id"].to_numpy(dtype=str)[order]
+    geoms = metric.geometry.to_numpy()[order]
+    groups = _group_codes(data, within)
+    blocks = None if barriers is None else _barrier_geometries(barriers, metric.crs)
+    i, j, gap = _edges(
+        geoms,
+        max_gap_m=float(max_gap_m),
+        max_link_m=float(max_link_m),
+        groups=None if groups is None else groups[order],
+        barriers=blocks,
+    )
+    return _to_graph(ids, i, j, gap)
