@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--ours-only-sizes", type=int, nargs="*", default=[20000, 100000])
     p.add_argument("--methods", nargs="*", default=list(METHODS), choices=METHODS)
     p.add_argument("--timeout", type=float, default=600.0, help="seconds per (method, n)")
-    p.add_argument("--threshold", type=float, default=3000.0, help="households per bundle")
+    p.add_argument("--threshold", type=int, default=3000, help="households per bundle")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", type=Path, default=HERE / "results" / "bundling.json")
     p.add_argument("--worker", choices=METHODS, help=argparse.SUPPRESS)
