@@ -38,7 +38,8 @@ from _checks import check_regions  # noqa: E402
 from _tessellation import contiguity, make_tessellation  # noqa: E402
 
 ANCHORS = ("spopt", "pygeoda", "agglomerative")
-METHODS = ("ours", *ANCHORS)
+OURS = ("ours", "ours_own_graph")
+METHODS = (*OURS, *ANCHORS)
 PACKAGES = ("numpy", "scipy", "shapely", "geopandas", "networkx", "scikit-learn", "spopt",
             "libpysal", "pygeoda")  # fmt: skip
 
@@ -49,14 +50,13 @@ def _worker(args: argparse.Namespace) -> None:
     gdf = make_tessellation(args.n, seed=args.seed)
     adj = contiguity(gdf)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    labels, seconds, extra = RUNNERS[args.worker](gdf, adj, args.threshold, args.seed)
+    labels, timing = RUNNERS[args.worker](gdf, adj, args.threshold, args.seed)
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     np.save(args.labels, labels)
     report = {
-        "seconds": seconds,
+        **timing,
         "peak_rss_mb": rss_after / 1024,
         "rss_before_solve_mb": rss_before / 1024,
-        **extra,
     }
     Path(args.report).write_text(json.dumps(report))
 
@@ -109,7 +109,7 @@ def _machine() -> dict:
 
 
 def _ratios(results: dict) -> dict:
-    """Ours against each anchor at every n where both ran."""
+    """Ours (shared graph) against each anchor at every n where both ran."""
     out = {}
     for n, runs in results.items():
         ours = runs.get("ours", {})
@@ -119,18 +119,60 @@ def _ratios(results: dict) -> dict:
             a = runs.get(anchor)
             if a is None:
                 continue
-            row = {}
+            row = {"status": a["status"]}
             if a["status"] == "ok":
                 row["speedup"] = a["seconds"] / ours["seconds"]
+                row["cpu_speedup"] = a["cpu_seconds"] / ours["cpu_seconds"]
                 row["bundles_ratio"] = ours["viable"] / a["viable"] if a["viable"] else None
                 row["compactness_ours"] = ours["polsby_popper"]
                 row["compactness_anchor"] = a["polsby_popper"]
             elif a["status"] == "timeout":
                 row["speedup_at_least"] = a["timeout_s"] / ours["seconds"]
-            else:
-                row["anchor_error"] = True
             out.setdefault(n, {})[anchor] = row
     return out
+
+
+def _targets(results: dict, ratios: dict) -> list[dict]:
+    """The issue's targets, each with the measured figure and whether it is met."""
+    rows = []
+    for n, runs in results.items():
+        for method in OURS:
+            r = runs.get(method)
+            if r and r["status"] == "ok":
+                ok = r["constraints_ok_pct"] == 100.0
+                rows.append({"n": n, "target": f"{method}: 100% of bundles meet every constraint",
+                             "measured": f"{r['constraints_ok_pct']:.1f}%", "met": ok})  # fmt: skip
+        ours = runs.get("ours")
+        anchors = {a: runs[a] for a in ANCHORS if runs.get(a, {}).get("status") == "ok"}
+        if not (ours and ours["status"] == "ok"):
+            continue
+        if anchors:
+            best = max(anchors, key=lambda a: anchors[a]["viable"])
+            rows.append({"n": n, "target": f">= viable bundles of best anchor ({best})",
+                         "measured": f"{ours['viable']} vs {anchors[best]['viable']}",
+                         "met": ours["viable"] >= anchors[best]["viable"]})  # fmt: skip
+            for a, r in anchors.items():
+                rows.append({"n": n, "target": f"more compact than {a} (mean Polsby-Popper)",
+                             "measured": f"{ours['polsby_popper']:.3f} vs {r['polsby_popper']:.3f}",
+                             "met": ours["polsby_popper"] > r["polsby_popper"]})  # fmt: skip
+        if int(n) in (1500, 5000):
+            for a, need in (("spopt", 100.0), ("pygeoda", 1.0)):
+                q = ratios.get(n, {}).get(a)
+                if q is None:
+                    continue
+                x = q.get("speedup", q.get("speedup_at_least"))
+                at_least = ">= " if "speedup_at_least" in q else ""
+                op = ">=" if need > 1 else ">"
+                rows.append({"n": n, "target": f"speedup vs {a} {op} {need:g}x",
+                             "measured": f"{at_least}{x:.1f}x (wall)",
+                             "met": x >= need if need > 1 else x > need})  # fmt: skip
+    for method in OURS:
+        r = results.get("100000", {}).get(method)
+        if r and r["status"] == "ok":
+            rows.append({"n": "100000", "target": f"{method}: < 60 s and < 4 GB",
+                         "measured": f"{r['seconds']:.1f} s, {r['peak_rss_mb']:.0f} MB peak",
+                         "met": r["seconds"] < 60 and r["peak_rss_mb"] < 4096})  # fmt: skip
+    return rows
 
 
 def _fmt(x, spec=".2f"):
@@ -138,17 +180,17 @@ def _fmt(x, spec=".2f"):
 
 
 def _table(results: dict) -> str:
-    head = ("| n | method | status | solve s | peak MB | regions | viable | upper bound "
+    head = ("| n | method | status | solve s | CPU s | peak MB | regions | viable | upper bound "
             "| constraints ok | hh coverage | mean PP |")  # fmt: skip
-    lines = [head, "|" + "---|" * 11]
+    lines = [head, "|" + "---|" * 12]
     for n, runs in results.items():
         for method, r in runs.items():
             if r["status"] != "ok":
-                lines.append(f"| {n} | {method} | {r['status']} |" + " |" * 8)
+                lines.append(f"| {n} | {method} | {r['status']} |" + " |" * 9)
                 continue
             lines.append(
-                f"| {n} | {method} | ok | {r['seconds']:.2f} | {r['peak_rss_mb']:.0f} "
-                f"| {r['regions']} | {r['viable']} | {r['upper_bound']} "
+                f"| {n} | {method} | ok | {r['seconds']:.2f} | {r['cpu_seconds']:.2f} "
+                f"| {r['peak_rss_mb']:.0f} | {r['regions']} | {r['viable']} | {r['upper_bound']} "
                 f"| {r['constraints_ok_pct']:.1f}% | {r['coverage_households']:.1%} "
                 f"| {r['polsby_popper']:.3f} |"
             )
@@ -156,20 +198,30 @@ def _table(results: dict) -> str:
 
 
 def _ratio_table(ratios: dict) -> str:
-    lines = ["| n | anchor | speedup (anchor s / ours s) | viable bundles ours/anchor "
-             "| PP ours | PP anchor |", "|---|---|---|---|---|---|"]  # fmt: skip
+    lines = ["| n | anchor | speedup, wall | speedup, CPU | viable bundles ours/anchor "
+             "| PP ours | PP anchor |", "|---|---|---|---|---|---|---|"]  # fmt: skip
     for n, rows in ratios.items():
         for anchor, r in rows.items():
             if "speedup_at_least" in r:
                 at_least = f">= {r['speedup_at_least']:.0f} (timeout)"
-                lines.append(f"| {n} | {anchor} | {at_least} | - | - | - |")
+                lines.append(f"| {n} | {anchor} | {at_least} | - | - | - | - |")
             elif "speedup" in r:
                 lines.append(
-                    f"| {n} | {anchor} | {r['speedup']:.1f} | {_fmt(r['bundles_ratio'], '.3f')} "
+                    f"| {n} | {anchor} | {r['speedup']:.1f} | {r['cpu_speedup']:.1f} "
+                    f"| {_fmt(r['bundles_ratio'], '.3f')} "
                     f"| {r['compactness_ours']:.3f} | {r['compactness_anchor']:.3f} |"
                 )
             else:
-                lines.append(f"| {n} | {anchor} | error | - | - | - |")
+                lines.append(f"| {n} | {anchor} | {r['status']} | - | - | - | - |")
+    return "\n".join(lines)
+
+
+def _target_table(rows: list[dict]) -> str:
+    lines = ["| n | target | measured | met |", "|---|---|---|---|"]
+    for r in rows:
+        lines.append(
+            f"| {r['n']} | {r['target']} | {r['measured']} | {'yes' if r['met'] else 'NO'} |"
+        )
     return "\n".join(lines)
 
 
@@ -192,7 +244,8 @@ def main(argv: list[str] | None = None) -> None:
         return
 
     plan = [(n, list(args.methods)) for n in args.sizes]
-    plan += [(n, ["ours"]) for n in args.ours_only_sizes if "ours" in args.methods]
+    ours = [m for m in args.methods if m in OURS]
+    plan += [(n, ours) for n in args.ours_only_sizes if ours]
     doc = {
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "machine": _machine(),
@@ -220,10 +273,13 @@ def main(argv: list[str] | None = None) -> None:
                 runs[method] = r
                 print(f"  {json.dumps(r)}", file=sys.stderr, flush=True)
                 doc["ratios"] = _ratios(doc["results"])
+                doc["targets"] = _targets(doc["results"], doc["ratios"])
                 args.out.write_text(json.dumps(doc, indent=2) + "\n")
     print(_table(doc["results"]))
     print()
     print(_ratio_table(doc["ratios"]))
+    print()
+    print(_target_table(doc["targets"]))
 
 
 if __name__ == "__main__":
