@@ -97,10 +97,21 @@ def _versions() -> dict:
     return out
 
 
+def _cpu_model() -> str | None:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return None
+
+
 def _machine() -> dict:
     return {
         "date_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": os.cpu_count(),
+        "cpu": _cpu_model(),
         "loadavg_at_start": os.getloadavg(),
         "python": platform.python_version(),
         "platform": platform.platform(),
@@ -234,6 +245,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--threshold", type=int, default=3000, help="households per bundle")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", type=Path, default=HERE / "results" / "bundling.json")
+    p.add_argument(
+        "--reuse-timeouts",
+        type=Path,
+        help="earlier results JSON: (method, n) runs that timed out there with at least "
+        "--timeout are not rerun but copied, marked `reused_from` (a timeout is a bound)",
+    )
+    p.add_argument("--show", type=Path, help="print the tables of an earlier results JSON")
     p.add_argument("--worker", choices=METHODS, help=argparse.SUPPRESS)
     p.add_argument("--n", type=int, help=argparse.SUPPRESS)
     p.add_argument("--labels", help=argparse.SUPPRESS)
@@ -241,6 +259,9 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     if args.worker:
         _worker(args)
+        return
+    if args.show:
+        _print(json.loads(args.show.read_text()))
         return
 
     plan = [(n, list(args.methods)) for n in args.sizes]
@@ -259,6 +280,7 @@ def main(argv: list[str] | None = None) -> None:
         },
         "results": {},
     }
+    earlier = json.loads(args.reuse_timeouts.read_text())["results"] if args.reuse_timeouts else {}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         for n, methods in plan:
@@ -267,7 +289,11 @@ def main(argv: list[str] | None = None) -> None:
             runs = doc["results"].setdefault(str(n), {})
             for method in methods:
                 print(f"n={n} {method} ...", file=sys.stderr, flush=True)
-                r = _run_one(method, n, args, tmp)
+                old = earlier.get(str(n), {}).get(method, {})
+                if old.get("status") == "timeout" and old["timeout_s"] >= args.timeout:
+                    r = {**old, "reused_from": str(args.reuse_timeouts)}
+                else:
+                    r = _run_one(method, n, args, tmp)
                 if r["status"] == "ok":
                     r.update(check_regions(gdf, adj, r.pop("labels"), args.threshold))
                 runs[method] = r
@@ -275,11 +301,15 @@ def main(argv: list[str] | None = None) -> None:
                 doc["ratios"] = _ratios(doc["results"])
                 doc["targets"] = _targets(doc["results"], doc["ratios"])
                 args.out.write_text(json.dumps(doc, indent=2) + "\n")
+    _print(doc)
+
+
+def _print(doc: dict) -> None:
     print(_table(doc["results"]))
     print()
-    print(_ratio_table(doc["ratios"]))
+    print(_ratio_table(doc.get("ratios", {})))
     print()
-    print(_target_table(doc["targets"]))
+    print(_target_table(doc.get("targets", [])))
 
 
 if __name__ == "__main__":
