@@ -27,6 +27,7 @@ from .coords import (
     wgs84_to_gcj02,
 )
 from .errors import DataWarning, InputError
+from .hotspots import find_clusters
 from .neighbors import neighbor_graph
 from .quality import polsby_popper
 from .viability import ViabilityModel
@@ -48,6 +49,7 @@ __all__ = [
     "bd09_to_gcj02",
     "bd09_to_wgs84",
     "convert_coords",
+    "find_clusters",
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
     "metric_crs",

@@ -10,7 +10,11 @@ Phases, per connected component whose weight reaches the threshold:
 1. construction, several starts: grow a region from each not-yet-used seed
    (lowest degree first, then the most peripheral), always adding the
    frontier node closest to the region's centroid, until the threshold is
-   reached; the size cap and span are checked on every addition. A region
+   reached; the size cap and span are checked on every addition. When a
+   frontier node would complete the region, the completing node is taken
+   instead (mode 1: the nearest one; mode 2: the one overshooting the
+   threshold least), so regions end close to the threshold and more of
+   them fit (the max-p objective); starts alternate the modes. A region
    that cannot reach the threshold is released; its seed is not tried again
    (and if the region ran out of frontier, none of its nodes is).
 2. absorption: leftovers join the adjacent region with room whose centroid
@@ -37,6 +41,8 @@ from scipy.sparse.csgraph import connected_components
 __all__ = ["solve_regions"]
 
 _EPS = 1e-9
+#: Completion rule of each construction start, cycled (see the module docstring).
+MODES = (2, 1)
 
 
 class _Problem:
@@ -60,7 +66,7 @@ class _Problem:
         return all((x[m] - xv) ** 2 + (y[m] - yv) ** 2 <= s2 for m in members)
 
 
-def _construct(p: _Problem, order: list[int], state: list[int]) -> list[list[int]]:
+def _construct(p: _Problem, order: list[int], state: list[int], mode: int) -> list[list[int]]:
     """Grow regions from seeds in ``order``; ``state`` (-1 = free) is updated."""
     x, y, w, nbrs = p.x, p.y, p.w, p.nbrs
     threshold, max_size = p.threshold, p.max_size
@@ -87,6 +93,8 @@ def _construct(p: _Problem, order: list[int], state: list[int]) -> list[list[int
             k = len(members)
             cx, cy = sx / k, sy / k
             best, bestd, keep = -1, math.inf, []
+            done, doned = -1, (math.inf, math.inf)  # best candidate that completes the region
+            need = threshold - sw
             for v in frontier:
                 if state[v] != -1:
                     continue
@@ -95,8 +103,14 @@ def _construct(p: _Problem, order: list[int], state: list[int]) -> list[list[int
                     continue
                 keep.append(v)
                 d = (x[v] - cx) ** 2 + (y[v] - cy) ** 2
-                if d < bestd:
+                if mode and w[v] >= need:
+                    key = (w[v] - need, d) if mode == 2 else (0, d)
+                    if key < doned:
+                        done, doned = v, key
+                elif d < bestd:
                     best, bestd = v, d
+            if done >= 0:
+                best = done
             if best < 0:
                 break
             keep.remove(best)
@@ -385,7 +399,7 @@ def solve_regions(
             order = nodes_arr[key].tolist()
             for v in nodes:
                 state[v] = -1
-            regions = _construct(p, order, state)
+            regions = _construct(p, order, state, MODES[start % len(MODES)])
             _absorb(p, nodes, regions, state, prio)
             _split(p, regions, state)
             covered = sum(p.w[m] for r in regions for m in r)

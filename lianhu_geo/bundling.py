@@ -22,6 +22,7 @@ planner gave them and are not checked against the constraints.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import geopandas as gpd
@@ -58,7 +59,7 @@ REASONS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class BundleResult:
     """The outcome of :func:`propose_bundles`.
 
@@ -73,7 +74,8 @@ class BundleResult:
     bundles : geopandas.GeoDataFrame
         One row per bundle, index ``bundle_id``, in the input CRS.
     graph : networkx.Graph
-        The neighbor graph used (edges across subdistricts removed).
+        The neighbor graph used (edges across subdistricts removed); built
+        on first access, as it costs more than the search on big inputs.
     min_households : int
         The threshold used.
     options : dict
@@ -83,10 +85,15 @@ class BundleResult:
     labels: pd.Series
     reasons: pd.Series
     bundles: gpd.GeoDataFrame
-    graph: nx.Graph
     min_households: int
     options: dict[str, Any]
     _summary: dict[str, Any] = field(repr=False, default_factory=dict)
+    _edges: tuple = field(repr=False, default=())
+
+    @cached_property
+    def graph(self) -> nx.Graph:
+        """The neighbor graph used: nodes are compound ids, edges carry ``gap_m``."""
+        return _to_graph(*self._edges)
 
     def quality(self) -> dict[str, float | int]:
         """Figures of the whole proposal.
@@ -317,7 +324,6 @@ def propose_bundles(
         same = groups[ei] == groups[ej]
         ei, ej = ei[same], ej[same]
         gap = shapely.distance(geoms[ei], geoms[ej]) if len(ei) else np.empty(0)
-    used_graph = _to_graph(ids, ei, ej, gap)
 
     is_eligible = (
         (data["management"] == "unmanaged").to_numpy(dtype=bool)
@@ -419,10 +425,10 @@ def propose_bundles(
         labels=labels,
         reasons=reasons,
         bundles=table,
-        graph=used_graph,
         min_households=threshold,
         options=options,
         _summary=summary,
+        _edges=(ids, ei, ej, gap),
     )
 
 

@@ -32,10 +32,13 @@ from .errors import InputError, format_rows
 
 __all__ = ["neighbor_graph", "DEFAULT_MAX_GAP_M", "DEFAULT_MAX_LINK_M"]
 
-#: Footprints closer than this are neighbours: a courtyard lane or a small
-#: street (巷, 3-20 m) plus digitising error, but not a block across a
-#: secondary road with its pavements (usually 30 m and more between walls).
-DEFAULT_MAX_GAP_M = 30.0
+#: Footprints closer than this are neighbours: a courtyard lane (巷, 3-10 m)
+#: or a branch street (支路, red line 15-30 m) between the walls of two
+#: courtyards, plus digitising error; an arterial road (主干路, red line
+#: 40-60 m and more in Xi'an, e.g. 莲湖路) is usually wider, and should be
+#: passed as ``barriers`` anyway. On the embedded sample, 30 m leaves a
+#: fifth of the unmanaged courtyards without any neighbour; 40 m halves that.
+DEFAULT_MAX_GAP_M = 40.0
 #: Points (no footprints) are neighbours along Delaunay edges up to this
 #: length. Lianhu has about 1,500 compounds on 38 km2, one every ~160 m; old
 #: courtyards in a cluster sit closer. 250 m links next-door courtyards and
@@ -182,7 +185,7 @@ def neighbor_graph(
     compounds : geopandas.GeoDataFrame
         Compounds as accepted by :func:`~lianhu_geo.compounds.validate_compounds`,
         any CRS (projected once to metres internally).
-    max_gap_m : float, default 30
+    max_gap_m : float, default 40
         Footprints (Polygon/MultiPolygon) at most this far apart are
         neighbours; touching is not required. See :data:`DEFAULT_MAX_GAP_M`.
     max_link_m : float, default 250

@@ -76,22 +76,27 @@ def dissolve_footprints(
     out = np.empty(n_groups, dtype=object)
     if n_groups == 0:
         return out
-    points = shapely.get_type_id(geoms) == 0
-    has_point = np.bincount(codes[points], minlength=n_groups) > 0
-    grown = geoms.copy()
-    poly = ~points
-    if close_m > 0 and poly.any():
-        grown[poly] = shapely.buffer(geoms[poly], close_m, quad_segs=2, join_style="mitre")
     order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(n_groups + 1))
-    for g in range(n_groups):
-        members = order[bounds[g] : bounds[g + 1]]
-        if has_point[g]:
-            hull = shapely.convex_hull(shapely.union_all(geoms[members]))
-            out[g] = shapely.buffer(hull, POINT_HULL_BUFFER_M, quad_segs=4)
-        elif len(members) == 1 or close_m <= 0:
-            out[g] = shapely.union_all(geoms[members])
+    parts, which = shapely.get_parts(geoms[order], return_index=True)
+    part_codes = codes[order][which]
+    is_point = shapely.get_type_id(parts) == 0
+    has_point = np.bincount(part_codes[is_point], minlength=n_groups) > 0
+    # groups with a point: buffered convex hull of all members
+    pick = has_point[part_codes]
+    if pick.any():
+        groups = np.flatnonzero(has_point)
+        local = np.searchsorted(groups, part_codes[pick])
+        bags = shapely.geometrycollections(parts[pick], indices=local)
+        out[groups] = shapely.buffer(shapely.convex_hull(bags), POINT_HULL_BUFFER_M, quad_segs=4)
+    # polygon groups: one MultiPolygon each, closed by buffering out and in
+    pick = ~pick
+    if pick.any():
+        groups = np.flatnonzero(~has_point)
+        local = np.searchsorted(groups, part_codes[pick])
+        multi = shapely.multipolygons(parts[pick], indices=local)
+        if close_m > 0:
+            grown = shapely.buffer(multi, close_m, quad_segs=2, join_style="mitre")
+            out[groups] = shapely.buffer(grown, -close_m, quad_segs=2, join_style="mitre")
         else:
-            merged = shapely.union_all(grown[members])
-            out[g] = shapely.buffer(merged, -close_m, quad_segs=2, join_style="mitre")
+            out[groups] = shapely.buffer(multi, 0)
     return out

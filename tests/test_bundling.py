@@ -258,7 +258,7 @@ def test_embedded_sample_bundles_old_courtyards_in_20_to_40():
     check(result, gdf, threshold=result.min_households)
     sizes = result.bundles["compounds"]
     assert len(sizes) > 0
-    assert sizes.between(15, 40).mean() >= 0.6
-    assert sizes.median() >= 20
+    assert sizes.between(15, 40).mean() >= 0.8  # typically 20-40 courtyards
+    assert 18 <= sizes.median() <= 40
     old = (gdf["management"] == "unmanaged") & gdf["old"].fillna(False).astype(bool)
-    assert result.labels[old].notna().mean() > 0.5
+    assert result.labels[old].notna().mean() > 0.6  # most unmanaged old courtyards

@@ -22,7 +22,7 @@ def test_grid_with_lanes_links_rook_and_diagonal_neighbors():
 
 def test_max_gap_m_drops_diagonals_and_wide_lanes():
     assert neighbor_graph(grid(), max_gap_m=12).number_of_edges() == 12
-    assert neighbor_graph(grid(lane=40.0)).number_of_edges() == 0
+    assert neighbor_graph(grid(lane=45.0)).number_of_edges() == 0
 
 
 def test_islands_have_no_edges():
