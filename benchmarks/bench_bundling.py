@@ -116,7 +116,17 @@ def _machine() -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "packages": _versions(),
+        "lianhu_geo_commit": _commit(),
     }
+
+
+def _commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                             capture_output=True, text=True, check=True)  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout.strip()
 
 
 def _ratios(results: dict) -> dict:
@@ -192,18 +202,18 @@ def _fmt(x, spec=".2f"):
 
 def _table(results: dict) -> str:
     head = ("| n | method | status | solve s | CPU s | peak MB | regions | viable | upper bound "
-            "| constraints ok | hh coverage | mean PP |")  # fmt: skip
-    lines = [head, "|" + "---|" * 12]
+            "| constraints ok | hh coverage | compounds/bundle | mean PP |")  # fmt: skip
+    lines = [head, "|" + "---|" * 13]
     for n, runs in results.items():
         for method, r in runs.items():
             if r["status"] != "ok":
-                lines.append(f"| {n} | {method} | {r['status']} |" + " |" * 9)
+                lines.append(f"| {n} | {method} | {r['status']} |" + " |" * 10)
                 continue
             lines.append(
                 f"| {n} | {method} | ok | {r['seconds']:.2f} | {r['cpu_seconds']:.2f} "
                 f"| {r['peak_rss_mb']:.0f} | {r['regions']} | {r['viable']} | {r['upper_bound']} "
                 f"| {r['constraints_ok_pct']:.1f}% | {r['coverage_households']:.1%} "
-                f"| {r['polsby_popper']:.3f} |"
+                f"| {r['mean_compounds']:.1f} | {r['polsby_popper']:.3f} |"
             )
     return "\n".join(lines)
 
