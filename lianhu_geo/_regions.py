@@ -11,10 +11,11 @@ Phases, per connected component whose weight reaches the threshold:
    (lowest degree first, then the most peripheral), always adding the
    frontier node closest to the region's centroid, until the threshold is
    reached; the size cap and span are checked on every addition. When a
-   frontier node would complete the region, the completing node is taken
-   instead (mode 1: the nearest one; mode 2: the one overshooting the
-   threshold least), so regions end close to the threshold and more of
-   them fit (the max-p objective); starts alternate the modes. A region
+   frontier node not much farther than the nearest would complete the
+   region, it is taken instead (mode 1: the nearest such node; mode 2: the
+   one overshooting the threshold least), so regions end close to the
+   threshold and more of them fit (the max-p objective); starts alternate
+   the rules in :data:`MODES`. A region
    that cannot reach the threshold is released; its seed is not tried again
    (and if the region ran out of frontier, none of its nodes is).
 2. absorption: leftovers join the adjacent region with room whose centroid
@@ -41,8 +42,10 @@ from scipy.sparse.csgraph import connected_components
 __all__ = ["solve_regions"]
 
 _EPS = 1e-9
-#: Completion rule of each construction start, cycled (see the module docstring).
-MODES = (2, 1)
+#: Completion rule of each construction start, cycled: (mode, near2) where
+#: a completing node is taken only if its squared distance to the centroid
+#: is at most ``near2`` times the nearest candidate's (see the module docstring).
+MODES = ((2, 4.0), (2, 1.5), (1, 4.0))
 
 
 class _Problem:
@@ -66,7 +69,9 @@ class _Problem:
         return all((x[m] - xv) ** 2 + (y[m] - yv) ** 2 <= s2 for m in members)
 
 
-def _construct(p: _Problem, order: list[int], state: list[int], mode: int) -> list[list[int]]:
+def _construct(
+    p: _Problem, order: list[int], state: list[int], mode: int, near2: float
+) -> list[list[int]]:
     """Grow regions from seeds in ``order``; ``state`` (-1 = free) is updated."""
     x, y, w, nbrs = p.x, p.y, p.w, p.nbrs
     threshold, max_size = p.threshold, p.max_size
@@ -93,7 +98,7 @@ def _construct(p: _Problem, order: list[int], state: list[int], mode: int) -> li
             k = len(members)
             cx, cy = sx / k, sy / k
             best, bestd, keep = -1, math.inf, []
-            done, doned = -1, (math.inf, math.inf)  # best candidate that completes the region
+            completing = []  # (overshoot, d, v) of nodes that complete the region
             need = threshold - sw
             for v in frontier:
                 if state[v] != -1:
@@ -103,14 +108,14 @@ def _construct(p: _Problem, order: list[int], state: list[int], mode: int) -> li
                     continue
                 keep.append(v)
                 d = (x[v] - cx) ** 2 + (y[v] - cy) ** 2
-                if mode and w[v] >= need:
-                    key = (w[v] - need, d) if mode == 2 else (0, d)
-                    if key < doned:
-                        done, doned = v, key
-                elif d < bestd:
+                if d < bestd:
                     best, bestd = v, d
-            if done >= 0:
-                best = done
+                if mode and w[v] >= need:
+                    completing.append((w[v] - need if mode == 2 else 0, d, v))
+            if completing:
+                limit = bestd * near2
+                near = [c for c in completing if c[1] <= limit]
+                best = min(near)[2] if near else best
             if best < 0:
                 break
             keep.remove(best)
@@ -386,6 +391,8 @@ def solve_regions(
         nodes_arr = order_all[bounds[c] : bounds[c + 1]]
         if comp_weight[c] < threshold:
             continue
+        if max_size is not None and np.sort(w[nodes_arr])[-max_size:].sum() < threshold:
+            continue  # even its heaviest nodes cannot reach the threshold within the cap
         nodes = nodes_arr.tolist()
         k = len(nodes)
         dx = xs[nodes_arr] - xs[nodes_arr].mean()
@@ -399,7 +406,7 @@ def solve_regions(
             order = nodes_arr[key].tolist()
             for v in nodes:
                 state[v] = -1
-            regions = _construct(p, order, state, MODES[start % len(MODES)])
+            regions = _construct(p, order, state, *MODES[start % len(MODES)])
             _absorb(p, nodes, regions, state, prio)
             _split(p, regions, state)
             covered = sum(p.w[m] for r in regions for m in r)

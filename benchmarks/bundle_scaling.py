@@ -1,0 +1,60 @@
+"""Time propose_bundles alone on Voronoi tessellations of n random points.
+
+Households are lognormal with median 300, threshold 3,000, no size cap: the
+setting of issue 3's benchmark, at sizes the anchors cannot reach.
+
+    PYTHONPATH=. python benchmarks/bundle_scaling.py 1500 5000 20000 100000
+
+Prints one line per n: seconds inside propose_bundles, bundles, the upper
+bound, household coverage and mean Polsby-Popper. Peak memory: run one n
+under `/usr/bin/time -v`.
+"""
+
+import sys
+import time
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from lianhu_geo import propose_bundles
+
+
+def tessellation(n: int, seed: int = 1) -> gpd.GeoDataFrame:
+    rng = np.random.default_rng(seed)
+    pts = rng.uniform(0, 1, (n, 2)) * np.sqrt(n) * 150 + [300_000, 3_780_000]
+    frame = shapely.box(*pts.min(0), *pts.max(0))
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=frame))
+    cells = shapely.intersection(cells, frame)
+    households = np.round(rng.lognormal(np.log(300), 0.6, n)).astype(int)
+    return gpd.GeoDataFrame(
+        {
+            "compound_id": [f"C{k:06d}" for k in range(n)],
+            "name": "x",
+            "subdistrict": "s",
+            "community": "c",
+            "households": households,
+            "management": "unmanaged",
+        },
+        geometry=cells,
+        crs=32649,
+    )
+
+
+def main(sizes: list[int]) -> None:
+    for n in sizes:
+        gdf = tessellation(n)
+        start = time.perf_counter()
+        result = propose_bundles(gdf, min_households=3000, max_compounds=None)
+        seconds = time.perf_counter() - start
+        q = result.quality()
+        print(
+            f"n={n:>7,d}  {seconds:6.1f} s  bundles={q['bundles']:,d} "
+            f"(bound {q['upper_bound']:,d}, {q['bound_ratio']:.1%})  "
+            f"coverage={q['household_coverage']:.1%}  "
+            f"mean PP={result.bundles['polsby_popper'].mean():.3f}"
+        )
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [1500, 5000, 20000])
