@@ -13,7 +13,8 @@ bundles that one property company can serve. Every proposed bundle, always:
 
 The objective, in order: the most eligible households in viable bundles,
 then the most bundles (the max-p objective), then the most compact bundles.
-The search (region growing, absorption, splitting, local search) lives in
+The search (region growing, absorption, splitting, pair regrowth, local
+search) lives in
 :mod:`lianhu_geo._regions`. Compounds that stay out get a reason code from
 :data:`REASONS`. Locked bundles (already contracted) are kept exactly as the
 planner gave them and are not checked against the constraints.
@@ -107,8 +108,9 @@ class BundleResult:
             ``household_coverage``, ``bundles``, ``locked_bundles``,
             ``upper_bound`` (locked bundles plus, over the connected
             components of free eligible compounds, the sum of
-            ``floor(households / min_households)``) and ``bound_ratio``
-            (bundles / upper bound).
+            ``floor(households / min_households)``, capped at the
+            component's number of compounds) and ``bound_ratio`` (bundles /
+            upper bound; with a size cap or span limit the bound is looser).
         """
         s = dict(self._summary)
         s["bundles"] = len(self.bundles)
@@ -254,7 +256,9 @@ def propose_bundles(
         ``within`` (e.g. ``"community"``) can restrict them further.
     eligible : pandas.Series of bool, optional
         Which compounds may be bundled; default: ``management ==
-        "unmanaged"``. A list of compound ids is accepted too.
+        "unmanaged"``. A list of compound ids is accepted too. Where
+        leftovers compete for the last places in bundles at the size cap,
+        old and sanwu compounds get them first.
     locked : pandas.Series, optional
         Existing bundle id of compounds already contracted (NA = free); they
         keep exactly these bundles, which keep their ids.
@@ -400,7 +404,9 @@ def propose_bundles(
 
     counted = is_eligible & ~excluded
     in_bundle = np.array([v is not None for v in label], dtype=bool)
-    upper = int(np.floor(comp_hh / threshold).sum()) + int(table["locked"].sum())
+    comp_size = np.bincount(comp, minlength=ncomp)
+    bound = np.minimum(np.floor(comp_hh / threshold), comp_size)
+    upper = int(bound.sum()) + int(table["locked"].sum())
     summary = {
         "eligible_compounds": int(counted.sum()),
         "eligible_households": int(households[counted].sum()),

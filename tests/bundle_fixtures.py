@@ -59,12 +59,11 @@ def tessellation(
     side = np.sqrt(n) * 120.0
     pts = rng.uniform(0, side, (n, 2)) + [X0, Y0]
     frame = shapely.box(X0, Y0, X0 + side, Y0 + side)
-    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=frame))
-    cells = shapely.intersection(cells, frame)
-    # order cells like the points (voronoi_polygons does not promise it)
-    tree = shapely.STRtree(cells)
-    cells = cells[tree.query(shapely.points(pts), predicate="intersects")[1]]
-    cells = shapely.buffer(cells, -4.0, join_style="mitre")
+    voronoi = shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=frame, ordered=True)
+    cells = shapely.intersection(shapely.get_parts(voronoi), frame)  # cell k around point k
+    shrunk = shapely.buffer(cells, -4.0, join_style="mitre")
+    keep = (shapely.get_type_id(shrunk) == 3) & ~shapely.is_empty(shrunk)
+    cells = np.where(keep, shrunk, cells)  # tiny cells stay whole
     geoms = list(cells)
     for k in range(min(multi, n)):  # split some cells into two parts
         c = geoms[k]
@@ -72,7 +71,8 @@ def tessellation(
         mid = (minx + maxx) / 2
         left = c.intersection(box(minx, miny, mid - 3, maxy))
         right = c.intersection(box(mid + 3, miny, maxx, maxy))
-        if left.geom_type == "Polygon" and right.geom_type == "Polygon" and not left.is_empty:
+        parts_ok = left.geom_type == right.geom_type == "Polygon"
+        if parts_ok and not (left.is_empty or right.is_empty):
             geoms[k] = shapely.MultiPolygon([left, right])
     for k in range(islands):  # far away islands
         geoms.append(box(X0 - 2000 - 300 * k, Y0, X0 - 1900 - 300 * k, Y0 + 100))

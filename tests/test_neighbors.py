@@ -101,3 +101,19 @@ def test_does_not_modify_input():
     before = gdf.copy()
     neighbor_graph(gdf)
     assert gdf.equals(before)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_edges_match_brute_force_on_small_tessellations(seed):
+    gdf = tessellation(seed + 40, n=50)
+    gap = [0.0, 10.0, 40.0, 120.0][seed]
+    g = neighbor_graph(gdf, max_gap_m=gap, within=None)
+    geoms = gdf.geometry.to_numpy()
+    ids = gdf["compound_id"].tolist()
+    brute = {
+        (ids[a], ids[b])
+        for a in range(len(ids))
+        for b in range(a + 1, len(ids))
+        if geoms[a].distance(geoms[b]) <= gap
+    }
+    assert edge_set(g) == brute
