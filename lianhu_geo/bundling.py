@@ -35,7 +35,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from ._bundle_table import bundle_table
-from ._regions import solve_regions
+from ._maxp import solve_regions
 from .compounds import validate_compounds
 from .coords import to_metric
 from .errors import InputError, format_rows
