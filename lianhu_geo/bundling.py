@@ -210,9 +210,10 @@ def _graph_edges(graph: nx.Graph, ids: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def _check_options(min_households, max_compounds, max_span_m) -> None:
-    if min_households is not None and not (
-        isinstance(min_households, int | np.integer) and min_households >= 1
-    ):
+    whole = isinstance(min_households, int | np.integer) or (
+        isinstance(min_households, float | np.floating) and float(min_households).is_integer()
+    )
+    if min_households is not None and not (whole and min_households >= 1):
         raise InputError(f"`min_households` must be a whole number >= 1, got {min_households!r}.")
     if max_compounds is not None and not (
         isinstance(max_compounds, int | np.integer) and max_compounds >= 1

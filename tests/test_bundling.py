@@ -240,6 +240,7 @@ def test_footprint_closes_lanes():
     ("options", "match"),
     [
         ({"min_households": 0}, "min_households"),
+        ({"min_households": 2500.5}, "min_households"),
         ({"max_compounds": 0}, "max_compounds"),
         ({"max_span_m": -5.0}, "max_span_m"),
         ({"eligible": "yes"}, "eligible"),
@@ -248,6 +249,13 @@ def test_footprint_closes_lanes():
 def test_bad_options(options, match):
     with pytest.raises(InputError, match=match):
         propose_bundles(grid(), **options)
+
+
+def test_a_whole_float_threshold_is_a_threshold():
+    gdf = grid()
+    assert propose_bundles(gdf, min_households=300.0).labels.equals(
+        propose_bundles(gdf, min_households=300).labels
+    )
 
 
 def test_does_not_modify_input():
