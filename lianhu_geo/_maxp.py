@@ -47,7 +47,8 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from ._refine import improve, regrow_pairs
+from ._compact import construct_outline, improve_shape
+from ._refine import improve, region_cost, regrow_pairs
 from ._regions import MODES, Problem, absorb, construct, split, ssd
 
 __all__ = ["solve_regions"]
@@ -70,6 +71,8 @@ def solve_regions(
     max_starts: int = 12,
     improve_passes: int = 4,
     regrow_passes: int = 2,
+    shape_passes: int = 6,
+    shape: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Partition nodes into connected regions of weight >= ``threshold``.
 
@@ -110,7 +113,7 @@ def solve_regions(
     labels = np.full(n, -1, dtype=np.int64)
     if n == 0:
         return labels
-    p = Problem(indptr, indices, weights, xy, threshold, max_size, max_span)
+    p = Problem(indptr, indices, weights, xy, threshold, max_size, max_span, shape)
     prio = [0] * n if priority is None else [int(v) for v in priority]
     adj = csr_matrix((np.ones(len(indices), dtype=np.int8), indices, indptr), shape=(n, n))
     ncomp, comp = connected_components(adj, directed=False)
@@ -146,11 +149,16 @@ def solve_regions(
             order = nodes_arr[key].tolist()
             for v in nodes:
                 state[v] = -1
-            regions = construct(p, order, state, *MODES[start % len(MODES)])
+            build = construct if p.area is None else construct_outline
+            regions = build(p, order, state, *MODES[start % len(MODES)])
             absorb(p, nodes, regions, state, prio)
             split(p, regions, state)
             covered = sum(p.w[m] for r in regions for m in r)
-            score = (covered, len(regions), -ssd(p, regions))
+            if p.area is None:
+                compact = -ssd(p, regions)
+            else:
+                compact = -sum(region_cost(p, r) for r in regions)
+            score = (covered, len(regions), compact)
             if best_key is None or score > best_key:
                 best_key, best_regions = score, [list(r) for r in regions]
         for v in nodes:
@@ -165,6 +173,10 @@ def solve_regions(
             if not todo:
                 break
         improve(p, nodes, best_regions, state, min(improve_passes, 2) if big else improve_passes)
+        if p.area is not None:  # outlines known: polish them, regrow pairs again, polish
+            improve_shape(p, nodes, best_regions, state, shape_passes)
+            regrow_pairs(p, best_regions, state, None, not big)
+            improve_shape(p, nodes, best_regions, state, shape_passes)
         all_regions.extend(best_regions)
     all_regions.sort(key=min)
     for r, members in enumerate(all_regions):

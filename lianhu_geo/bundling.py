@@ -35,6 +35,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from ._bundle_table import bundle_table
+from ._compact import shape_data
 from ._maxp import solve_regions
 from .compounds import validate_compounds
 from .coords import to_metric
@@ -370,6 +371,7 @@ def propose_bundles(
     adj.sort_indices()
     xy = shapely.get_coordinates(shapely.point_on_surface(geoms[pos]))
     priority = _priority(data, order)[pos]
+    shape = shape_data(geoms[pos], li, lj, adj, reach_m=float(max_gap_m))
     region = solve_regions(
         adj.indptr,
         adj.indices,
@@ -380,6 +382,7 @@ def propose_bundles(
         max_span=max_span_m,
         priority=priority,
         seed=seed,
+        shape=shape,
     )
 
     # reasons for free compounds left out
