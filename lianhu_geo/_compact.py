@@ -57,14 +57,14 @@ def shape_data(
     boundary = shapely.boundary(geoms)
     area = shapely.area(geoms)
     perim = shapely.length(boundary)
-    eps = 1e-3
-    if len(i):
-        near = shapely.buffer(geoms[j], reach_m + eps, quad_segs=2)
-        one = shapely.length(shapely.intersection(boundary[i], near))
-        shared = np.maximum(one - 2 * eps, 0.0)  # the buffer overreaches at both ends
-    else:
-        shared = np.empty(0)
     n = len(geoms)
+    shared = _common_segments(geoms, i, j)
+    todo = np.flatnonzero(shared == 0)  # no common segment: lanes between them, or offset vertices
+    if len(todo):
+        eps = 1e-3
+        near = shapely.buffer(geoms[j[todo]], reach_m + eps, quad_segs=2)
+        one = shapely.length(shapely.intersection(boundary[i[todo]], near))
+        shared[todo] = np.maximum(one - 2 * eps, 0.0)  # the buffer overreaches at both ends
     lengths = coo_matrix(  # +1 keeps zero lengths stored, so the structure matches adj
         (np.r_[shared, shared] + 1.0, (np.r_[i, j], np.r_[j, i])), shape=(n, n)
     ).tocsr()
@@ -75,6 +75,44 @@ def shape_data(
     if not same or (len(i) and adj.data.max() > 1):
         return None  # duplicate edges: fall back to centroid distances
     return area, perim, lengths.data - 1.0
+
+
+def _common_segments(geoms: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Length of the boundary segments common to ``i`` and ``j``, per edge.
+
+    Segments are common when their end points agree to the millimetre: exact
+    and fast for tessellations; other pairs get 0.
+    """
+    n = len(geoms)
+    out = np.zeros(len(i))
+    if len(i) == 0:
+        return out
+    parts, part_of = shapely.get_parts(geoms, return_index=True)
+    rings, ring_of = shapely.get_rings(parts, return_index=True)
+    xy, coord_of = shapely.get_coordinates(rings, return_index=True)
+    same = coord_of[1:] == coord_of[:-1]
+    owner = part_of[ring_of[coord_of[:-1][same]]]
+    grid = np.round(xy * 1000).astype(np.int64)
+    a, b = grid[:-1][same], grid[1:][same]
+    flip = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
+    lo = np.where(flip[:, None], b, a)
+    hi = np.where(flip[:, None], a, b)
+    length = np.hypot(*(xy[1:][same] - xy[:-1][same]).T)
+    keys = np.column_stack([lo, hi])
+    order = np.lexsort(keys.T[::-1])
+    keys, owner, length = keys[order], owner[order], length[order]
+    twin = np.flatnonzero((keys[1:] == keys[:-1]).all(axis=1) & (owner[1:] != owner[:-1]))
+    if len(twin) == 0:
+        return out
+    pa, pb = owner[twin], owner[twin + 1]
+    pair = np.minimum(pa, pb).astype(np.int64) * n + np.maximum(pa, pb)
+    uniq, inv = np.unique(pair, return_inverse=True)
+    total = np.bincount(inv, weights=length[twin])
+    edge = np.minimum(i, j).astype(np.int64) * n + np.maximum(i, j)
+    at = np.clip(np.searchsorted(uniq, edge), 0, len(uniq) - 1)
+    hit = uniq[at] == edge
+    out[hit] = total[at[hit]]
+    return out
 
 
 def region_shape(p: Problem, members) -> tuple[float, float]:
@@ -200,8 +238,11 @@ def _pp(area: float, perim: float) -> float:
     return area / (perim * perim) if perim > 0 else 0.0
 
 
-def improve_shape(p: Problem, nodes: list[int], regions, state, passes: int) -> None:
-    """Move or swap boundary nodes while that raises the regions' summed ``A / P**2``."""
+def improve_shape(p: Problem, nodes: list[int], regions, state, passes: int) -> set[int]:
+    """Move or swap boundary nodes while that raises the regions' summed ``A / P**2``.
+
+    Returns the regions that changed.
+    """
     w, area, perim, nbrs, blen = p.w, p.area, p.perim, p.nbrs, p.blen
     threshold, max_size = p.threshold, p.max_size
     size = [len(r) for r in regions]
@@ -220,6 +261,7 @@ def improve_shape(p: Problem, nodes: list[int], regions, state, passes: int) -> 
         return out
 
     todo = nodes
+    changed: set[int] = set()
     for _ in range(passes):
         moved = 0
         touched: set[int] = set()
@@ -257,6 +299,7 @@ def improve_shape(p: Problem, nodes: list[int], regions, state, passes: int) -> 
                     P[b] += perim[u] - 2 * sh[b]
                     moved += 1
                     touched.update(nbrs[u])
+                    changed.update((a, b))
                     continue
             if size[a] <= 1:
                 continue
@@ -298,8 +341,10 @@ def improve_shape(p: Problem, nodes: list[int], regions, state, passes: int) -> 
             moved += 1
             touched.update(nbrs[u])
             touched.update(nbrs[v])
+            changed.update((a, b))
         if not moved:
             break
         todo = sorted(touched)
-    for r, members in enumerate(member_sets):
-        regions[r] = sorted(members)
+    for r in changed:
+        regions[r] = sorted(member_sets[r])
+    return changed

@@ -198,7 +198,10 @@ def _regrow_two(
     balanced = _regrow_balanced(p, union, a, b)
     if balanced is not None:
         candidates.append(balanced)
-    growers = (grow_within, grow_outline) if p.area is not None else (grow_within,) * full
+    if p.area is None:
+        growers = (grow_within,) * full
+    else:
+        growers = (grow_within, grow_outline) if full else (grow_outline,)
     for seed, grow in ((s, g) for s in (a, b) for g in growers):
         part = grow(p, union, seed)
         if part is None:
