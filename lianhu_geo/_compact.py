@@ -145,9 +145,10 @@ def grow_outline(p: Problem, union: list[int], seed: int) -> list[int] | None:
             touch[v] = touch.get(v, 0.0) + length
     while sw < p.threshold and touch:
         best, bestf = -1, -1.0
-        for v in sorted(touch):
-            f = _pp(A + area[v], P + perim[v] - 2 * touch[v])
-            if f > bestf:
+        for v, length in touch.items():
+            pv = P + perim[v] - 2 * length
+            f = (A + area[v]) / (pv * pv) if pv > 0 else 0.0
+            if f > bestf or (f == bestf and v < best):
                 best, bestf = v, f
         A += area[best]
         P += perim[best] - 2 * touch.pop(best)
@@ -195,16 +196,17 @@ def construct_outline(
             best, bestc = -1, math.inf
             completing = []
             need = threshold - sw
-            for v in sorted(touch):
+            stale = []
+            for v, length in touch.items():
                 if state[v] != -1:
-                    del touch[v]
+                    stale.append(v)
                     continue
                 if p.span2 is not None and not p.fits_span(v, members):
                     by_rule = True
                     continue
-                pv = P + perim[v] - 2 * touch[v]
+                pv = P + perim[v] - 2 * length
                 c = pv * pv / (A + area[v]) if A + area[v] > 0 else math.inf
-                if c < bestc:
+                if c < bestc or (c == bestc and v < best):
                     best, bestc = v, c
                 if mode and w[v] >= need:
                     completing.append((w[v] - need if mode == 2 else 0, c, v))
@@ -212,6 +214,8 @@ def construct_outline(
                 limit = bestc * slack
                 near = [t for t in completing if t[1] <= limit]
                 best = min(near)[2] if near else best
+            for v in stale:
+                del touch[v]
             if best < 0:
                 break
             state[best] = r

@@ -131,11 +131,12 @@ def solve_regions(
         results are reproducible).
     improve_passes, regrow_passes : int
         Passes of the local search and of the pair regrowth; in components
-        of more than ``node_budget`` nodes at most two and one, and the
-        regrowth tries fewer splits, to stay fast.
+        of more than ``node_budget`` nodes at most two and one (none with
+        ``shape``: the rounds below regrow the pairs), and the regrowth
+        tries fewer splits, to stay fast.
     shape_passes, shape_rounds : int
         With ``shape``: passes of the outline local search, and rounds of
-        pair regrowth plus outline search after it (one in big components).
+        pair regrowth plus outline search after it.
     shape : tuple of numpy.ndarray, optional
         ``(area, perimeter, shared)`` from
         :func:`lianhu_geo._compact.shape_data` (``shared`` aligned with
@@ -206,14 +207,15 @@ def solve_regions(
                 state[m] = r
         todo = None
         big = k > node_budget
-        for _ in range(1 if big else regrow_passes):
+        passes = regrow_passes if not big else 1 if p.area is None else 0
+        for _ in range(passes):
             todo = regrow_pairs(p, best_regions, state, todo, not big)
             if not todo:
                 break
         improve(p, nodes, best_regions, state, min(improve_passes, 2) if big else improve_passes)
         if p.area is not None:  # outlines known: polish them, regrow pairs again, polish
             todo = improve_shape(p, nodes, best_regions, state, shape_passes)
-            for _ in range(1 if big else shape_rounds):
+            for _ in range(shape_rounds):
                 todo = regrow_pairs(p, best_regions, state, todo, not big)
                 todo = improve_shape(p, nodes, best_regions, state, shape_passes)
                 if not todo:
