@@ -118,13 +118,15 @@ def _common_segments(geoms: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndar
 def region_shape(p: Problem, members) -> tuple[float, float]:
     """Area and perimeter of a region (``members`` hold their region in ``p``)."""
     inside = set(members)
+    areas, perims, nbrs, blen = p.area, p.perim, p.nbrs, p.blen
     area = perim = 0.0
     for m in members:
-        area += p.area[m]
-        perim += p.perim[m]
-        for v, length in zip(p.nbrs[m], p.blen[m], strict=True):
+        area += areas[m]
+        perim += perims[m]
+        lengths = blen[m]
+        for k, v in enumerate(nbrs[m]):
             if v in inside:
-                perim -= length  # each shared edge is seen from both sides
+                perim -= lengths[k]  # each shared edge is seen from both sides
     return area, perim
 
 

@@ -131,9 +131,9 @@ def solve_regions(
         results are reproducible).
     improve_passes, regrow_passes : int
         Passes of the local search and of the pair regrowth; in components
-        of more than ``node_budget`` nodes at most two and one (none with
-        ``shape``: the rounds below regrow the pairs), and the regrowth
-        tries fewer splits, to stay fast.
+        of more than ``node_budget`` nodes at most two and one, and the
+        regrowth tries fewer splits, to stay fast. With ``shape`` one
+        regrowth pass fewer: the rounds below regrow pairs too.
     shape_passes, shape_rounds : int
         With ``shape``: passes of the outline local search, and rounds of
         pair regrowth plus outline search after it.
@@ -207,7 +207,7 @@ def solve_regions(
                 state[m] = r
         todo = None
         big = k > node_budget
-        passes = regrow_passes if not big else 1 if p.area is None else 0
+        passes = (1 if big else regrow_passes) - (p.area is not None)  # rounds below regrow too
         for _ in range(passes):
             todo = regrow_pairs(p, best_regions, state, todo, not big)
             if not todo:
