@@ -371,7 +371,7 @@ def propose_bundles(
     adj.sort_indices()
     xy = shapely.get_coordinates(shapely.point_on_surface(geoms[pos]))
     priority = _priority(data, order)[pos]
-    shape = shape_data(geoms[pos], li, lj, adj, reach_m=float(max_gap_m))
+    shape = shape_data(geoms[pos], li, lj, adj, reach_m=float(max_gap_m), gap_m=gap[keep])
     region = solve_regions(
         adj.indptr,
         adj.indices,
