@@ -15,9 +15,12 @@ The objective, in order: the most eligible households in viable bundles,
 then the most bundles (the max-p objective), then the most compact bundles.
 The search (region growing, absorption, splitting, pair regrowth, local
 search) lives in
-:mod:`lianhu_geo._regions`. Compounds that stay out get a reason code from
-:data:`REASONS`. Locked bundles (already contracted) are kept exactly as the
-planner gave them and are not checked against the constraints.
+:mod:`lianhu_geo._maxp` and its helpers; for polygon footprints,
+compactness means Polsby-Popper of the dissolved outline
+(:mod:`lianhu_geo._compact`), else the spread around centroids.
+Compounds that stay out get a reason code from :data:`REASONS`. Locked
+bundles (already contracted) are kept exactly as the planner gave them and
+are not checked against the constraints.
 """
 
 from __future__ import annotations
