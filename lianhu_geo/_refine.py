@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 
+from ._compact import grow_outline, region_shape
 from ._regions import Problem, Stats, connected, connected_without, grow_within, spread
 
 __all__ = ["improve", "regrow_pairs"]
+
 
 _EPS = 1e-9
 
@@ -153,6 +155,18 @@ def _regrow_balanced(
     return parts[0], parts[1]
 
 
+def region_cost(p: Problem, members: list[int]) -> float:
+    """Lower is more compact.
+
+    Minus ``A / P**2`` when outlines are known, else the squared distance of
+    the members to their centroid.
+    """
+    if p.area is None:
+        return spread(p, members)
+    area, perim = region_shape(p, members)
+    return -area / (perim * perim) if perim > 0 else 0.0
+
+
 def _valid_pair(p: Problem, parts: tuple[list[int], list[int]]) -> bool:
     for members in parts:
         if sum(p.w[m] for m in members) < p.threshold:
@@ -166,7 +180,7 @@ def _valid_pair(p: Problem, parts: tuple[list[int], list[int]]) -> bool:
 
 def _regrow_two(
     p: Problem, union: list[int], full: bool = True
-) -> tuple[list[int], list[int]] | None:
+) -> tuple[tuple[list[int], list[int]], float] | None:
     """Find the most compact valid split of ``union`` in two among a few candidates.
 
     Candidates: grown alternately from the two farthest-apart nodes, and
@@ -184,22 +198,26 @@ def _regrow_two(
     balanced = _regrow_balanced(p, union, a, b)
     if balanced is not None:
         candidates.append(balanced)
-    for seed in (a, b) if full else ():
-        part = grow_within(p, union, seed)
+    if p.area is None:
+        growers = (grow_within,) * full
+    else:
+        growers = (grow_within, grow_outline) if full else (grow_outline,)
+    for seed, grow in ((s, g) for s in (a, b) for g in growers):
+        part = grow(p, union, seed)
         if part is None:
             continue
         taken = set(part)
         rest = [m for m in union if m not in taken]
         if rest and connected(p, rest):
             candidates.append((part, rest))
-    best, best_spread = None, math.inf
+    best, best_cost = None, math.inf
     for parts in candidates:
         if not _valid_pair(p, parts):
             continue
-        total = spread(p, parts[0]) + spread(p, parts[1])
-        if total < best_spread:
-            best, best_spread = parts, total
-    return best
+        cost = region_cost(p, parts[0]) + region_cost(p, parts[1])
+        if cost < best_cost:
+            best, best_cost = parts, cost
+    return None if best is None else (best, best_cost)
 
 
 def regrow_pairs(
@@ -211,6 +229,7 @@ def regrow_pairs(
     the regions that changed.
     """
     changed: set[int] = set()
+    cost: dict[int, float] = {}
     for r in range(len(regions)):
         others = sorted({state[v] for m in regions[r] for v in p.nbrs[m] if state[v] > r})
         for q in others:
@@ -219,14 +238,18 @@ def regrow_pairs(
             if not any(state[v] == q for m in regions[r] for v in p.nbrs[m]):
                 continue
             union = sorted(regions[r] + regions[q])
-            result = _regrow_two(p, union, full)
-            if result is None:
+            found = _regrow_two(p, union, full)
+            if found is None:
                 continue
-            before = spread(p, regions[r]) + spread(p, regions[q])
-            after = spread(p, result[0]) + spread(p, result[1])
-            if after >= before * (1 - 1e-9):
+            result, after = found
+            for t in (r, q):
+                if t not in cost:
+                    cost[t] = region_cost(p, regions[t])
+            before = cost[r] + cost[q]
+            if after >= before - 1e-9 * abs(before):
                 continue
             regions[r], regions[q] = sorted(result[0]), sorted(result[1])
+            cost[r], cost[q] = region_cost(p, regions[r]), region_cost(p, regions[q])
             for m in regions[r]:
                 state[m] = r
             for m in regions[q]:

@@ -36,8 +36,16 @@ MODES = ((2, 4.0), (2, 1.5), (1, 4.0))
 class Problem:
     """Shared read-only data of one solve, as Python lists for speed."""
 
-    def __init__(self, indptr, indices, weights, xy, threshold, max_size, max_span):
+    def __init__(self, indptr, indices, weights, xy, threshold, max_size, max_span, shape=None):
         self.nbrs = [row.tolist() for row in np.split(indices, indptr[1:-1])]
+        #: area, perimeter and per-edge shared boundary (parallel to nbrs), or None
+        self.area = self.perim = self.blen = None
+        if shape is not None:
+            area, perim, edge_len = shape
+            self.area = [float(v) for v in area]
+            self.perim = [float(v) for v in perim]
+            edge_len = np.asarray(edge_len, dtype=float)
+            self.blen = [row.tolist() for row in np.split(edge_len, indptr[1:-1])]
         self.w = [int(v) for v in weights]
         xy = np.asarray(xy, dtype=float)
         xy = xy - xy.min(axis=0) if len(xy) else xy

@@ -15,9 +15,12 @@ The objective, in order: the most eligible households in viable bundles,
 then the most bundles (the max-p objective), then the most compact bundles.
 The search (region growing, absorption, splitting, pair regrowth, local
 search) lives in
-:mod:`lianhu_geo._regions`. Compounds that stay out get a reason code from
-:data:`REASONS`. Locked bundles (already contracted) are kept exactly as the
-planner gave them and are not checked against the constraints.
+:mod:`lianhu_geo._maxp` and its helpers; for polygon footprints,
+compactness means Polsby-Popper of the dissolved outline
+(:mod:`lianhu_geo._compact`), else the spread around centroids.
+Compounds that stay out get a reason code from :data:`REASONS`. Locked
+bundles (already contracted) are kept exactly as the planner gave them and
+are not checked against the constraints.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from ._bundle_table import bundle_table
+from ._compact import shape_data
 from ._maxp import solve_regions
 from .compounds import validate_compounds
 from .coords import to_metric
@@ -371,6 +375,7 @@ def propose_bundles(
     adj.sort_indices()
     xy = shapely.get_coordinates(shapely.point_on_surface(geoms[pos]))
     priority = _priority(data, order)[pos]
+    shape = shape_data(geoms[pos], li, lj, adj, reach_m=float(max_gap_m), gap_m=gap[keep])
     region = solve_regions(
         adj.indptr,
         adj.indices,
@@ -381,6 +386,7 @@ def propose_bundles(
         max_span=max_span_m,
         priority=priority,
         seed=seed,
+        shape=shape,
     )
 
     # reasons for free compounds left out

@@ -83,6 +83,37 @@ def test_grid_makes_viable_bundles():
     assert result.labels.dtype == "string"
 
 
+def test_square_grid_gives_square_bundles():
+    # 6 x 6 squares with lanes, four per bundle: the roundest bundles are 2 x 2 blocks
+    gdf = grid(6, 6)
+    result = propose_bundles(gdf, min_households=400, max_compounds=None)
+    q = check(result, gdf, threshold=400)
+    assert q["bundles"] == 9 and q["household_coverage"] == 1.0
+    assert np.allclose(result.bundles["polsby_popper"], np.pi / 4, atol=1e-3)
+
+
+def test_shared_boundary_lengths():
+    from scipy.sparse import csr_matrix
+    from shapely.geometry import Point, box
+
+    from lianhu_geo._compact import shape_data
+
+    # a; b across a 10 m lane; c on a's top edge, with other vertices than a's
+    geoms = np.array([box(0, 0, 100, 100), box(110, 0, 210, 100), box(0, 100, 50, 200)])
+    i, j = np.array([0, 0]), np.array([1, 2])
+    adj = csr_matrix((np.ones(4), (np.r_[i, j], np.r_[j, i])), shape=(3, 3))
+    area, perim, shared = shape_data(geoms, i, j, adj, reach_m=0.0)
+    assert area.tolist() == [10_000.0, 10_000.0, 5_000.0]
+    assert perim.tolist() == [400.0, 400.0, 300.0]
+    # adj.indices row by row: 0 -> (1, 2), 1 -> (0,), 2 -> (0,)
+    assert np.allclose(shared, [0.0, 50.0, 0.0, 50.0], atol=0.01)
+    # within 10 m: a's whole side facing b; with c, also 10 m of a's left and top edges
+    _, _, shared = shape_data(geoms, i, j, adj, reach_m=10.0)
+    assert np.allclose(shared, [100.0, 70.0, 100.0, 70.0], atol=0.01)
+    points = np.array([Point(0, 0), Point(1, 0), Point(2, 0)])
+    assert shape_data(points, i, j, adj, reach_m=10.0) is None
+
+
 def test_size_cap_and_no_cap():
     gdf = grid(households=[100] * 9)
     capped = propose_bundles(gdf, min_households=200, max_compounds=2)
