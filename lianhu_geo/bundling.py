@@ -375,7 +375,10 @@ def propose_bundles(
     adj.sort_indices()
     xy = shapely.get_coordinates(shapely.point_on_surface(geoms[pos]))
     priority = _priority(data, order)[pos]
-    shape = shape_data(geoms[pos], li, lj, adj, reach_m=float(max_gap_m), gap_m=gap[keep])
+    # shared boundary is measured within the widest gap the edges actually span: a
+    # prebuilt graph of touching cells must not count boundary 40 m from a corner
+    reach_m = min(float(max_gap_m), float(gap[keep].max())) if keep.any() else 0.0
+    shape = shape_data(geoms[pos], li, lj, adj, reach_m=reach_m, gap_m=gap[keep])
     region = solve_regions(
         adj.indptr,
         adj.indices,
