@@ -40,7 +40,7 @@ JS: tuple[tuple[str, str, str], ...] = (
     (
         "leaflet_fullscreen",
         _CDN + "leaflet.fullscreen@3.0.0/Control.FullScreen.js",
-        "leaflet.fullscreen/Control.FullScreen.js",
+        "leaflet_fullscreen/Control.FullScreen.js",
     ),
 )
 #: (name, CDN url, file under VENDOR_DIR) of every style sheet a map uses.
@@ -54,7 +54,7 @@ CSS: tuple[tuple[str, str, str], ...] = (
     (
         "leaflet_fullscreen_css",
         _CDN + "leaflet.fullscreen@3.0.0/Control.FullScreen.css",
-        "leaflet.fullscreen/Control.FullScreen.css",
+        "leaflet_fullscreen/Control.FullScreen.css",
     ),
 )
 _MIME = {".png": "image/png", ".gif": "image/gif", ".svg": "image/svg+xml"}
