@@ -14,11 +14,10 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from .coords import convert_coords
+from .coords import convert_coords, to_metric
 from .errors import InputError
 
 __all__ = [
-    "METRIC_CRS",
     "display_frame",
     "feature_collection",
     "derived_areas",
@@ -30,7 +29,6 @@ __all__ = [
     "set_ids",
 ]
 
-METRIC_CRS = 32649  # UTM 49N: simplification tolerances are metres here
 _DECIMALS = 6  # 1e-6 degree is about 0.1 m north-south, 0.09 m east-west in Xi'an
 
 
@@ -40,7 +38,8 @@ def display_frame(
     """Geometry ready to draw: simplified in metres, lon/lat rounded to 6 decimals.
 
     Simplification keeps topology (no self-intersections) and happens in
-    EPSG:32649; the result is EPSG:4326 lon/lat, shifted to GCJ-02 when
+    the data's metric CRS (:func:`lianhu_geo.coords.metric_crs`, UTM 49N in
+    Xi'an); the result is EPSG:4326 lon/lat, shifted to GCJ-02 when
     ``coords="gcj02"`` (for Amap tiles). Same index as ``gdf``.
 
     Examples
@@ -54,7 +53,7 @@ def display_frame(
     geo = gdf.geometry if isinstance(gdf, gpd.GeoDataFrame) else gdf
     if geo.crs is None:
         raise InputError("geometry has no CRS; set it with `gdf.set_crs(...)` before mapping")
-    metric = geo.to_crs(METRIC_CRS)
+    metric = to_metric(geo)
     if simplify_m > 0:
         metric = metric.simplify(simplify_m, preserve_topology=True)
     lonlat = metric.to_crs(4326)
@@ -98,15 +97,15 @@ def derived_areas(
     >>> out["name"].tolist(), bool(out.geometry.iloc[0].intersection(out.geometry.iloc[1]).area)
     (['a', 'b'], False)
     """
-    metric = compounds[[column, compounds.geometry.name]].to_crs(METRIC_CRS)
+    metric = to_metric(compounds[[column, compounds.geometry.name]])
     metric = metric[metric[column].notna() & ~metric.geometry.is_empty]
     points = metric.geometry.representative_point()
     hull = shapely.concave_hull(shapely.MultiPoint(points.to_numpy()), ratio=0.3)
     clip = hull.buffer(reach_m)
     cells = shapely.voronoi_polygons(shapely.MultiPoint(points.to_numpy()), extend_to=clip)
-    cells = gpd.GeoSeries(list(cells.geoms), crs=METRIC_CRS)
+    cells = gpd.GeoSeries(list(cells.geoms), crs=metric.crs)
     # voronoi_polygons does not keep input order: match cells back to points
-    cell, point = gpd.GeoSeries(points.to_numpy(), crs=METRIC_CRS).sindex.query(
+    cell, point = gpd.GeoSeries(points.to_numpy(), crs=metric.crs).sindex.query(
         cells.to_numpy(), predicate="contains"
     )
     owner = np.zeros(len(points), dtype=np.int64)
@@ -114,7 +113,7 @@ def derived_areas(
     frame = gpd.GeoDataFrame(
         {column: metric[column].astype(str).to_numpy()},
         geometry=cells.to_numpy()[owner],
-        crs=METRIC_CRS,
+        crs=metric.crs,
     )
     areas = frame.dissolve(by=column, sort=True)
     areas = areas.set_geometry(areas.intersection(clip))

@@ -255,19 +255,7 @@ def split(p: Problem, regions: list[list[int]], state: list[int], tries: int = 4
                 continue
             taken = set(part)
             rest = [m for m in members if m not in taken]
-            if sum(p.w[m] for m in rest) < p.threshold:
-                continue
-            # rest must be connected
-            rs = set(rest)
-            seen = {rest[0]}
-            stack = [rest[0]]
-            while stack:
-                v = stack.pop()
-                for t in p.nbrs[v]:
-                    if t in rs and t not in seen:
-                        seen.add(t)
-                        stack.append(t)
-            if len(seen) != len(rest):
+            if sum(p.w[m] for m in rest) < p.threshold or not connected(p, rest):
                 continue
             new = len(regions)
             regions[r] = sorted(part)

@@ -37,6 +37,7 @@ from . import _map_layers as _layers
 from ._map_style import MODE_LABELS, TEXT, InfoBox, Legend, bundle_colors, mode_style
 from ._offline import inline_assets, unescape_unicode, use_assets
 from .basemaps import add_basemap, basemap_coords, check_basemap
+from .coords import to_metric
 from .errors import InputError, format_rows
 
 __all__ = ["MapSizeWarning", "MAX_RESPONSIVE_MB", "plan_map", "compare_map", "export_html"]
@@ -278,7 +279,7 @@ def _bundle_layer(
     text, bundles = _bundle_text(plan, lang)
     if len(bundles) == 0:
         return None
-    colors = bundle_colors(bundles.geometry.to_crs(_layers.METRIC_CRS))
+    colors = bundle_colors(to_metric(bundles).geometry)
     ids = bundles.index.astype(str)
     geom = _layers.display_frame(bundles, simplify_m=simplify_m, coords=coords)
     names = bundles.get("compound_names", pd.Series("", index=bundles.index)).astype(str)
