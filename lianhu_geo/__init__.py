@@ -4,13 +4,21 @@ Bundle neighbouring unmanaged compounds into 片区大物业 bundles, give every
 other unmanaged compound a fallback service mode, build the five-level 邻里格
 grid, and export meeting maps.
 
-Each public name lives in the module named after its concept (bundling,
-coverage, grid, maps ...) and is re-exported here.
+Each job has its own subpackage (:mod:`~lianhu_geo.bundling`,
+:mod:`~lianhu_geo.coverage`, :mod:`~lianhu_geo.grid`, :mod:`~lianhu_geo.maps`);
+the data model and the ways data come in (compounds, readers, coords, sample)
+sit at the top. Every public name is re-exported here.
 """
 
+import sys
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
 from .bundling import REASONS, BundleResult, propose_bundles
+from .bundling.hotspots import find_clusters
+from .bundling.neighbors import neighbor_graph
+from .bundling.quality import polsby_popper
+from .bundling.viability import ViabilityModel
 from .compounds import (
     ALIASES,
     OPTIONAL_COLUMNS,
@@ -30,19 +38,34 @@ from .coords import (
     wgs84_to_gcj02,
 )
 from .coverage import CoveragePlan, plan_coverage
+from .coverage.files import read_plan
+from .coverage.scenarios import compare_plans, plan_diff
+from .coverage.triage import MODE_LABELS, SERVICE_MODES
 from .errors import DataWarning, InputError
 from .grid import GridError, NeighborhoodGrid, build_grid
-from .grid_workers import GridWorkers, assign_workers
-from .hotspots import find_clusters
+from .grid.workers import GridWorkers, assign_workers
 from .maps import MapSizeWarning, compare_map, export_html, plan_map
-from .neighbors import neighbor_graph
-from .plan_io import read_plan
-from .quality import polsby_popper
 from .readers import read_compounds
 from .sample import load_boundary, load_sample, load_sample_areas
-from .scenarios import compare_plans, plan_diff
-from .triage import MODE_LABELS, SERVICE_MODES
-from .viability import ViabilityModel
+
+# Public module paths from before the subpackages (``lianhu_geo.neighbors`` and
+# friends) stay importable: each is the module in its job's subpackage.
+_MOVED = {
+    "neighbors": "bundling.neighbors",
+    "viability": "bundling.viability",
+    "quality": "bundling.quality",
+    "hotspots": "bundling.hotspots",
+    "triage": "coverage.triage",
+    "scenarios": "coverage.scenarios",
+    "plan_io": "coverage.files",
+    "grid_workers": "grid.workers",
+    "basemaps": "maps.basemaps",
+}
+for _old, _new in _MOVED.items():
+    _module = import_module(f"{__name__}.{_new}")
+    sys.modules[f"{__name__}.{_old}"] = _module
+    globals()[_old] = _module
+del _old, _new, _module
 
 try:
     __version__ = version("lianhu_geo")

@@ -86,25 +86,3 @@ def tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         }
     )
     return buildings, units, households
-
-
-def own_module(name: str):
-    """Import ``lianhu_geo.<name>`` from this checkout, or skip the test.
-
-    Another helper may be writing the module; an editable install of another
-    checkout can also supply it, mixed with this checkout's package.
-    """
-    import importlib
-    from pathlib import Path
-
-    import pytest
-
-    import lianhu_geo
-
-    try:
-        module = importlib.import_module(f"lianhu_geo.{name}")
-    except ImportError:
-        pytest.skip(f"lianhu_geo.{name} is not available yet")
-    if Path(module.__file__).parent != Path(lianhu_geo.__file__).parent:
-        pytest.skip(f"lianhu_geo.{name} comes from another checkout ({module.__file__})")
-    return module

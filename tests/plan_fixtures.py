@@ -10,9 +10,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry import MultiPolygon, box
-
 from lianhu_geo.triage import SERVICE_MODES
+from shapely.geometry import MultiPolygon, box
 
 X0, Y0 = 350_000.0, 3_792_000.0
 SUBDISTRICTS = ("青年路街道", "北院门街道")

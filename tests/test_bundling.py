@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 import shapely
 from bundle_fixtures import X0, Y0, grid, tessellation
+from lianhu_geo.viability import ViabilityModel
 from shapely.geometry import LineString
 
 from lianhu_geo.bundling import REASONS, BundleResult, propose_bundles
 from lianhu_geo.coords import to_metric
 from lianhu_geo.errors import InputError
-from lianhu_geo.viability import ViabilityModel
 
 
 def check(
@@ -96,7 +96,7 @@ def test_shared_boundary_lengths():
     from scipy.sparse import csr_matrix
     from shapely.geometry import Point, box
 
-    from lianhu_geo._compact import shape_data
+    from lianhu_geo.bundling._outline import shape_data
 
     # a; b across a 10 m lane; c on a's top edge, with other vertices than a's
     geoms = np.array([box(0, 0, 100, 100), box(110, 0, 210, 100), box(0, 100, 50, 200)])

@@ -166,7 +166,6 @@ def test_bad_input():
 
 
 def test_real_bundling_on_grid_and_random():
-    pytest.importorskip("lianhu_geo.bundling", reason="bundling (issue 3) not merged yet")
     data = grid_compounds(5, 6)
     plan = plan_coverage(data, min_households=300)
     check_plan(plan, data)
@@ -177,13 +176,11 @@ def test_real_bundling_on_grid_and_random():
 
 @pytest.fixture(scope="module")
 def sample():
-    module = pytest.importorskip("lianhu_geo.sample", reason="sample not merged yet")
-    return module.load_sample()
+    return lianhu_geo.load_sample()
 
 
 @pytest.fixture(scope="module")
 def sample_plan(sample):
-    pytest.importorskip("lianhu_geo.bundling", reason="bundling (issue 3) not merged yet")
     return plan_coverage(sample)
 
 
@@ -204,7 +201,6 @@ def test_default_plan_on_sample_covers_every_unmanaged_compound(sample, sample_p
 
 
 def test_bundle_options_pass_through_and_are_recorded():
-    pytest.importorskip("lianhu_geo.bundling", reason="bundling (issue 3) not merged yet")
     data = grid_compounds(5, 6)
     exclude = data["compound_id"].isin(["C01", "C02"])
     plan = plan_coverage(data, min_households=300, max_compounds=4, exclude=exclude, seed=7)
@@ -220,7 +216,6 @@ def test_bundle_options_pass_through_and_are_recorded():
 
 
 def test_plan_does_not_depend_on_row_order():
-    pytest.importorskip("lianhu_geo.bundling", reason="bundling (issue 3) not merged yet")
     data = grid_compounds(5, 6)
     rng = np.random.default_rng(5)
     shuffled = data.iloc[rng.permutation(len(data))]
@@ -236,7 +231,6 @@ def test_plan_does_not_depend_on_row_order():
 
 
 def test_warning_points_at_caller_and_not_eligible_reason():
-    pytest.importorskip("lianhu_geo.bundling", reason="bundling (issue 3) not merged yet")
     data = grid_compounds()
     data["owners_committee"] = pd.array([pd.NA] * len(data), dtype="boolean")
     eligible = pd.Series(False, index=data.index)
@@ -249,7 +243,6 @@ def test_warning_points_at_caller_and_not_eligible_reason():
 
 
 def test_locked_bundle_is_kept_and_recorded():
-    pytest.importorskip("lianhu_geo.bundling", reason="bundling (issue 3) not merged yet")
     data = grid_compounds(5, 6)
     locked = pd.Series(pd.NA, index=data.index, dtype="string")
     locked[data["compound_id"].isin(["C05", "C06"]).to_numpy()] = "L01"

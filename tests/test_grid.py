@@ -6,7 +6,7 @@ import geopandas as gpd
 import networkx as nx
 import pandas as pd
 import pytest
-from _grid_fixtures import compounds, own_module, tables
+from _grid_fixtures import compounds, tables
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -204,7 +204,8 @@ def test_zones_from_a_plan():
 
 
 def test_real_coverage_plan():
-    coverage = own_module("coverage")
+    from lianhu_geo import coverage
+
     plan_type = getattr(coverage, "CoveragePlan", None)
     if plan_type is None:
         pytest.skip("lianhu_geo.coverage has no CoveragePlan yet")
@@ -321,7 +322,8 @@ def test_to_frames_keeps_footprints():
 
 
 def test_sample_grid():
-    load_sample = own_module("sample").load_sample
+    from lianhu_geo import load_sample
+
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         sample = load_sample()

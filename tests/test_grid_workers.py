@@ -3,12 +3,9 @@ import warnings
 
 import pandas as pd
 import pytest
-from _grid_fixtures import compounds, own_module
+from _grid_fixtures import compounds
 from hypothesis import given
 from hypothesis import strategies as st
-
-from lianhu_geo.errors import DataWarning, InputError
-from lianhu_geo.grid import build_grid
 from lianhu_geo.grid_workers import (
     DISTRICT_GRID_WORKERS,
     DISTRICT_GRIDS,
@@ -17,6 +14,9 @@ from lianhu_geo.grid_workers import (
     assign_workers,
     grid_report,
 )
+
+from lianhu_geo.errors import DataWarning, InputError
+from lianhu_geo.grid import build_grid
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +167,8 @@ def test_pack_properties(loads, cap):
 
 
 def test_sample_workers():
-    load_sample = own_module("sample").load_sample
+    from lianhu_geo import load_sample
+
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         grid = build_grid(load_sample(), stop_at="building")

@@ -2,10 +2,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from bundle_fixtures import X0, Y0, make_compounds
+from lianhu_geo.hotspots import CLUSTER_COLUMNS, find_clusters
 from shapely.geometry import Point, box
 
 from lianhu_geo.errors import InputError
-from lianhu_geo.hotspots import CLUSTER_COLUMNS, find_clusters
 
 
 def two_clusters():

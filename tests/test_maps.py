@@ -8,12 +8,12 @@ import pytest
 from shapely.geometry import box
 
 from lianhu_geo import InputError, load_sample, wgs84_to_gcj02
-from lianhu_geo._map_layers import derived_areas, display_frame
-from lianhu_geo._map_style import MODE_LABELS, MODES, bundle_colors
-from lianhu_geo._offline import inline_assets
 from lianhu_geo.coverage import CoveragePlan, plan_coverage
 from lianhu_geo.grid import build_grid
 from lianhu_geo.maps import MapSizeWarning, compare_map, export_html, plan_map
+from lianhu_geo.maps._layers import derived_areas, display_frame
+from lianhu_geo.maps._offline import inline_assets
+from lianhu_geo.maps._style import MODE_LABELS, MODES, bundle_colors
 
 EXTERNAL = re.compile(r"<(?:script|link)\b[^>]*(?:src|href)=[\"']?(?:https?:)?//", re.I)
 

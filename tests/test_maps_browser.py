@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from lianhu_geo import load_sample
-from lianhu_geo._map_style import MODE_LABELS, MODES
 from lianhu_geo.coverage import plan_coverage
 from lianhu_geo.grid import build_grid
 from lianhu_geo.maps import export_html
+from lianhu_geo.maps._style import MODE_LABELS, MODES
 
 pytestmark = pytest.mark.browser
 

@@ -3,10 +3,10 @@ import networkx as nx
 import numpy as np
 import pytest
 from bundle_fixtures import X0, Y0, grid, make_compounds, tessellation
+from lianhu_geo.neighbors import neighbor_graph
 from shapely.geometry import LineString, Point, box
 
 from lianhu_geo.errors import InputError
-from lianhu_geo.neighbors import neighbor_graph
 
 
 def edge_set(graph):

@@ -4,13 +4,13 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 from geopandas.testing import assert_geoseries_equal
+from lianhu_geo.plan_io import read_plan, write_plan
 from openpyxl import load_workbook
 from plan_fixtures import grid_compounds, install_fake_bundling, random_compounds
 from shapely.geometry import Point
 
 from lianhu_geo.coverage import CoveragePlan, plan_coverage
 from lianhu_geo.errors import DataWarning, InputError
-from lianhu_geo.plan_io import read_plan, write_plan
 
 
 def digest(path):
@@ -129,7 +129,6 @@ def test_warning_free_round_trip_of_unknown_fields(tmp_path):
 
 
 def test_real_bundling_round_trip_and_bytes(tmp_path):
-    pytest.importorskip("lianhu_geo.bundling", reason="bundling (issue 3) not merged yet")
     data = grid_compounds(5, 6)
     plan = plan_coverage(data, min_households=300)
     assert len(plan.bundles) > 0

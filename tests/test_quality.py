@@ -1,8 +1,7 @@
 import numpy as np
 import pytest
-from shapely.geometry import MultiPolygon, Point, box
-
 from lianhu_geo.quality import POINT_HULL_BUFFER_M, dissolve_footprints, polsby_popper, span_m
+from shapely.geometry import MultiPolygon, Point, box
 
 
 def test_polsby_popper_of_square_circle_and_empty():

@@ -1,10 +1,10 @@
 import pandas as pd
 import pytest
+from lianhu_geo.scenarios import compare_plans, plan_diff
 from plan_fixtures import grid_compounds, install_fake_bundling
 
 from lianhu_geo.coverage import SUMMARY_COLUMNS, SUMMARY_LABELS, CoveragePlan, plan_coverage
 from lianhu_geo.errors import DataWarning, InputError
-from lianhu_geo.scenarios import compare_plans, plan_diff
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 import pandas as pd
 import pytest
-
-from lianhu_geo.errors import DataWarning, InputError
 from lianhu_geo.triage import (
     DEFAULT_MISSING_MODE,
     FALLBACK_MODES,
@@ -11,6 +9,8 @@ from lianhu_geo.triage import (
     default_rule,
     triage,
 )
+
+from lianhu_geo.errors import DataWarning, InputError
 
 
 def frame(willing, committee, ids=None):

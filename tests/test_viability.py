@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
+from lianhu_geo.viability import ViabilityModel
 
 from lianhu_geo.errors import InputError
-from lianhu_geo.viability import ViabilityModel
 
 
 def test_defaults_give_a_threshold_of_two_to_three_thousand():

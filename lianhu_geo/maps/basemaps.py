@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import folium
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = ["BASEMAPS", "basemap_coords", "check_basemap", "add_basemap"]
 

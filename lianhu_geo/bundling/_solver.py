@@ -19,7 +19,8 @@ Phases, per connected component whose weight reaches the threshold:
    complete the region, it is taken instead (mode 1: the nearest such node;
    mode 2: the one overshooting the threshold least), so regions end close
    to the threshold and more of them fit (the max-p objective); starts
-   alternate the rules in :data:`lianhu_geo._regions.MODES`. A region that cannot reach the
+   alternate the rules in :data:`lianhu_geo.bundling._construct.MODES`. A region that cannot
+   reach the
    threshold is released; its seed is not tried again (and if the region
    ran out of frontier, none of its nodes is).
 2. absorption: leftovers join the adjacent region with room whose centroid
@@ -34,7 +35,7 @@ Phases, per connected component whose weight reaches the threshold:
    lowers the total squared distance to region centroids (more compact)
    and every constraint still holds.
 
-With polygon outlines (``shape``; see :mod:`lianhu_geo._compact`),
+With polygon outlines (``shape``; see :mod:`lianhu_geo.bundling._outline`),
 compactness means Polsby-Popper, ``4 pi A / P**2`` of the dissolved
 outline, computed from areas, perimeters and shared boundary lengths:
 construction adds the frontier node that keeps ``P**2 / A`` lowest, pair
@@ -56,9 +57,9 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from ._compact import construct_outline, improve_shape
+from ._construct import MODES, Problem, absorb, construct, split, ssd
+from ._outline import construct_outline, improve_shape
 from ._refine import improve, region_cost, regrow_pairs
-from ._regions import MODES, Problem, absorb, construct, split, ssd
 
 __all__ = ["solve_regions"]
 
@@ -139,7 +140,7 @@ def solve_regions(
         pair regrowth plus outline search after it.
     shape : tuple of numpy.ndarray, optional
         ``(area, perimeter, shared)`` from
-        :func:`lianhu_geo._compact.shape_data` (``shared`` aligned with
+        :func:`lianhu_geo.bundling._outline.shape_data` (``shared`` aligned with
         ``indices``): compactness is then Polsby-Popper of the outlines
         rather than the spread around centroids.
 

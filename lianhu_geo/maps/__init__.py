@@ -33,12 +33,12 @@ import numpy as np
 import pandas as pd
 from folium.utilities import JsCode
 
-from . import _map_layers as _layers
-from ._map_style import MODE_LABELS, TEXT, InfoBox, Legend, bundle_colors, mode_style
+from ..coords import to_metric
+from ..errors import InputError, format_rows
+from . import _layers as _layers
 from ._offline import inline_assets, unescape_unicode, use_assets
+from ._style import MODE_LABELS, TEXT, InfoBox, Legend, bundle_colors, mode_style
 from .basemaps import add_basemap, basemap_coords, check_basemap
-from .coords import to_metric
-from .errors import InputError, format_rows
 
 __all__ = ["MapSizeWarning", "MAX_RESPONSIVE_MB", "plan_map", "compare_map", "export_html"]
 
@@ -71,14 +71,14 @@ def _date_text(date: str | _dt.date | None, plan: Any, lang: str) -> str:
 
 @functools.cache
 def _sample_ids() -> frozenset[str]:
-    from . import sample
+    from .. import sample
 
     return frozenset(sample.load_sample()["compound_id"].astype(str))
 
 
 def _reference_areas(compounds: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame] | None:
     """Return the sample's subdistrict, community and district polygons for sample plans."""
-    from . import sample
+    from .. import sample
 
     if not set(compounds["compound_id"].astype(str)) <= _sample_ids():
         return None
@@ -450,7 +450,7 @@ def plan_map(
     if bundle_layers is not None:
         registry["bundles"] = {"all": bundle_layers[0], "edges": bundle_layers[1]}
     if grid is not None:
-        from ._map_grid import grid_layer
+        from ._grid import grid_layer
 
         registry["grid"] = {"zones": grid_layer(m, grid, compounds, coords=coords, lang=lang)}
     layers = _compound_layers(

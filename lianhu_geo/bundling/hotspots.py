@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .compounds import validate_compounds
-from .coords import to_metric
-from .errors import InputError
+from ..compounds import validate_compounds
+from ..coords import to_metric
+from ..errors import InputError
 
 __all__ = ["find_clusters", "CLUSTER_COLUMNS"]
 

@@ -2,7 +2,7 @@
 
 :func:`plan_coverage` bundles neighbouring unmanaged compounds into 片区大物业
 bundles (:func:`lianhu_geo.bundling.propose_bundles`), gives every other
-unmanaged compound a fallback mode (:mod:`lianhu_geo.triage`), and returns a
+unmanaged compound a fallback mode (:mod:`lianhu_geo.coverage.triage`), and returns a
 :class:`CoveragePlan`: the compounds with their mode, the bundles, a summary
 by subdistrict, and the options, input fingerprint and library version it was
 made with.
@@ -21,10 +21,10 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from ._bundle_table import TABLE_COLUMNS
+from ..bundling._table import TABLE_COLUMNS
+from ..compounds import validate_compounds
+from ..errors import InputError, format_rows
 from ._fingerprint import fingerprint_compounds, jsonable
-from .compounds import validate_compounds
-from .errors import InputError, format_rows
 from .triage import DEFAULT_MISSING_MODE, MODE_LABELS, SERVICE_MODES, Rule, triage
 
 __all__ = ["CoveragePlan", "plan_coverage", "SUMMARY_COLUMNS", "SUMMARY_LABELS"]
@@ -64,7 +64,7 @@ class CoveragePlan:
     ----------
     compounds : geopandas.GeoDataFrame
         Every input compound once, same index, input columns plus
-        ``service_mode`` (one of :data:`~lianhu_geo.triage.SERVICE_MODES`),
+        ``service_mode`` (one of :data:`~lianhu_geo.coverage.triage.SERVICE_MODES`),
         ``bundle_id`` (NA unless bundled), ``mode_reason`` (Chinese text)
         and ``unbundled_reason`` (why an unmanaged compound is not in a
         bundle, Chinese text, else NA).
@@ -151,9 +151,9 @@ class CoveragePlan:
     def to_file(self, folder: str | Path) -> dict[str, Path]:
         """Write ``plan.gpkg`` and ``plan.xlsx`` into ``folder``.
 
-        See :func:`lianhu_geo.plan_io.write_plan`.
+        See :func:`lianhu_geo.coverage.files.write_plan`.
         """
-        from .plan_io import write_plan
+        from .files import write_plan
 
         return write_plan(self, folder)
 
@@ -161,9 +161,9 @@ class CoveragePlan:
     def read_file(cls, folder: str | Path) -> CoveragePlan:
         """Read a plan written by :meth:`to_file` back.
 
-        See :func:`lianhu_geo.plan_io.read_plan`.
+        See :func:`lianhu_geo.coverage.files.read_plan`.
         """
-        from .plan_io import read_plan
+        from .files import read_plan
 
         return read_plan(folder)
 
@@ -310,7 +310,7 @@ def plan_coverage(
     Steps: validate the compounds; bundle neighbouring unmanaged compounds
     with :func:`~lianhu_geo.bundling.propose_bundles` (unless
     ``bundle=False``); give every unmanaged compound left over a fallback
-    mode by the triage rules (:mod:`lianhu_geo.triage`); professional
+    mode by the triage rules (:mod:`lianhu_geo.coverage.triage`); professional
     compounds stay professional.
 
     Parameters
@@ -326,7 +326,7 @@ def plan_coverage(
         compound.
     rule : callable or mapping, optional
         Replaces the default triage rules; see
-        :func:`~lianhu_geo.triage.triage`.
+        :func:`~lianhu_geo.coverage.triage.triage`.
     missing_mode : str, default "on_demand"
         Fallback mode for compounds whose survey fields are unknown (warns).
     created : date, datetime or ISO text, optional
@@ -364,7 +364,7 @@ def plan_coverage(
     1          C2  self_governed
     2          C3   professional
     """
-    from . import __version__
+    from .. import __version__
 
     if not isinstance(compounds, gpd.GeoDataFrame):
         raise InputError(
@@ -394,7 +394,7 @@ def plan_coverage(
 
     options: dict[str, Any] = {}
     if bundle:
-        from .bundling import REASONS, propose_bundles
+        from ..bundling import REASONS, propose_bundles
 
         result = propose_bundles(data, **bundle_options)
         labels = result.labels.reindex(index).astype("string")

@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
-from .coverage import SUMMARY_LABELS, CoveragePlan
-from .errors import InputError
+from ..errors import InputError
+from . import SUMMARY_LABELS, CoveragePlan
 from .triage import MODE_LABELS
 
 __all__ = ["write_plan", "read_plan", "COLUMN_LABELS", "BUNDLE_LABELS"]

@@ -19,12 +19,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .errors import DataWarning, InputError, format_rows
+from ..errors import DataWarning, InputError, format_rows
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from ._grid_inputs import Tables
+    from ._inputs import Tables
 
 __all__ = [
     "LEVELS",

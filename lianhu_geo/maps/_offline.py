@@ -26,7 +26,7 @@ __all__ = [
     "unescape_unicode",
 ]
 
-VENDOR_DIR = Path(__file__).parent / "data" / "vendor"
+VENDOR_DIR = Path(__file__).parents[1] / "data" / "vendor"
 _CDN = "https://cdn.jsdelivr.net/npm/"
 
 #: (name, CDN url, file under VENDOR_DIR) of every script a map uses, in load order.

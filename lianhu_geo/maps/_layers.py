@@ -14,8 +14,8 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from .coords import convert_coords, to_metric
-from .errors import InputError
+from ..coords import convert_coords, to_metric
+from ..errors import InputError
 
 __all__ = [
     "display_frame",

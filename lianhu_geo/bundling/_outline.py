@@ -24,7 +24,7 @@ import numpy as np
 import shapely
 from scipy.sparse import coo_matrix, csr_matrix
 
-from ._regions import Problem, connected, connected_without
+from ._construct import Problem, connected, connected_without
 
 __all__ = ["construct_outline", "grow_outline", "improve_shape", "region_shape", "shape_data"]
 
@@ -180,7 +180,7 @@ def construct_outline(
 ) -> list[list[int]]:
     """Grow regions from seeds in ``order``, keeping each outline compact.
 
-    Like :func:`lianhu_geo._regions.construct`, but each step adds the
+    Like :func:`lianhu_geo.bundling._construct.construct`, but each step adds the
     frontier node that leaves the region with the lowest ``P**2 / A``; a
     node that completes the region is preferred when its ``P**2 / A`` is at
     most ``sqrt(near2)`` times the best (a looser rule keeps regions closer

@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from ._grid_build import natural_key
-from .errors import DataWarning, InputError, format_rows
+from ..errors import DataWarning, InputError, format_rows
+from ._build import natural_key
 
 __all__ = ["Tables", "assign_zones", "normalize_tables", "resolve_input"]
 
 
 def resolve_input(compounds_or_plan: object) -> tuple[gpd.GeoDataFrame, pd.DataFrame | None]:
     """Return (compounds, bundles) from a compounds frame or a coverage plan."""
-    from .compounds import validate_compounds
+    from ..compounds import validate_compounds
 
     bundles = None
     data = compounds_or_plan

@@ -35,12 +35,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ._grid_build import LEVELS, build_graph, gc_paused, natural_key, recount
-from ._grid_inputs import assign_zones, normalize_tables, resolve_input
-from .errors import InputError, format_rows
+from ..errors import InputError, format_rows
+from ._build import LEVELS, build_graph, gc_paused, natural_key, recount
+from ._inputs import assign_zones, normalize_tables, resolve_input
 
 if TYPE_CHECKING:
-    from .grid_workers import GridWorkers
+    from .workers import GridWorkers
 
 __all__ = ["LEVELS", "LEVEL_LABELS", "GridError", "NeighborhoodGrid", "build_grid"]
 
@@ -171,7 +171,7 @@ class NeighborhoodGrid:
         >>> build_grid(_example()).aggregate("households", level="compound").to_dict()
         {'compound:C1': 12, 'compound:C2': 18}
         """
-        from ._grid_check import node_table
+        from ._check import node_table
 
         with gc_paused():
             table = node_table(self.graph, attribute)
@@ -277,7 +277,7 @@ class NeighborhoodGrid:
         ...
         lianhu_geo.grid.GridError: `households` of building:C1-01 (12) differ from the sum over its children (...
         """  # noqa: E501
-        from ._grid_check import check_graph
+        from ._check import check_graph
 
         with gc_paused():
             problems = check_graph(self.graph, stop_at=self.stop_at)
@@ -287,8 +287,8 @@ class NeighborhoodGrid:
 
     # ------------------------------------------------------------------ workers
     def assign_workers(self, **options: object) -> GridWorkers:
-        """Assign grid workers; see :func:`lianhu_geo.grid_workers.assign_workers`."""
-        from .grid_workers import assign_workers
+        """Assign grid workers; see :func:`lianhu_geo.grid.workers.assign_workers`."""
+        from .workers import assign_workers
 
         return assign_workers(self, **options)
 
@@ -301,9 +301,9 @@ class NeighborhoodGrid:
     ) -> pd.DataFrame:
         """Count grids (and grid workers) per subdistrict and level.
 
-        See :func:`lianhu_geo.grid_workers.grid_report`.
+        See :func:`lianhu_geo.grid.workers.grid_report`.
         """
-        from .grid_workers import grid_report
+        from .workers import grid_report
 
         return grid_report(self, workers, levels=levels, lang=lang)
 
@@ -322,7 +322,7 @@ class NeighborhoodGrid:
         >>> [(c["id"], c["households"]) for c in tree["children"][0]["children"]]
         [('compound:C1', 12), ('compound:C2', 18)]
         """
-        from ._grid_export import nested
+        from ._export import nested
 
         self._check_level(max_level)
         return nested(self.graph, self.root, LEVELS.index(max_level))
@@ -344,7 +344,7 @@ class NeighborhoodGrid:
         levels : sequence of str, optional
             Default ``("zone", "compound", "building", "unit")`` as far as built.
         """
-        from ._grid_export import frames
+        from ._export import frames
 
         if levels is None:
             depth = LEVELS.index(self.stop_at)

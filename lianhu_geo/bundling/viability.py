@@ -51,7 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = ["ViabilityModel"]
 

@@ -6,8 +6,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ._grid_build import LEVELS, level_codes
-from .errors import format_rows
+from ..errors import format_rows
+from ._build import LEVELS, level_codes
 
 __all__ = ["check_graph", "node_table"]
 

@@ -3,9 +3,9 @@
 :func:`propose_bundles` groups eligible (by default unmanaged) compounds into
 bundles that one property company can serve. Every proposed bundle, always:
 
-- is connected in the neighbor graph (see :mod:`lianhu_geo.neighbors`),
+- is connected in the neighbor graph (see :mod:`lianhu_geo.bundling.neighbors`),
 - has at least ``min_households`` households (from the
-  :class:`~lianhu_geo.viability.ViabilityModel` when not given),
+  :class:`~lianhu_geo.bundling.viability.ViabilityModel` when not given),
 - has at most ``max_compounds`` compounds and, if given, a span of at most
   ``max_span_m`` (the largest distance between two members' representative
   points),
@@ -15,9 +15,9 @@ The objective, in order: the most eligible households in viable bundles,
 then the most bundles (the max-p objective), then the most compact bundles.
 The search (region growing, absorption, splitting, pair regrowth, local
 search) lives in
-:mod:`lianhu_geo._maxp` and its helpers; for polygon footprints,
+:mod:`lianhu_geo.bundling._solver` and its helpers; for polygon footprints,
 compactness means Polsby-Popper of the dissolved outline
-(:mod:`lianhu_geo._compact`), else the spread around centroids.
+(:mod:`lianhu_geo.bundling._outline`), else the spread around centroids.
 Compounds that stay out get a reason code from :data:`REASONS`. Locked
 bundles (already contracted) are kept exactly as the planner gave them and
 are not checked against the constraints.
@@ -37,12 +37,12 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from ._bundle_table import bundle_table
-from ._compact import shape_data
-from ._maxp import solve_regions
-from .compounds import validate_compounds
-from .coords import to_metric
-from .errors import InputError, format_rows
+from ..compounds import validate_compounds
+from ..coords import to_metric
+from ..errors import InputError, format_rows
+from ._outline import shape_data
+from ._solver import solve_regions
+from ._table import bundle_table
 from .neighbors import (
     DEFAULT_MAX_GAP_M,
     DEFAULT_MAX_LINK_M,
@@ -261,11 +261,11 @@ def propose_bundles(
     max_span_m : float, optional
         Largest distance between two members' representative points.
     graph : networkx.Graph, optional
-        A prebuilt :func:`~lianhu_geo.neighbors.neighbor_graph`; its nodes
+        A prebuilt :func:`~lianhu_geo.bundling.neighbors.neighbor_graph`; its nodes
         must include every compound id (other nodes are ignored). Edges
         across subdistricts (and ``within``) are dropped all the same.
     max_gap_m, max_link_m, barriers, within
-        Passed to :func:`~lianhu_geo.neighbors.neighbor_graph` when no
+        Passed to :func:`~lianhu_geo.bundling.neighbors.neighbor_graph` when no
         ``graph`` is given. Bundles always stay in one subdistrict;
         ``within`` (e.g. ``"community"``) can restrict them further.
     eligible : pandas.Series of bool, optional

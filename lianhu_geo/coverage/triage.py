@@ -42,7 +42,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import DataWarning, InputError, format_rows
+from ..errors import DataWarning, InputError, format_rows
 
 __all__ = [
     "SERVICE_MODES",

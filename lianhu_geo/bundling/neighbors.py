@@ -26,9 +26,9 @@ import pandas as pd
 import shapely
 from scipy.spatial import Delaunay, QhullError
 
-from .compounds import validate_compounds
-from .coords import to_metric
-from .errors import InputError, format_rows
+from ..compounds import validate_compounds
+from ..coords import to_metric
+from ..errors import InputError, format_rows
 
 __all__ = ["neighbor_graph", "DEFAULT_MAX_GAP_M", "DEFAULT_MAX_LINK_M"]
 

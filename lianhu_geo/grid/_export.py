@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ._grid_build import LEVELS
-from .coords import metric_crs
+from ..coords import metric_crs
+from ._build import LEVELS
 
 if TYPE_CHECKING:
-    from .grid import NeighborhoodGrid
+    from . import NeighborhoodGrid
 
 __all__ = ["nested", "frames", "points_inside"]
 

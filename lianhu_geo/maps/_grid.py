@@ -11,8 +11,8 @@ from branca.element import MacroElement
 from folium.utilities import JsCode
 from jinja2 import Template
 
-from . import _map_layers as _layers
-from ._map_style import TEXT
+from . import _layers
+from ._style import TEXT
 
 __all__ = ["grid_tree", "grid_layer"]
 

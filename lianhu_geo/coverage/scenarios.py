@@ -17,8 +17,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from .coverage import SUMMARY_COLUMNS, SUMMARY_LABELS, CoveragePlan
-from .errors import DataWarning, InputError, format_rows
+from ..errors import DataWarning, InputError, format_rows
+from . import SUMMARY_COLUMNS, SUMMARY_LABELS, CoveragePlan
 from .triage import MODE_LABELS
 
 __all__ = ["compare_plans", "plan_diff"]

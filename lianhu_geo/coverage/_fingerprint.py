@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .compounds import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from ..compounds import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
 __all__ = ["fingerprint_compounds", "jsonable"]
 

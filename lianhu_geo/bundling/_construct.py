@@ -4,7 +4,7 @@
 integers are faster than numpy for the small regions grown here). The
 phases in this module build regions: construction (growing from seeds),
 absorption of leftovers, and splitting of heavy regions. The refinements
-are in :mod:`lianhu_geo._refine`; :mod:`lianhu_geo._maxp` runs them all.
+are in :mod:`lianhu_geo.bundling._refine`; :mod:`lianhu_geo.bundling._solver` runs them all.
 """
 
 from __future__ import annotations

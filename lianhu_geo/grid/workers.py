@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ._grid_build import LEVELS, spread
-from .errors import InputError
+from ..errors import InputError
+from ._build import LEVELS, spread
 
 if TYPE_CHECKING:
-    from .grid import NeighborhoodGrid
+    from . import NeighborhoodGrid
 
 __all__ = [
     "DEFAULT_MAX_HOUSEHOLDS_PER_WORKER",

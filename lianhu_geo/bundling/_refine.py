@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 
-from ._compact import grow_outline, region_shape
-from ._regions import Problem, Stats, connected, connected_without, grow_within, spread
+from ._construct import Problem, Stats, connected, connected_without, grow_within, spread
+from ._outline import grow_outline, region_shape
 
 __all__ = ["improve", "regrow_pairs"]
 
