@@ -571,9 +571,16 @@ class Explorer(widgets.VBox):
                 f"{float(r['span_m']):,.0f}",
                 f"{float(r['margin_yuan_month']):,.0f}",
                 label("yes", self.lang) if bool(r["locked"]) else "",
-                str(r["compound_names"]),
             ]
-            rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+            names = str(r["compound_names"]).split("、")
+            short = "、".join(names[:4]) + ("…" if len(names) > 4 else "")
+            full = html.escape("、".join(names), quote=True)
+            rows.append(
+                "<tr>"
+                + "".join(f"<td>{html.escape(c)}</td>" for c in cells)
+                + f"<td title='{full}'>{html.escape(short)}</td>"
+                + "</tr>"
+            )
         header = "".join(f"<th>{html.escape(h)}</th>" for h in head)
         return (
             "<table class='lianhu-bundle-list' style='font-size:90%'>"
