@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
-from ..coords import to_metric
 from ..maps import _layers
 from ..maps._style import MODE_COLORS, MODE_LABELS, bundle_colors, mode_style
 
@@ -99,15 +99,21 @@ def plan_features(
     return {"type": "FeatureCollection", "features": features}
 
 
-def bundle_features(plan: object, *, dash: str | None = None) -> dict:
-    """Outlines of the plan's bundles, colours differing between neighbours."""
+def bundle_features(plan: object, *, metric_crs: object, dash: str | None = None) -> dict:
+    """Return the outlines of the plan's bundles, colours differing between neighbours.
+
+    ``metric_crs`` is the compounds' metric CRS (:func:`lianhu_geo.coords.metric_crs`),
+    worked out once per explorer rather than once per redraw.
+    """
     bundles = plan.bundles
     if len(bundles) == 0:
         return {"type": "FeatureCollection", "features": []}
-    colors = bundle_colors(to_metric(bundles).geometry)
-    geom = _layers.display_frame(bundles, simplify_m=2.0)
+    metric = bundles.geometry.to_crs(metric_crs)
+    colors = bundle_colors(metric)
+    lonlat = metric.simplify(2.0, preserve_topology=True).to_crs(4326).values
+    geom = shapely.transform(lonlat, lambda xy: np.round(xy, 6))
     features = []
-    for bid, g in zip(bundles.index.astype(str), geom.values, strict=True):
+    for bid, g in zip(bundles.index.astype(str), geom, strict=True):
         style = {"color": colors[bid], "weight": 3, "fill": False, "opacity": 0.9}
         if dash:
             style["dashArray"] = dash

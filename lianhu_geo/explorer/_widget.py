@@ -28,6 +28,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from .._write import atomic_path
+from ..coords import metric_crs
 from ..coverage import plan_coverage
 from ..coverage.scenarios import compare_plans, plan_diff
 from ..errors import InputError
@@ -141,6 +142,7 @@ class Explorer(widgets.VBox):
         self.view = "plan"
         self.revision = 0
         self._geometry = _mapdata.display_geometry(compounds)
+        self._metric_crs = metric_crs(compounds)
         self._plan_lock = threading.Lock()
         self._generation = 0
         self._timers: list[threading.Timer] = []
@@ -519,7 +521,7 @@ class Explorer(widgets.VBox):
         self.w_compounds.data = _mapdata.plan_features(
             plan, self._geometry, locked=locked, exclude=exclude, lang=self.lang
         )
-        self.w_bundle_outlines.data = _mapdata.bundle_features(plan)
+        self.w_bundle_outlines.data = _mapdata.bundle_features(plan, metric_crs=self._metric_crs)
         self.w_figures.value = self._figures_html()
         self.w_bundles.value = self._bundles_html()
         if self.state.options["min_households"] is None:
@@ -684,7 +686,7 @@ class Explorer(widgets.VBox):
         changes = plan_diff(plan_a, plan_b)
         self.view = "diff"
         self.w_compounds.data = _mapdata.diff_features(changes, plan_b, self._geometry)
-        self.w_bundle_outlines.data = _mapdata.bundle_features(plan_b)
+        self.w_bundle_outlines.data = _mapdata.bundle_features(plan_b, metric_crs=self._metric_crs)
         self._say(f"{a} → {b}: {len(changes)} {self._t('changed')}")
         return changes
 
@@ -695,7 +697,8 @@ class Explorer(widgets.VBox):
             self.plan, self._geometry, locked=self.state.locked, exclude=self.state.exclude,
             lang=self.lang,
         )  # fmt: skip
-        self.w_bundle_outlines.data = _mapdata.bundle_features(self.plan)
+        outlines = _mapdata.bundle_features(self.plan, metric_crs=self._metric_crs)
+        self.w_bundle_outlines.data = outlines
         return self
 
     def export(self, folder: str | Path, *, scenario: str | None = None) -> dict[str, Path]:
