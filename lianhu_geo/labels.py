@@ -85,6 +85,7 @@ LABELS: dict[str, dict[str, str]] = {
     "locked": {"zh": "已锁定", "en": "locked"},
     "excluded": {"zh": "已排除", "en": "excluded"},
     "clear_locks": {"zh": "清除锁定与排除", "en": "clear locks and exclusions"},
+    "unmanaged_compounds": {"zh": "失管小区", "en": "unmanaged compounds"},
     "covered": {"zh": "已覆盖失管小区", "en": "covered unmanaged compounds"},
     "coverage_rate": {"zh": "覆盖率(含兜底模式)", "en": "coverage rate (fallback modes included)"},
     "bundle_rate": {"zh": "片区大物业覆盖率", "en": "share in bundles"},

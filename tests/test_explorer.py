@@ -241,3 +241,21 @@ def test_bad_options_are_refused(compounds):
     ex.wait()
     assert "no bundle pays" in ex.status
     _same(ex, compounds)
+
+
+def test_starting_options_and_locks_outside_the_filter(compounds):
+    unmanaged = compounds.loc[compounds["management"] == "unmanaged", "compound_id"]
+    out = sorted(unmanaged.iloc[:4])
+    ex = lg.explore(compounds, created=CREATED, debounce_s=0, exclude=out, max_compounds=30)
+    _same(ex, compounds, exclude=out, max_compounds=30)
+    bundles = ex.plan.bundles
+    first = bundles.index[bundles["subdistrict"] == "北院门街道"][0]
+    members = bundles.loc[first, "compound_ids"].split(",")
+    ex.lock(members[:1])
+    ex.set(subdistricts=["青年路街道"])  # the locked bundle is not planned here
+    part = compounds[compounds["subdistrict"] == "青年路街道"]
+    _same(ex, compounds, subdistricts=["青年路街道"], max_compounds=30,
+          exclude=sorted(set(out) & set(part["compound_id"])) or None)  # fmt: skip
+    ex.set(subdistricts=[])  # and is back, locked, with the district
+    locked = compounds["compound_id"].map(dict.fromkeys(members, first)).astype("string")
+    _same(ex, compounds, exclude=out, max_compounds=30, locked=locked)

@@ -160,7 +160,7 @@ class Explorer(widgets.VBox):
     def _build(self) -> None:
         t = self._t
         slider = {"continuous_update": False, "style": {"description_width": "11em"}}
-        wide = widgets.Layout(width="30em")
+        wide = widgets.Layout(width="34em")
         self.w_auto = widgets.Checkbox(description=t("threshold_from_model"), indent=False)
         self.w_min_households = widgets.IntSlider(
             min=200, max=8000, step=50, description=t("min_households"), layout=wide, **slider
@@ -316,10 +316,14 @@ class Explorer(widgets.VBox):
                 self.w_click,
                 self.w_clear,
             ],
-            layout=widgets.Layout(width="36em"),
         )
-        side = box(
-            [self.w_figures, widgets.HTML(f"<b>{self._t('bundle_list')}</b>"), self.w_bundles]
+        left = box(
+            [controls, self.w_figures],
+            layout=widgets.Layout(width="36em", min_width="30em"),
+        )
+        right = box(
+            [self.w_map, widgets.HTML(f"<b>{self._t('bundle_list')}</b>"), self.w_bundles],
+            layout=widgets.Layout(flex="1", min_width="30em"),
         )
         basket = box(
             [
@@ -330,12 +334,7 @@ class Explorer(widgets.VBox):
                 row([self.w_export_which, self.w_folder, self.w_export]),
             ]
         )
-        return [
-            row([self.w_progress, self.w_status]),
-            row([controls, box([self.w_map], layout=widgets.Layout(flex="1"))]),
-            side,
-            basket,
-        ]
+        return [row([self.w_progress, self.w_status]), row([left, right]), basket]
 
     def _ui(self, action) -> None:
         """Run a button's action; show a problem in the status line instead of raising."""
@@ -536,7 +535,7 @@ class Explorer(widgets.VBox):
         t = self._t
         rows = [
             (t("compounds"), f"{f['compounds']:,}"),
-            (label("unmanaged", self.lang), f"{f['unmanaged']:,}"),
+            (t("unmanaged_compounds"), f"{f['unmanaged']:,}"),
             (t("covered"), f"{f['covered']:,}"),
             (t("coverage_rate"), _pct(f["coverage_rate"])),
             (t("bundle_rate"), f"{_pct(f['bundle_rate'])}（{f['bundle']:,}）"),
@@ -721,7 +720,9 @@ class Explorer(widgets.VBox):
 
         export_pdf = getattr(lianhu_geo, "export_pdf", None)
         if export_pdf is not None:
-            paths["briefing_pack"] = Path(export_pdf(plan, folder / "briefing_pack.pdf"))
+            paths["briefing_pack"] = Path(
+                export_pdf(plan, folder / "briefing_pack.pdf", lang=self.lang)
+            )
         self._say(f"{self._t('exported')}: " + ", ".join(str(p) for p in paths.values()))
         return paths
 
