@@ -16,11 +16,23 @@ script the explorer and the tests drive it without a browser.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._state import OPTIONS, ExploreState, Scenario
 
-__all__ = ["explore", "OPTIONS", "ExploreState", "Scenario"]
+if TYPE_CHECKING:
+    from ._widget import Explorer
+
+__all__ = ["explore", "Explorer", "OPTIONS", "ExploreState", "Scenario"]
+
+
+def __getattr__(name: str) -> Any:
+    # ipywidgets and ipyleaflet load only when an explorer is made, not with lianhu_geo
+    if name == "Explorer":
+        from ._widget import Explorer
+
+        return Explorer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def explore(
@@ -30,7 +42,7 @@ def explore(
     created: str | None = None,
     debounce_s: float = 0.3,
     **options: Any,
-) -> Any:
+) -> Explorer:
     """Open an interactive explorer of bundle options on ``compounds``.
 
     Parameters
