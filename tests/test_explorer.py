@@ -259,3 +259,15 @@ def test_starting_options_and_locks_outside_the_filter(compounds):
     ex.set(subdistricts=[])  # and is back, locked, with the district
     locked = compounds["compound_id"].map(dict.fromkeys(members, first)).astype("string")
     _same(ex, compounds, exclude=out, max_compounds=30, locked=locked)
+
+
+def test_close_closes_every_widget(compounds):
+    from ipywidgets.widgets.widget import _instances  # every open widget, by model id
+
+    before = set(_instances)
+    ex = lg.explore(compounds.iloc[:50], created=CREATED)
+    made = set(_instances) - before
+    assert len(made) > 20
+    ex.w_max_compounds.value = 5  # a pending replan is cancelled, not run after close
+    ex.close()
+    assert not set(_instances) & made

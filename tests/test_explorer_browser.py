@@ -42,6 +42,19 @@ FIGURES = """() => {
     const cells = [...t.querySelectorAll('td')].map(td => td.textContent);
     return {revision: Number(t.dataset.revision), bundles: cells[9], cells: cells};
 }"""
+# the centre of a bundled, not yet locked compound that a click there would hit
+BUNDLED = """() => {
+    for (const p of document.querySelectorAll('.lianhu-map path.leaflet-interactive')) {
+        if (p.getAttribute('fill') !== '#1f78b4' || p.getAttribute('stroke') === '#000000') {
+            continue;
+        }
+        const r = p.getBoundingClientRect();
+        if (r.width < 12 || r.height < 12) { continue; }
+        const x = r.left + r.width / 2, y = r.top + r.height / 2;
+        if (document.elementFromPoint(x, y) === p) { return {x: x, y: y}; }
+    }
+    return null;
+}"""
 PATHS = """() => document.querySelectorAll('.lianhu-map path.leaflet-interactive').length"""
 
 
@@ -202,6 +215,19 @@ def test_notebook_03_explorer_redraws_in_jupyterlab(lab, page):
     assert after["bundles"] != before["bundles"], (before, after)
     assert page.evaluate(PATHS) == 1514 + int(after["bundles"])
     _shoot(page, shots, "after")
+    # lock a bundle by clicking one of its compounds on the map
+    page.locator(".lianhu-explorer .widget-toggle-button", has_text="锁定片区").first.click()
+    page.locator(".lianhu-map").first.scroll_into_view_if_needed()
+    point = page.evaluate(BUNDLED)
+    assert point is not None, "no bundled compound to click"
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_function(
+        f"() => {{ const f = ({FIGURES})(); return f && f.revision > {after['revision']}; }}",
+        timeout=30_000,
+    )
+    clicked = page.evaluate(FIGURES)
+    assert int(clicked["cells"][10]) == int(after["cells"][10]) + 1, (after, clicked)
+    _shoot(page, shots, "locked")
     print(f"\nkey press -> redrawn figures and map: {latency:.2f} s; screenshots in {shots}")
     # nothing outside the server was asked for: the explorer works offline
     assert page.blocked == [], page.blocked

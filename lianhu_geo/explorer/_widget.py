@@ -493,6 +493,27 @@ class Explorer(widgets.VBox):
                 raise TimeoutError("the explorer is still replanning")
             self._timers = [t for t in self._timers if t.is_alive()]
 
+    def close(self) -> None:
+        """Stop pending replans and close the explorer and every widget in it."""
+        for timer in self._timers:
+            timer.cancel()
+        self.wait()
+        # every widget reachable through synced traits: children, layers, layouts, styles
+        seen: set[int] = {id(self)}
+        stack: list[widgets.Widget] = [self]
+        while stack:
+            w = stack.pop()
+            for name in w.keys:
+                value = getattr(w, name, None)
+                values = value if isinstance(value, (list, tuple)) else (value,)
+                for v in values:
+                    if isinstance(v, widgets.Widget) and id(v) not in seen:
+                        seen.add(id(v))
+                        stack.append(v)
+            if w is not self:
+                w.close()
+        super().close()
+
     def _show_progress(self, on: bool) -> None:
         self.w_progress.layout.visibility = "visible" if on else "hidden"
         if on:
