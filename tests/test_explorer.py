@@ -271,3 +271,13 @@ def test_close_closes_every_widget(compounds):
     ex.w_max_compounds.value = 5  # a pending replan is cancelled, not run after close
     ex.close()
     assert not set(_instances) & made
+
+
+def test_points_projected_crs_and_english(islands):
+    points = islands.copy()
+    points["geometry"] = islands.geometry.centroid  # compounds known by a point only
+    ex = lg.explore(points, lang="en", created=CREATED, debounce_s=0, min_households=100)
+    _same(ex, points, min_households=100)
+    assert {f["geometry"]["type"] for f in ex.map_data["features"]} == {"Point"}
+    assert "share in bundles" in ex.w_figures.value and "片区" not in ex.w_figures.value
+    assert ex.w_max_compounds.description == "most compounds per bundle"

@@ -104,6 +104,10 @@ def _pct(value: float) -> str:
     )
 
 
+def _paren(text: str, inner: str, lang: str) -> str:
+    return f"{text}（{inner}）" if lang == "zh" else f"{text} ({inner})"
+
+
 class Explorer(widgets.VBox):
     """An interactive explorer of bundle options; see :func:`lianhu_geo.explore`.
 
@@ -132,6 +136,7 @@ class Explorer(widgets.VBox):
         debounce_s: float = 0.3,
         **options: Any,
     ) -> None:
+        self._timers: list[threading.Timer] = []
         self.lang = check_lang(lang)
         self.state = ExploreState(compounds, **options)
         self.created = created
@@ -145,7 +150,6 @@ class Explorer(widgets.VBox):
         self._metric_crs = metric_crs(compounds)
         self._plan_lock = threading.Lock()
         self._generation = 0
-        self._timers: list[threading.Timer] = []
         self._syncing = False
         self._build()
         super().__init__(children=self._layout())
@@ -227,6 +231,7 @@ class Explorer(widgets.VBox):
         self.w_compounds = ipyleaflet.GeoJSON(
             data={"type": "FeatureCollection", "features": []},
             hover_style={"weight": 3, "color": "#000000"},
+            point_style={"radius": 6},  # compounds known by a point: circles, not pin images
             name=t("compound"),
         )
         self.w_bundle_outlines = ipyleaflet.GeoJSON(
@@ -451,8 +456,10 @@ class Explorer(widgets.VBox):
         c = self.plan.compounds
         row = c[c["compound_id"].astype(str) == cid].iloc[0]
         reason = row["mode_reason"] if not pd.isna(row["mode_reason"]) else ""
+        hh, n = label("households", self.lang), int(row["households"])
         return (
-            f"{row['name']}（{cid}，{row['subdistrict']}，{int(row['households'])} 户）：{reason}"
+            _paren(str(row["name"]), f"{cid}, {row['subdistrict']}, {hh} {n}", self.lang)
+            + f": {reason}"
         )
 
     # ------------------------------------------------------------- replanning
@@ -495,6 +502,9 @@ class Explorer(widgets.VBox):
 
     def close(self) -> None:
         """Stop pending replans and close the explorer and every widget in it."""
+        if not hasattr(self, "_plan_lock"):  # __init__ refused its options: nothing was made
+            super().close()
+            return
         for timer in self._timers:
             timer.cancel()
         self.wait()
@@ -559,7 +569,7 @@ class Explorer(widgets.VBox):
             (t("unmanaged_compounds"), f"{f['unmanaged']:,}"),
             (t("covered"), f"{f['covered']:,}"),
             (t("coverage_rate"), _pct(f["coverage_rate"])),
-            (t("bundle_rate"), f"{_pct(f['bundle_rate'])}（{f['bundle']:,}）"),
+            (t("bundle_rate"), _paren(_pct(f["bundle_rate"]), f"{f['bundle']:,}", self.lang)),
             (t("household_bundle_rate"), _pct(f["household_bundle_rate"])),
             (label("extended", self.lang), f"{f['extended']:,}"),
             (label("self_governed", self.lang), f"{f['self_governed']:,}"),
