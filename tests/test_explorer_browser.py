@@ -228,6 +228,16 @@ def test_notebook_03_explorer_redraws_in_jupyterlab(lab, page):
     clicked = page.evaluate(FIGURES)
     assert int(clicked["cells"][10]) == int(after["cells"][10]) + 1, (after, clicked)
     _shoot(page, shots, "locked")
+    # the difference of the last two kept scenarios, on the same map
+    page.locator(".lianhu-explorer button", has_text="在地图上显示差异").first.click()
+    page.wait_for_function(
+        "() => document.querySelector('.lianhu-status').textContent.includes('→')"
+    )
+    page.wait_for_function(
+        '() => document.querySelectorAll(\'.lianhu-map path[fill="#9e9e9e"][stroke="#9e9e9e"]\')'
+        ".length > 500"
+    )
+    _shoot(page, shots, "diff")
     print(f"\nkey press -> redrawn figures and map: {latency:.2f} s; screenshots in {shots}")
     # nothing outside the server was asked for: the explorer works offline
     assert page.blocked == [], page.blocked
