@@ -50,6 +50,8 @@ LABELS: dict[str, dict[str, str]] = {
     "briefing_pack": {"zh": "汇报材料", "en": "briefing pack"},
     "ledger": {"zh": "小区台账", "en": "ledger"},
     "estimated_footprint": {"zh": "估算占地", "en": "estimated footprint"},
+    "address": {"zh": "地址", "en": "address"},
+    "notes": {"zh": "备注", "en": "notes"},
     # compound columns
     "compound_id": {"zh": "小区编号", "en": "compound id"},
     "name": {"zh": "小区名称", "en": "name"},

@@ -11,6 +11,7 @@ fill-in workbook to send to the subdistrict and community offices, and
 from ._place import place
 from ._read import DEDUPE, DEDUPE_DISTANCE_M, read_compounds
 from ._tables import CSV_ENCODINGS, HEADER_SCAN
+from ._template import SUBDISTRICTS, TEMPLATE_COLUMNS, write_template
 
 __all__ = [
     "CSV_ENCODINGS",
@@ -19,4 +20,7 @@ __all__ = [
     "HEADER_SCAN",
     "place",
     "read_compounds",
+    "SUBDISTRICTS",
+    "TEMPLATE_COLUMNS",
+    "write_template",
 ]

@@ -199,7 +199,7 @@ def points(
         metres = ~empty & ((np.abs(x) > 1000) | (np.abs(y) > 1000))
         if metres.any():
             examples = ", ".join(
-                f"({a:g}, {b:g})" for a, b in zip(x[metres][:2], y[metres][:2], strict=True)
+                f"({a:.1f}, {b:.1f})" for a, b in zip(x[metres][:2], y[metres][:2], strict=True)
             )
             raise InputError(
                 message(

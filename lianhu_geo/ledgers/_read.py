@@ -166,7 +166,9 @@ def read_compounds(
             pieces += read_file(
                 path, sheet=sheet, header_row=header_row, layer=layer, extra=extra, lang=lang
             )
-    parts = [_piece(p, coords, parsed_crs, columns, lang) for p in pieces]
+    parts = []
+    for piece in pieces:  # a loop, not a comprehension: warnings point at the caller
+        parts.append(_piece(piece, coords, parsed_crs, columns, lang))
     gdf = _concat(parts)
     if not from_files:
         gdf.index = index
@@ -368,11 +370,12 @@ def _check_values(part: _Part, lang: str) -> None:
                     values=_examples(text[mask]),
                 )
             )
-    if "management" in data.columns:
-        text = _text(data["management"])
-        lookup = {_key(k): v for k, v in MANAGEMENT_VALUES.items()}
+    lookup = {_key(k): v for k, v in MANAGEMENT_VALUES.items()}
+    text = _text(data["management"]) if "management" in data.columns else None
+    mapped = pd.Series(None, index=data.index, dtype=object)
+    if text is not None:
         mapped = pd.Series(
-            [lookup.get(_key(v)) if v is not pd.NA else None for v in text], index=text.index
+            [lookup.get(_key(v)) if v is not pd.NA else None for v in text], index=data.index
         )
         mask = (text.notna() & mapped.isna()).to_numpy(dtype=bool)
         if mask.any():
@@ -385,40 +388,40 @@ def _check_values(part: _Part, lang: str) -> None:
                     accepted=", ".join(MANAGEMENT_VALUES),
                 )
             )
-        if "property_company" in data.columns:
-            company = _text(data["property_company"])
-            mask = ((mapped == "professional") & company.isin(NO_COMPANY_VALUES)).to_numpy(
-                dtype=bool
+    if "has_management" in data.columns:
+        has = _text(data["has_management"]).str.lower()
+        says = has.map(
+            lambda v: "professional" if v in _TRUE else "unmanaged" if v in _FALSE else None
+        )
+        mask = (mapped.notna() & says.notna() & (mapped != says)).to_numpy(dtype=bool)
+        if mask.any():
+            pairs = [f"{a}/{b}" for a, b in zip(text[mask], has[mask], strict=True)]
+            warnings.warn(
+                message(
+                    "management_contradiction",
+                    lang,
+                    where=part.where(mask, None, lang),
+                    values=", ".join(dict.fromkeys(pairs)),
+                ),
+                DataWarning,
+                stacklevel=4,
             )
-            if mask.any():
-                warnings.warn(
-                    message(
-                        "company_contradiction",
-                        lang,
-                        where=part.where(mask, "property_company", lang),
-                        values=_examples(company[mask]),
-                    ),
-                    DataWarning,
-                    stacklevel=4,
-                )
-        if "has_management" in data.columns:
-            has = _text(data["has_management"]).str.lower()
-            says = has.map(
-                lambda v: "professional" if v in _TRUE else "unmanaged" if v in _FALSE else None
+        mapped = mapped.where(mapped.notna(), says)
+    if "property_company" in data.columns:
+        company = _text(data["property_company"])
+        said = (mapped == "professional") & company.isin(NO_COMPANY_VALUES)
+        mask = said.to_numpy(dtype=bool)
+        if mask.any():
+            warnings.warn(
+                message(
+                    "company_contradiction",
+                    lang,
+                    where=part.where(mask, "property_company", lang),
+                    values=_examples(company[mask]),
+                ),
+                DataWarning,
+                stacklevel=4,
             )
-            mask = (mapped.notna() & says.notna() & (mapped != says)).to_numpy(dtype=bool)
-            if mask.any():
-                pairs = [f"{a}/{b}" for a, b in zip(text[mask], has[mask], strict=True)]
-                warnings.warn(
-                    message(
-                        "management_contradiction",
-                        lang,
-                        where=part.where(mask, None, lang),
-                        values=", ".join(dict.fromkeys(pairs)),
-                    ),
-                    DataWarning,
-                    stacklevel=4,
-                )
 
 
 def _concat(parts: list[_Part]) -> gpd.GeoDataFrame:
