@@ -19,7 +19,17 @@ from collections.abc import Mapping
 
 from .errors import InputError
 
-__all__ = ["LANGS", "LABELS", "MESSAGES", "label", "labels", "message", "check_lang"]
+__all__ = [
+    "LANGS",
+    "LABELS",
+    "MESSAGES",
+    "CLI_TEXTS",
+    "cli_text",
+    "label",
+    "labels",
+    "message",
+    "check_lang",
+]
 
 #: The languages every label exists in; ``zh`` is the default for planners.
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -372,3 +382,230 @@ def message(key: str, lang: str = "zh", /, **fields: object) -> str:
     """
     check_lang(lang)
     return MESSAGES[key][lang].format(**fields)
+
+
+#: The command's help and progress words (``lianhu-geo --help`` is Chinese by
+#: default; ``--lang en`` anywhere on the line gives English).
+CLI_TEXTS: dict[str, dict[str, str]] = {
+    "description": {
+        "zh": """为住宅小区（院落）规划物业管理。
+
+  lianhu-geo plan --out 结果                     规划内置的莲湖示例数据
+  lianhu-geo plan 台账.xlsx --out 结果            规划一个台账（或多个文件、一个文件夹）
+  lianhu-geo validate 台账.xlsx                   只检查台账，不做规划
+  lianhu-geo template 点位.csv --out 台账模板.xlsx  生成下发各街道、社区填写的台账模板
+  lianhu-geo grid --out 结果                     五级邻里格与网格员
+
+输入：Excel（.xlsx）、CSV（UTF-8 或 GBK，逗号或分号分隔）、GeoJSON、GeoPackage、
+FileGDB 或 Shapefile，每行一个小区；中英文表头均可（小区名称、街道、社区、户数、
+管理状态、经度、纬度……），标题行、合并单元格、多个工作表会自动识别。
+不给输入文件时使用内置的莲湖示例数据（合成数据）。
+
+退出码：0 完成；2 命令行写错；3 输入数据有问题（提示会指出文件、工作表、行和列）；
+1 意外错误。加 --lang en 显示英文。
+""",
+        "en": """Plan property management for residential compounds (小区/院落).
+
+  lianhu-geo plan --out results                   plan the embedded Lianhu sample
+  lianhu-geo plan ledger.xlsx --out results        plan a ledger (or many files, a folder)
+  lianhu-geo validate ledger.xlsx                  check a ledger without planning
+  lianhu-geo template points.csv --out tmpl.xlsx   the fill-in ledger for the offices
+  lianhu-geo grid --out results                    the five-level grid and grid workers
+
+Input files: Excel (.xlsx), CSV (UTF-8 or GBK, comma or semicolon), GeoJSON,
+GeoPackage, FileGDB or Shapefile, one row per compound; headers in English or
+Chinese (小区名称, 街道, 社区, 户数, 管理状态, 经度, 纬度 ...); title rows,
+merged cells and several sheets are found by themselves. Without an input
+file the embedded synthetic Lianhu sample is used.
+
+Exit codes: 0 done; 2 wrong command line; 3 a problem in the input data (the
+message names file, sheet, row and column); 1 an unexpected failure.
+""",
+    },
+    "quiet": {"zh": "只输出结果", "en": "print only the results"},
+    "lang": {
+        "zh": "提示和地图的语言：zh（默认）或 en",
+        "en": "language of messages and map: zh (default) or en",
+    },
+    "plan": {
+        "zh": "组建片区大物业、为每个失管小区确定服务模式，输出地图和表格",
+        "en": "bundle, give every unmanaged compound a service mode, write map and tables",
+    },
+    "plan_description": {
+        "zh": "把相邻的失管小区组成片区大物业，其余失管小区给出兜底模式（延伸式/自治式/订单式），"
+        "并在 --out 中写出会议地图 map.html、plan.gpkg、plan.xlsx 和汇总 summary.txt。",
+        "en": "Bundle neighbouring unmanaged compounds (片区大物业), give every other unmanaged "
+        "compound a fallback mode (延伸式/自治式/订单式), and write the meeting map (map.html), "
+        "a GeoPackage (plan.gpkg), an Excel workbook (plan.xlsx) and a summary (summary.txt) "
+        "into --out.",
+    },
+    "validate": {
+        "zh": "检查台账并报告问题，不做规划",
+        "en": "check a compounds file and report problems, without planning",
+    },
+    "validate_description": {
+        "zh": "读取台账并报告规划会拒绝的内容：缺少的列、未填的单元格、错误的数值和坐标。不能规划时退出码为 3。",
+        "en": "Read a compounds file and report what planning would refuse: missing columns, "
+        "empty cells, bad values and coordinates. Exit code 3 if it cannot be planned.",
+    },
+    "grid": {
+        "zh": "五级邻里格与网格员",
+        "en": "the five-level neighbourhood grid (邻里格) and its grid workers",
+    },
+    "grid_description": {
+        "zh": "由规划结果建立 片区 > 小区 > 楼栋 > 单元 > 居民家庭 五级网格，配备网格员，按层级和街道输出网格数与网格员数。",
+        "en": "Build zone > compound > building > unit > household from the plan (zones are "
+        "bundles, else communities), staff every grid, and print grids and grid workers per "
+        "level and subdistrict.",
+    },
+    "template": {
+        "zh": "生成下发填写的台账模板（可预填点位）",
+        "en": "write the fill-in ledger template (pre-filled from points)",
+    },
+    "template_description": {
+        "zh": "写出带下拉框、数字校验、冻结表头和填写说明的台账模板。给出名称和点位列表（爬取、地理编码或高德导出）时，"
+        "每个小区预填一行，待填的单元格标黄。填好后直接用 lianhu-geo validate 读回。",
+        "en": "Write the ledger template with drop-downs, number checks, a frozen header and "
+        "instructions. Given a list of names and points (a scrape, a geocoder, an Amap export) "
+        "it pre-fills one row per compound and shades the cells still to fill. Read the filled "
+        "copy back with lianhu-geo validate.",
+    },
+    "input": {
+        "zh": "台账文件（.xlsx .csv .geojson .gpkg .gdb .shp），可给多个文件或一个文件夹",
+        "en": "compounds files (.xlsx .csv .geojson .gpkg .gdb .shp); several files or a folder",
+    },
+    "input_default": {
+        "zh": "；不给则用内置的莲湖示例数据",
+        "en": "; default: the embedded Lianhu sample",
+    },
+    "coords": {
+        "zh": "经纬度的坐标系：bd09 百度，gcj02 高德/腾讯，wgs84 GPS（默认：按表头判断，否则 wgs84）",
+        "en": "system of the lon/lat: bd09 Baidu, gcj02 Amap/Tencent, wgs84 GPS (default: "
+        "what the headers say, else wgs84)",
+    },
+    "crs": {
+        "zh": "以米为单位的投影坐标的坐标系，如 EPSG:4545（CGCS2000 3 度带 108°E）、EPSG:2381（西安 1980）",
+        "en": "system of projected coordinates in metres, e.g. EPSG:4545 (CGCS2000 3-degree GK "
+        "CM 108E), EPSG:2381 (Xian 1980)",
+    },
+    "column": {
+        "zh": "说明读不懂的表头，如 --column 居住户数=households（可重复）",
+        "en": "map a header the reader does not know, e.g. --column 居住户数=households (repeatable)",
+    },
+    "sheet": {
+        "zh": "要读的工作表名称（可重复；默认：所有列相同的表格工作表）",
+        "en": "sheet to read (repeatable; default: every sheet holding the same table)",
+    },
+    "header_row": {
+        "zh": "表头所在行（Excel 行号；默认自动查找）",
+        "en": "row of the header as Excel numbers it (default: found)",
+    },
+    "layer": {"zh": "GeoPackage/FileGDB 中要读的图层", "en": "layer of a GeoPackage or FileGDB"},
+    "dedupe": {
+        "zh": "名称相同且相距很近的小区：warn 提示（默认）、error 报错、keep_first 只保留第一行",
+        "en": "compounds of the same name close together: warn (default), error, keep_first",
+    },
+    "out": {"zh": "结果文件夹", "en": "folder for the results"},
+    "template_out": {"zh": "要写出的模板文件（.xlsx）", "en": "the template file to write (.xlsx)"},
+    "by": {"zh": "每个街道或社区一张工作表", "en": "one sheet per subdistrict or community"},
+    "min_households": {
+        "zh": "片区可行所需的户数（默认：由成本模型计算）",
+        "en": "households a bundle needs to be viable (default: from the cost model)",
+    },
+    "max_compounds": {
+        "zh": "一个片区最多的院落数，或 none（默认 40）",
+        "en": "most courtyards in one bundle, or 'none' (default: 40)",
+    },
+    "max_gap_m": {
+        "zh": "相距不超过此距离（米）的院落视为相邻",
+        "en": "courtyards this close (metres) count as neighbours",
+    },
+    "max_span_m": {"zh": "片区最大跨度（米）", "en": "widest a bundle may be, in metres"},
+    "no_bundles": {"zh": "不组建片区，只给兜底模式", "en": "only the fallback modes"},
+    "locked": {
+        "zh": "已签约片区表：片区名称 → 小区编号（或每个片区一列）",
+        "en": "table of bundles already contracted: bundle name -> compound ids (or one column per bundle)",
+    },
+    "exclude": {
+        "zh": "不参与组建片区的小区：编号文件，或 C1,C2 这样的编号列表",
+        "en": "compounds left out of bundling: a file of ids, or ids like C1,C2",
+    },
+    "barriers": {
+        "zh": "阻隔图层（主干道、铁路、河流），片区不跨越",
+        "en": "barrier layer (arterial roads, railways, rivers) that bundles do not cross",
+    },
+    "boundary": {
+        "zh": "画在地图上的边界图层（如区界）",
+        "en": "boundary layer drawn on the map (e.g. the district outline)",
+    },
+    "basemap": {
+        "zh": "地图底图：none 离线可用（默认），amap 与国内地图一致，tianditu 需要 --tianditu-key",
+        "en": "map background; 'none' works offline (default), amap lines up with Chinese maps, "
+        "tianditu needs --tianditu-key",
+    },
+    "tianditu_key": {
+        "zh": "天地图密钥，用于 --basemap tianditu",
+        "en": "your Tianditu key, for --basemap tianditu",
+    },
+    "date": {
+        "zh": "印在地图和文件上的日期，YYYY-MM-DD（默认不印）",
+        "en": "date printed on the map and files, YYYY-MM-DD (default: none)",
+    },
+    "seed": {"zh": "平局时的随机种子（默认 0）", "en": "seed for tie-breaking (default 0)"},
+    "levels": {
+        "zh": "配备网格员的网格层级（默认 compound building）",
+        "en": "grid levels that get a grid worker (default: compound building)",
+    },
+    "max_households_per_worker": {
+        "zh": "一名网格员最多服务的户数（默认：库的设定）",
+        "en": "workload cap of one grid worker (default: the library's)",
+    },
+    "grid_out": {
+        "zh": "写出 grid_report.csv 和 grid.json 的文件夹",
+        "en": "folder for grid_report.csv and grid.json",
+    },
+    # progress and results
+    "step_sample": {
+        "zh": "读取内置的莲湖示例数据（合成）",
+        "en": "loading the embedded Lianhu sample (synthetic)",
+    },
+    "step_read": {"zh": "读取 {files}", "en": "reading {files}"},
+    "step_plan": {"zh": "组建片区、确定服务模式", "en": "planning bundles and service modes"},
+    "step_files": {
+        "zh": "在 {out} 写出 plan.gpkg 和 plan.xlsx",
+        "en": "writing plan.gpkg and plan.xlsx to {out}",
+    },
+    "step_map": {"zh": "写出会议地图 map.html", "en": "writing the meeting map map.html"},
+    "step_zones": {"zh": "组建片区（网格的片区层）", "en": "planning bundles (zones of the grid)"},
+    "step_grid": {"zh": "建立五级网格", "en": "building the five-level grid"},
+    "step_workers": {"zh": "配备网格员", "en": "assigning grid workers"},
+    "step_template": {"zh": "写出台账模板 {out}", "en": "writing the ledger template {out}"},
+    "results": {"zh": "结果在 {out}：{files}", "en": "Results in {out}: {files}"},
+    "read_count": {
+        "zh": "从 {files} 读入 {count} 个小区",
+        "en": "{count} compounds read from {files}",
+    },
+    "unknown_count": {
+        "zh": "  {column}：{count} 个小区未填",
+        "en": "  {column}: unknown for {count} compounds",
+    },
+    "validate_ok": {"zh": "通过：每个小区都可以规划。", "en": "OK: every compound can be planned."},
+    "template_done": {
+        "zh": "模板已写出：{out}（{count} 行预填）",
+        "en": "template written: {out} ({count} rows pre-filled)",
+    },
+    "warning": {"zh": "  警告：{text}", "en": "  warning: {text}"},
+    "error": {"zh": "错误：{text}", "en": "error: {text}"},
+    "bad_column_option": {
+        "zh": "--column {pair!r} 应写成 '表头=列名'。",
+        "en": "--column {pair!r} must look like 'their header=column'.",
+    },
+    "bad_positive": {"zh": "应为正整数或 none", "en": "must be a positive number or 'none'"},
+}
+
+
+def cli_text(key: str, lang: str = "zh", /, **fields: object) -> str:
+    """The command's text ``key`` in ``lang``, with ``fields`` put in."""
+    check_lang(lang)
+    text = CLI_TEXTS[key][lang]
+    return text.format(**fields) if fields else text

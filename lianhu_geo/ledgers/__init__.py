@@ -8,12 +8,18 @@ fill-in workbook to send to the subdistrict and community offices, and
 :func:`read_locked` reads a table of bundles already contracted.
 """
 
+from ._lists import BUNDLE_HEADERS, locked_series, read_ids, read_layer, read_locked
 from ._place import place
 from ._read import DEDUPE, DEDUPE_DISTANCE_M, read_compounds
 from ._tables import CSV_ENCODINGS, HEADER_SCAN
 from ._template import SUBDISTRICTS, TEMPLATE_COLUMNS, write_template
 
 __all__ = [
+    "BUNDLE_HEADERS",
+    "locked_series",
+    "read_ids",
+    "read_layer",
+    "read_locked",
     "CSV_ENCODINGS",
     "DEDUPE",
     "DEDUPE_DISTANCE_M",

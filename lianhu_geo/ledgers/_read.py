@@ -373,7 +373,9 @@ def _check_values(part: _Part, lang: str) -> None:
     if "compound_id" in data.columns:
         empty = _text(data["compound_id"]).isna().to_numpy()
         if empty.any():
-            raise InputError(message("empty_id", lang, where=part.where(empty, "compound_id", lang)))
+            raise InputError(
+                message("empty_id", lang, where=part.where(empty, "compound_id", lang))
+            )
     lookup = {_key(k): v for k, v in MANAGEMENT_VALUES.items()}
     text = _text(data["management"]) if "management" in data.columns else None
     mapped = pd.Series(None, index=data.index, dtype=object)
