@@ -44,8 +44,8 @@ from .coverage.triage import MODE_LABELS, SERVICE_MODES
 from .errors import DataWarning, InputError
 from .grid import GridError, NeighborhoodGrid, build_grid
 from .grid.workers import GridWorkers, assign_workers
-from .maps import MapSizeWarning, compare_map, export_html, plan_map
 from .ledgers import write_template
+from .maps import MapSizeWarning, compare_map, export_html, plan_map
 from .readers import read_compounds
 from .sample import load_boundary, load_sample, load_sample_areas
 

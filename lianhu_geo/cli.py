@@ -137,7 +137,9 @@ def _parser(lang: str = "zh") -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument("-q", "--quiet", action="store_true", help=cli_text("quiet", lang))
-    parser.add_argument("--lang", dest="top_lang", choices=["zh", "en"], help=cli_text("lang", lang))
+    parser.add_argument(
+        "--lang", dest="top_lang", choices=["zh", "en"], help=cli_text("lang", lang)
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     plan = sub.add_parser(
@@ -326,7 +328,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, _Progress], None]] = {
 
 
 def _lang(argv: Sequence[str]) -> str:
-    """The language asked for anywhere on the line (``--lang en`` or ``--lang=en``)."""
+    """Return the language asked for anywhere on the line (``--lang en`` or ``--lang=en``)."""
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("zh", "en"):
             return argv[i + 1]

@@ -153,7 +153,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "corrupted (open it in Excel or QGIS).",
     },
     "not_text": {
-        "zh": "无法读取 {file}：既不是 UTF-8 也不是 GBK/GB18030 文本。请在 Excel 中另存为“CSV UTF-8”。",
+        "zh": "无法读取 {file}：既不是 UTF-8 也不是 GBK/GB18030 文本。请在 Excel 中另存为“CSV UTF"
+        "-8”。",
         "en": "cannot read {file}: not UTF-8 or GBK/GB18030 text. Save it from Excel as "
         "'CSV UTF-8'.",
     },
@@ -191,12 +192,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{file} has no layer {sheet}; it has: {sheets}.",
     },
     "sheets_differ": {
-        "zh": "{file} 有多个表格，列不相同：{detail}。请用 sheet=（命令行 --sheet）指定要读的工作表。",
+        "zh": "{file} 有多个表格，列不相同：{detail}。请用 sheet=（命令行 --sheet）指定要读的工作"
+        "表。",
         "en": "{file} holds several tables with different columns: {detail}. Say which "
         "sheet to read with sheet= (--sheet).",
     },
     "layers_differ": {
-        "zh": "{file} 有多个图层，字段不相同：{detail}。请用 layer=（命令行 --layer）指定要读的图层。",
+        "zh": "{file} 有多个图层，字段不相同：{detail}。请用 layer=（命令行 --layer）指定要读的图"
+        "层。",
         "en": "{file} holds several layers with different fields: {detail}. Say which "
         "layer to read with layer= (--layer).",
     },
@@ -215,7 +218,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "经度_gcj02, lng_bd09, 经度(百度)) or a WKT column ({wkt}).",
     },
     "coords_unknown": {
-        "zh": "coords={coords!r} 不是已知坐标系；可用 {known}（百度地图 bd09，高德/腾讯 gcj02，GPS wgs84）。",
+        "zh": "coords={coords!r} 不是已知坐标系；可用 {known}（百度地图 bd09，高德/腾讯 gcj02，GP"
+        "S wgs84）。",
         "en": "coords={coords!r} is not a known coordinate system; use one of {known} "
         "(Baidu maps: bd09, Amap/Tencent: gcj02, GPS: wgs84).",
     },
@@ -239,26 +243,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "crs='EPSG:2381' (Xian 1980 3-degree Gauss-Kruger CM 108E).",
     },
     "crs_with_coords": {
-        "zh": "crs= 与 coords={coords!r} 不能同时使用：coords 只用于经纬度（高德、百度），crs 用于投影坐标（米）。",
+        "zh": "crs= 与 coords={coords!r} 不能同时使用：coords 只用于经纬度（高德、百度），crs 用"
+        "于投影坐标（米）。",
         "en": "crs= and coords={coords!r} cannot be used together: coords is for "
         "Chinese lon/lat systems, crs for projected coordinates in metres.",
     },
     "layer_projected": {
-        "zh": "{file}，{sheet_place}：图层是投影坐标系（{crs}）；coords={coords!r} 只用于经纬度。请去掉 coords=。",
+        "zh": "{file}，{sheet_place}：图层是投影坐标系（{crs}）；coords={coords!r} 只用于经纬度。"
+        "请去掉 coords=。",
         "en": "{file}, {sheet_place} is in a projected CRS ({crs}); coords={coords!r} only "
         "applies to lon/lat data. Drop the coords argument.",
     },
     "looks_like_metres": {
         "zh": "{where}：坐标 {values} 看起来是以米为单位的投影坐标，不是经纬度。请用 crs= "
         "（命令行 --crs）说明坐标系，如 crs='EPSG:4545'（CGCS2000 3 度带高斯-克吕格 108°E）、"
-        "crs='EPSG:4524'（CGCS2000 3 度带第 36 带，带号前缀）、crs='EPSG:2381'（西安 1980 3 度带 108°E）。",
+        "crs='EPSG:4524'（CGCS2000 3 度带第 36 带，带号前缀）、crs='EPSG:2381'（西安 1980 3 度带 "
+        "108°E）。",
         "en": "{where}: coordinates {values} look like projected metres, not lon/lat. "
         "Say which system they are in with crs= (--crs), e.g. crs='EPSG:4545' (CGCS2000 "
         "3-degree Gauss-Kruger CM 108E), crs='EPSG:4524' (CGCS2000 3-degree GK zone 36, "
         "with the zone prefix), crs='EPSG:2381' (Xian 1980 3-degree GK CM 108E).",
     },
     "outside_china": {
-        "zh": "{where}：位置在中国境外（经度 73-136，纬度 3-54）。请检查坐标，以及 coords=/crs= 是否写对了坐标系。",
+        "zh": "{where}：位置在中国境外（经度 73-136，纬度 3-54）。请检查坐标，以及 coords=/crs= "
+        "是否写对了坐标系。",
         "en": "{where}: outside China (lon 73-136, lat 3-54). Check the coordinates, and "
         "that coords=/crs= name their system.",
     },
@@ -317,7 +325,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "duplicate_name": {
         "zh": "可能重复的小区（名称相同或相近，相距不到 {distance_m:.0f} 米）：{detail}。"
-        "请核对后删去重复的一行，或用 dedupe='keep_first'（命令行 --dedupe keep_first）只保留第一行。",
+        "请核对后删去重复的一行，或用 dedupe='keep_first'（命令行 --dedupe keep_first）只保留第一"
+        "行。",
         "en": "possible duplicate compounds (same or nearly the same name, less than "
         "{distance_m:.0f} m apart): {detail}. Check them and delete the repeated row, "
         "or pass dedupe='keep_first' (--dedupe keep_first) to keep the first of each.",
@@ -328,7 +337,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "duplicate_pair": {"zh": "{first} 与 {second}", "en": "{first} and {second}"},
     "ids_made": {
-        "zh": "输入中没有小区编号列；已按行序生成编号 {first}、{second}……。请补上编号，以便修改文件后编号不变。",
+        "zh": "输入中没有小区编号列；已按行序生成编号 {first}、{second}……。请补上编号，以便修改文"
+        "件后编号不变。",
         "en": "the input has no compound id column; ids {first}, {second}... were made "
         "from the row order. Add ids to keep them stable across edits of the file.",
     },
@@ -355,7 +365,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "compounds lacks {columns}; the template cannot be pre-filled.",
     },
     "locked_table": {
-        "zh": "{file}：已签约片区表应有“片区”一列和“小区编号”一列（或每个片区一列小区编号）；找到的表头：{headers}。",
+        "zh": "{file}：已签约片区表应有“片区”一列和“小区编号”一列（或每个片区一列小区编号）；找到"
+        "的表头：{headers}。",
         "en": "{file}: a locked-bundles table needs a bundle column and a compound id "
         "column (or one column of compound ids per bundle); headers found: {headers}.",
     },
@@ -444,7 +455,8 @@ message names file, sheet, row and column); 1 an unexpected failure.
         "en": "check a compounds file and report problems, without planning",
     },
     "validate_description": {
-        "zh": "读取台账并报告规划会拒绝的内容：缺少的列、未填的单元格、错误的数值和坐标。不能规划时退出码为 3。",
+        "zh": "读取台账并报告规划会拒绝的内容：缺少的列、未填的单元格、错误的数值和坐标。不能规划"
+        "时退出码为 3。",
         "en": "Read a compounds file and report what planning would refuse: missing columns, "
         "empty cells, bad values and coordinates. Exit code 3 if it cannot be planned.",
     },
@@ -453,7 +465,8 @@ message names file, sheet, row and column); 1 an unexpected failure.
         "en": "the five-level neighbourhood grid (邻里格) and its grid workers",
     },
     "grid_description": {
-        "zh": "由规划结果建立 片区 > 小区 > 楼栋 > 单元 > 居民家庭 五级网格，配备网格员，按层级和街道输出网格数与网格员数。",
+        "zh": "由规划结果建立 片区 > 小区 > 楼栋 > 单元 > 居民家庭 五级网格，配备网格员，按层级和"
+        "街道输出网格数与网格员数。",
         "en": "Build zone > compound > building > unit > household from the plan (zones are "
         "bundles, else communities), staff every grid, and print grids and grid workers per "
         "level and subdistrict.",
@@ -463,7 +476,8 @@ message names file, sheet, row and column); 1 an unexpected failure.
         "en": "write the fill-in ledger template (pre-filled from points)",
     },
     "template_description": {
-        "zh": "写出带下拉框、数字校验、冻结表头和填写说明的台账模板。给出名称和点位列表（爬取、地理编码或高德导出）时，"
+        "zh": "写出带下拉框、数字校验、冻结表头和填写说明的台账模板。给出名称和点位列表（爬取、地"
+        "理编码或高德导出）时，"
         "每个小区预填一行，待填的单元格标黄。填好后直接用 lianhu-geo validate 读回。",
         "en": "Write the ledger template with drop-downs, number checks, a frozen header and "
         "instructions. Given a list of names and points (a scrape, a geocoder, an Amap export) "
@@ -479,18 +493,21 @@ message names file, sheet, row and column); 1 an unexpected failure.
         "en": "; default: the embedded Lianhu sample",
     },
     "coords": {
-        "zh": "经纬度的坐标系：bd09 百度，gcj02 高德/腾讯，wgs84 GPS（默认：按表头判断，否则 wgs84）",
+        "zh": "经纬度的坐标系：bd09 百度，gcj02 高德/腾讯，wgs84 GPS（默认：按表头判断，否则 wgs8"
+        "4）",
         "en": "system of the lon/lat: bd09 Baidu, gcj02 Amap/Tencent, wgs84 GPS (default: "
         "what the headers say, else wgs84)",
     },
     "crs": {
-        "zh": "以米为单位的投影坐标的坐标系，如 EPSG:4545（CGCS2000 3 度带 108°E）、EPSG:2381（西安 1980）",
+        "zh": "以米为单位的投影坐标的坐标系，如 EPSG:4545（CGCS2000 3 度带 108°E）、EPSG:2381（西"
+        "安 1980）",
         "en": "system of projected coordinates in metres, e.g. EPSG:4545 (CGCS2000 3-degree GK "
         "CM 108E), EPSG:2381 (Xian 1980)",
     },
     "column": {
         "zh": "说明读不懂的表头，如 --column 居住户数=households（可重复）",
-        "en": "map a header the reader does not know, e.g. --column 居住户数=households (repeatable)",
+        "en": "map a header the reader does not know, e.g. --column 居住户数=households (repeatab"
+        "le)",
     },
     "sheet": {
         "zh": "要读的工作表名称（可重复；默认：所有列相同的表格工作表）",
@@ -524,7 +541,8 @@ message names file, sheet, row and column); 1 an unexpected failure.
     "no_bundles": {"zh": "不组建片区，只给兜底模式", "en": "only the fallback modes"},
     "locked": {
         "zh": "已签约片区表：片区名称 → 小区编号（或每个片区一列）",
-        "en": "table of bundles already contracted: bundle name -> compound ids (or one column per bundle)",
+        "en": "table of bundles already contracted: bundle name -> compound ids (or one column pe"
+        "r bundle)",
     },
     "exclude": {
         "zh": "不参与组建片区的小区：编号文件，或 C1,C2 这样的编号列表",
@@ -605,7 +623,7 @@ message names file, sheet, row and column); 1 an unexpected failure.
 
 
 def cli_text(key: str, lang: str = "zh", /, **fields: object) -> str:
-    """The command's text ``key`` in ``lang``, with ``fields`` put in."""
+    """Return the command's text ``key`` in ``lang``, with ``fields`` put in."""
     check_lang(lang)
     text = CLI_TEXTS[key][lang]
     return text.format(**fields) if fields else text

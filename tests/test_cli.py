@@ -118,20 +118,14 @@ def test_console_entry_point_help():
         assert option in result.stdout
 
 
-def test_help_is_chinese_by_default_and_english_on_request():
-    chinese = subprocess.run(
-        [sys.executable, "-m", "lianhu_geo", "plan", "--help"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+def test_help_is_chinese_by_default_and_english_on_request(capsys):
+    with pytest.raises(SystemExit):
+        main(["plan", "--help"])
+    chinese = capsys.readouterr().out
     assert "已签约片区表" in chinese and "--locked" in chinese and "--header-row" in chinese
-    english = subprocess.run(
-        [sys.executable, "-m", "lianhu_geo", "--lang", "en", "--help"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "--help"])
+    english = capsys.readouterr().out
     assert "Plan property management" in english and "template" in english
 
 
@@ -184,5 +178,7 @@ def test_template_command(tmp_path, fixtures_dir, capsys):
     assert "3 行预填" in capsys.readouterr().out
     assert main(["validate", str(out)]) == EXIT_BAD_INPUT  # still to fill: said cell by cell
     err = capsys.readouterr().err
-    assert "还未填写，填好之前无法规划：台账模板.xlsx, 工作表 小区台账, 第 2、3、4 行, 列 街道" in err
+    assert (
+        "还未填写，填好之前无法规划：台账模板.xlsx, 工作表 小区台账, 第 2、3、4 行, 列 街道" in err
+    )
     assert main(["template", "--out", str(tmp_path / "empty.xlsx"), "--lang", "en"]) == EXIT_OK

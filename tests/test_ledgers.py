@@ -28,9 +28,10 @@ def test_title_row_merged_cells_and_notes_block(ledgers):
     assert set(compounds["source_file"]) == {"小区台账_青年路.xlsx"}
     assert compounds["subdistrict"].eq("青年路街道").all()  # merged down the column
     # 有无物业 有/无 is the management; 物业公司 无/暂无/-/blank is no company
-    assert compounds["management"].tolist() == ["unmanaged"] * 2 + ["professional"] * 2 + [
-        "unmanaged"
-    ] * 2
+    assert (
+        compounds["management"].tolist()
+        == ["unmanaged"] * 2 + ["professional"] * 2 + ["unmanaged"] * 2
+    )
     assert compounds["property_company"].notna().tolist() == [False, False, True] + [False] * 3
     assert "序号" in compounds.columns and "注：1" not in " ".join(compounds["name"])
 
@@ -42,12 +43,17 @@ def test_contradiction_warning_in_english(ledgers):
 
 def test_one_sheet_per_community_reads_every_sheet(ledgers):
     compounds = read_compounds(ledgers / "按社区分表.xlsx")
-    assert compounds["source_sheet"].tolist() == ["桃园路社区"] * 2 + ["劳动路社区"] + ["团结村社区"] * 2
+    assert (
+        compounds["source_sheet"].tolist()
+        == ["桃园路社区"] * 2 + ["劳动路社区"] + ["团结村社区"] * 2
+    )
     assert compounds["source_row"].tolist() == [2, 3, 2, 2, 3]
     assert compounds.index.tolist() == list(range(5))
     only = read_compounds(ledgers / "按社区分表.xlsx", sheet="劳动路社区")
     assert only["compound_id"].tolist() == ["TY03"]
-    with pytest.raises(InputError, match=r"按社区分表.xlsx 中没有工作表 新村社区；已有：桃园路社区"):
+    with pytest.raises(
+        InputError, match=r"按社区分表.xlsx 中没有工作表 新村社区；已有：桃园路社区"
+    ):
         read_compounds(ledgers / "按社区分表.xlsx", sheet="新村社区", lang="zh")
 
 
@@ -83,7 +89,9 @@ def test_amap_export_headers_pick_gcj02(ledgers):
     assert "lacks `subdistrict`, `community`, `households`, `management`" in str(record[1].message)
     expected = convert_coords(np.array([Point(108.9219, 34.2908)]), "gcj02", "wgs84")[0]
     assert compounds.geometry[0].distance(expected) < 1e-9
-    with pytest.raises(InputError, match=r"经度_gcj02 / 纬度_gcj02 写明坐标系是 gcj02.*coords='bd09'"):
+    with pytest.raises(
+        InputError, match=r"经度_gcj02 / 纬度_gcj02 写明坐标系是 gcj02.*coords='bd09'"
+    ):
         read_compounds(ledgers / "高德导出.csv", coords="bd09", lang="zh")
 
 
@@ -128,7 +136,11 @@ def test_many_files_and_a_folder(tmp_path, ledgers):
     assert sorted(folder["compound_id"]) == sorted(merged["compound_id"])
     shutil.copy(ledgers / "分号分隔.csv", tmp_path / "重复.csv")
     for lang, text in (
-        ("zh", r"小区编号重复：XG01 \(分号分隔.csv, 工作表 分号分隔, 第 2 行；重复.csv, 工作表 重复, 第 2 行\)"),
+        (
+            "zh",
+            r"小区编号重复：XG01 \(分号分隔.csv, 工作表 分号分隔, 第 2 行；重复.csv, 工作表 重复,"
+            r" 第 2 行\)",
+        ),
         ("en", r"XG01 \(分号分隔.csv, sheet 分号分隔, row 2; 重复.csv, sheet 重复, row 2\)"),
     ):
         with pytest.raises(InputError, match=text):
@@ -157,7 +169,9 @@ def _edited(tmp_path, ledgers, cell, value):
         ("I7", 34.27, "经度/纬度", "写反", "look swapped"),
     ],
 )
-def test_every_reader_error_names_file_sheet_row_column(tmp_path, ledgers, cell, value, column, zh, en):
+def test_every_reader_error_names_file_sheet_row_column(
+    tmp_path, ledgers, cell, value, column, zh, en
+):
     path = _edited(tmp_path, ledgers, cell, value)
     if cell == "I7" and value == 34.27:
         workbook = load_workbook(path)
@@ -176,10 +190,12 @@ def test_every_reader_error_names_file_sheet_row_column(tmp_path, ledgers, cell,
 
 def test_empty_location_and_empty_workbook(tmp_path, ledgers):
     path = _edited(tmp_path, ledgers, "I8", None)
-    with pytest.raises(InputError, match=r"工作表 Sheet1, 第 8 行：没有位置"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DataWarning)
-            read_compounds(path, lang="zh")
+    with (
+        pytest.raises(InputError, match=r"工作表 Sheet1, 第 8 行：没有位置"),
+        warnings.catch_warnings(),
+    ):
+        warnings.simplefilter("ignore", DataWarning)
+        read_compounds(path, lang="zh")
     from openpyxl import Workbook
 
     Workbook().save(tmp_path / "空.xlsx")
@@ -201,7 +217,9 @@ def test_management_values_you_and_wu(tmp_path):
     )
     compounds = read_compounds(path)
     assert compounds["management"].tolist() == ["professional", "unmanaged", "unmanaged"]
-    path.write_text(path.read_text(encoding="utf-8").replace("10,有,是", "10,有,否"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("10,有,是", "10,有,否"), encoding="utf-8"
+    )
     with pytest.warns(DataWarning, match=r"t.csv, sheet t, row 2: the two management columns"):
         read_compounds(path)
 
@@ -215,7 +233,9 @@ def test_dedupe_reports_both_rows_and_decides(tmp_path):
     )
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "(the input (has no|lacks)|输入中没有)", DataWarning)
-        with pytest.warns(DataWarning, match=r"R1 顺泽·自在城 \(scrape.csv, sheet scrape, row 2\) and R3"):
+        with pytest.warns(
+            DataWarning, match=r"R1 顺泽·自在城 \(scrape.csv, sheet scrape, row 2\) and R3"
+        ):
             assert len(read_compounds(path)) == 4
         with pytest.raises(InputError, match="可能重复的小区"):
             read_compounds(path, dedupe="error", lang="zh")

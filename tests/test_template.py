@@ -33,7 +33,9 @@ def test_headers_dropdowns_number_checks_frozen_header(tmp_path, sample):
     assert letter["户数"] in rules[("whole", "0")]
     subdistricts = next(f for (t, f) in rules if t == "list" and "北院门街道" in f)
     assert all(s in subdistricts for s in SUBDISTRICTS)
-    assert [sheet.cell(row=r, column=1).value for r in range(2, 14)] == sample["compound_id"].tolist()
+    assert [sheet.cell(row=r, column=1).value for r in range(2, 14)] == sample[
+        "compound_id"
+    ].tolist()
 
 
 def test_english_template_reads_back(tmp_path, sample):
@@ -74,7 +76,9 @@ def test_partly_filled_template_says_which_cells_are_empty(tmp_path, sample):
     ):
         with pytest.warns(DataWarning, match=text):
             back = read_compounds(path, lang=lang)
-    with pytest.raises(InputError, match=r"`subdistrict` is unknown for rows .*\(t.xlsx, sheet 小区台账, row 2\)"):
+    with pytest.raises(
+        InputError, match=r"`subdistrict` is unknown for rows .*\(t.xlsx, sheet 小区台账, row 2\)"
+    ):
         lg.validate_compounds(back)
 
 
@@ -114,7 +118,9 @@ def _fill(path, shuffle_seed=0):
 
 def test_scraped_points_to_template_to_plan(tmp_path, shared_data):
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataWarning)  # no ids, no subdistricts: said in test_readers
+        warnings.simplefilter(
+            "ignore", DataWarning
+        )  # no ids, no subdistricts: said in test_readers
         points = read_compounds(shared_data / "lianhu_compound_points_scraped.csv", coords="bd09")
     path = write_template(tmp_path / "台账模板.xlsx", compounds=points)
     _fill(path)

@@ -151,7 +151,7 @@ def _in_china(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 
 def parse_crs(crs: object, lang: str) -> CRS:
-    """The :class:`pyproj.CRS` of ``crs=``, or an error that gives examples."""
+    """Return the :class:`pyproj.CRS` of ``crs=``, or an error that gives examples."""
     try:
         return CRS.from_user_input(crs)
     except Exception as exc:  # pyproj says what it could not parse

@@ -63,7 +63,7 @@ def _ids(value: object) -> list[str]:
 
 
 def read_locked(path: str | os.PathLike, *, lang: str = "en") -> dict[str, list[str]]:
-    """Read bundles already contracted: ``{bundle name: [compound ids]}``.
+    r"""Read bundles already contracted: ``{bundle name: [compound ids]}``.
 
     The table (``.xlsx`` or ``.csv``) is one of:
 
@@ -78,7 +78,8 @@ def read_locked(path: str | os.PathLike, *, lang: str = "en") -> dict[str, list[
     --------
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "已签约片区.csv"
-    >>> _ = path.write_text("片区,小区编号\\n北院门一片,C1、C2\\n北院门一片,C3\\n", encoding="utf-8")
+    >>> text = "片区,小区编号\n北院门一片,C1、C2\n北院门一片,C3\n"
+    >>> _ = path.write_text(text, encoding="utf-8")
     >>> read_locked(path)
     {'北院门一片': ['C1', 'C2', 'C3']}
     """
@@ -153,7 +154,7 @@ def read_ids(value: str, compounds: pd.DataFrame, *, lang: str = "en") -> list[s
 
 
 def read_layer(path: str | os.PathLike, *, lang: str = "en") -> gpd.GeoDataFrame:
-    """A GIS layer (barriers, a boundary), in its own CRS (EPSG:4326 when it has none)."""
+    """Read a GIS layer (barriers, a boundary), in its own CRS (EPSG:4326 when it has none)."""
     path = Path(path)
     if not path.exists():
         raise InputError(message("no_file", lang, file=path))

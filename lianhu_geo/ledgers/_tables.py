@@ -82,7 +82,7 @@ def known_header(value: object, extra: set[str]) -> bool:
 
 
 def shape(headers: list[object], extra: set[str]) -> tuple[str, ...]:
-    """The known headers of a table, as compared between sheets."""
+    """Return the known headers of a table, as compared between sheets."""
     return tuple(sorted({_key(h) for h in headers if known_header(h, extra)}))
 
 
@@ -220,7 +220,7 @@ def _frame(
 
 
 def _pick(names: list[str], wanted: object, *, file: str, layer: bool, lang: str) -> list[str]:
-    """The sheets (or layers) ``sheet=`` names: a name, a 0-based position or a list."""
+    """Return the sheets (or layers) ``sheet=`` names: a name, a 0-based position or a list."""
     picks = wanted if isinstance(wanted, list | tuple) else [wanted]
     out = []
     for pick in picks:

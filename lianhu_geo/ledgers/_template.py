@@ -70,7 +70,8 @@ _INSTRUCTIONS = {
         ),
         (
             "读回",
-            "填好后用 lianhu_geo.read_compounds(文件) 或 lianhu-geo validate 文件 读回，无需任何选项。",
+            "填好后用 lianhu_geo.read_compounds(文件) 或 lianhu-geo validate 文件 读回，无需任何"
+            "选项。",
         ),
     ],
     "en": [
@@ -78,7 +79,8 @@ _INSTRUCTIONS = {
         ("", "One row per compound. Keep the headers; add rows, or columns on the right."),
         (
             "yellow cells",
-            "still to fill (planning needs them). Leave unknowns empty: reading lists them cell by cell.",
+            "still to fill (planning needs them). Leave unknowns empty: reading lists them cell b"
+            "y cell.",
         ),
         ("compound_id", "unique for each compound; keep the pre-filled ids."),
         ("management", "choose from the list: professional or unmanaged."),
