@@ -266,3 +266,14 @@ def test_dataframe_input_keeps_its_index_and_has_no_provenance():
         compounds = read_compounds(table)
     assert compounds.index.tolist() == [7] and "source_row" not in compounds.columns
     assert isinstance(compounds, gpd.GeoDataFrame)
+
+
+def test_data_on_the_second_sheet_and_a_title_merged_over_it(tmp_path, ledgers):
+    workbook = load_workbook(ledgers / "按社区分表.xlsx")
+    for name in ("劳动路社区", "团结村社区"):
+        del workbook[name]
+    workbook.move_sheet("说明", offset=-1)  # instructions first, the table second
+    path = tmp_path / "second.xlsx"
+    workbook.save(path)
+    compounds = read_compounds(path)
+    assert compounds["source_sheet"].tolist() == ["桃园路社区"] * 2
