@@ -281,6 +281,17 @@ def _run_validate(args: argparse.Namespace, progress: _Progress) -> None:
         if count:
             name = label(column, lang) if lang == "zh" else column
             print(cli_text("unknown_count", lang, column=name, count=count))
+    provenance = ["source_file", "source_sheet", "source_row"]
+    if any(unknown.values()) and all(c in compounds.columns for c in provenance):
+        from .labels import message
+        from .ledgers import place
+
+        detail = message("place_sep", lang).join(
+            place(compounds.loc[compounds[c].isna(), provenance], lang=lang, column=label(c, lang))
+            for c, count in unknown.items()
+            if count
+        )
+        raise InputError(message("cannot_plan", lang, detail=detail))
     validate_compounds(compounds)  # raises, naming the rows, if planning would refuse
     print(cli_text("validate_ok", lang))
 

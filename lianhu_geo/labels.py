@@ -351,6 +351,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "以下单元格还未填写，填好之前无法规划：{detail}。",
         "en": "these cells are still empty, and planning needs them: {detail}.",
     },
+    "cannot_plan": {
+        "zh": "还不能规划，这些单元格需要填写：{detail}。",
+        "en": "cannot be planned yet; these cells need filling: {detail}.",
+    },
     "company_contradiction": {
         "zh": "{where}：管理状态写的是有物业，但物业公司写的是 {values}。请核对。",
         "en": "{where}: management says professional but the property company says "

@@ -67,9 +67,11 @@ def test_validate_partial_file_names_the_rows(tmp_path, capsys):
     assert main(["validate", str(path), "--coords", "bd09", "--lang", "en"]) == EXIT_BAD_INPUT
     captured = capsys.readouterr()
     assert "subdistrict: unknown for 2 compounds" in captured.out
-    assert "error: `subdistrict` is unknown for rows R1 (names.csv, sheet names, row 2)" in (
-        captured.err
+    assert (
+        "error: cannot be planned yet; these cells need filling: names.csv, sheet names, rows "
+        in (captured.err)
     )
+    assert "rows 2, 3, column subdistrict" in captured.err
     assert "warning: the input lacks" in captured.err
     assert "Traceback" not in captured.err
 

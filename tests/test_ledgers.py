@@ -277,3 +277,16 @@ def test_data_on_the_second_sheet_and_a_title_merged_over_it(tmp_path, ledgers):
     workbook.save(path)
     compounds = read_compounds(path)
     assert compounds["source_sheet"].tolist() == ["桃园路社区"] * 2
+
+
+def test_columns_option_can_name_the_coordinate_columns(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "编号,小区名称,街道,社区,户数,管理状态,东经度,北纬度\nA,甲院,北关街道,北关社区,10,失管,108.94,34.29\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="no location columns"):
+        read_compounds(path)
+    compounds = read_compounds(path, columns={"东经度": "lon", "北纬度": "lat"}, coords="gcj02")
+    expected = convert_coords(np.array([Point(108.94, 34.29)]), "gcj02", "wgs84")[0]
+    assert compounds.geometry[0].distance(expected) < 1e-9

@@ -228,8 +228,14 @@ def _piece(
         geometry = gdf.geometry
     else:
         table = pd.DataFrame(frame)
+        explicit = {_key(k): v for k, v in (columns or {}).items()}
         pair = choose_columns(
-            [c for c in table.columns if _key(c) not in {_key(k) for k in (columns or {})}],
+            # a header `columns=` maps to lon/lat is a plain lon/lat; to anything else, not one
+            [
+                explicit.get(_key(c), c) if explicit.get(_key(c)) in ("lon", "lat") else c
+                for c in table.columns
+                if explicit.get(_key(c)) in (None, "lon", "lat")
+            ],
             coords,
             file=piece.file,
             sheet=piece.sheet,
@@ -237,6 +243,8 @@ def _piece(
         )
         if pair is not None:
             lon, lat, system = pair
+            back = {explicit.get(_key(c)): c for c in table.columns}
+            lon, lat = back.get(lon, lon), back.get(lat, lat)
             geometry = points(
                 table,
                 lon,
