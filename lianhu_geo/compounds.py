@@ -214,11 +214,12 @@ def _row_names(data: pd.DataFrame, mask: np.ndarray | pd.Series) -> str:
 
         prov = data.loc[mask, list(PROVENANCE_COLUMNS)]
         ids = data.loc[mask, "compound_id"] if "compound_id" in data.columns else None
-        return format_rows(
-            (f"{i} " if ids is not None and _present(i) else "")
+        named = [  # "C1 (台账.xlsx, sheet Sheet1, row 7)"; format_rows counts the rest
+            (f"{ids.iloc[k]} " if ids is not None and _present(ids.iloc[k]) else "")
             + f"({place(prov.iloc[[k]], lang='en')})"
-            for k, i in enumerate(ids if ids is not None else [None] * len(prov))
-        )
+            for k in range(min(len(prov), 10))
+        ]
+        return format_rows(named + [""] * (len(prov) - len(named)))
     if "compound_id" in data.columns:
         ids = data["compound_id"].to_numpy(dtype=object)
         labels = [
