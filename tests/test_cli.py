@@ -131,7 +131,7 @@ def test_help_is_chinese_by_default_and_english_on_request(capsys):
     assert "Plan property management" in english and "template" in english
 
 
-def test_reader_options_on_the_command_line(fixtures_dir, capsys):
+def test_reader_options_on_the_command_line(fixtures_dir, filegdb, capsys):
     ledgers = fixtures_dir / "ledgers"
     gk = str(ledgers / "高斯投影_4545.xlsx")
     assert main(["validate", gk]) == EXIT_BAD_INPUT
@@ -141,7 +141,7 @@ def test_reader_options_on_the_command_line(fixtures_dir, capsys):
     book = str(ledgers / "按社区分表.xlsx")
     assert main(["validate", book, "--sheet", "劳动路社区", "--lang", "en"]) == EXIT_OK
     assert "1 compounds read" in capsys.readouterr().out
-    gdb = str(ledgers / "两个图层.gdb")
+    gdb = str(filegdb)
     assert main(["validate", gdb]) == EXIT_BAD_INPUT
     assert "--layer" in capsys.readouterr().err
     assert main(["validate", gdb, "--layer", "compounds"]) == EXIT_OK

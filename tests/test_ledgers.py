@@ -115,8 +115,8 @@ def test_gauss_kruger_metres_need_crs_and_say_so(ledgers):
         read_compounds(path, crs="EPSG:99999")
 
 
-def test_filegdb_with_two_layers(ledgers):
-    path = ledgers / "两个图层.gdb"
+def test_filegdb_with_two_layers(filegdb):
+    path = filegdb
     with pytest.raises(InputError, match=r"several layers.*compounds: .*roads: road"):
         read_compounds(path)
     compounds = read_compounds(path, layer="compounds")
