@@ -134,6 +134,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "place_rows": {"zh": "第 {rows} 行", "en": "rows {rows}"},
     "place_feature": {"zh": "第 {rows} 个要素", "en": "feature {rows}"},
     "place_features": {"zh": "第 {rows} 个要素", "en": "features {rows}"},
+    "place_header": {"zh": "第 {row} 行（表头）", "en": "row {row} (the header)"},
     "place_column": {"zh": "列 {column}", "en": "column {column}"},
     "place_more": {"zh": "等共 {count} 处", "en": "and {count} more"},
     "list_sep": {"zh": "、", "en": ", "},

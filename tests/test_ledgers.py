@@ -71,7 +71,7 @@ def test_header_row_explicit(ledgers):
     with pytest.warns(DataWarning, match="property company says '无'"):
         compounds = read_compounds(ledgers / "小区台账_青年路.xlsx", header_row=3, dedupe="error")
     assert len(compounds) == 6
-    with pytest.raises(InputError, match=r"Sheet1: no location columns"):  # the title row
+    with pytest.raises(InputError, match=r"Sheet1, row 1 \(the header\): no location columns"):
         read_compounds(ledgers / "小区台账_青年路.xlsx", header_row=1, sheet="Sheet1")
 
 
@@ -290,3 +290,19 @@ def test_columns_option_can_name_the_coordinate_columns(tmp_path):
     compounds = read_compounds(path, columns={"东经度": "lon", "北纬度": "lat"}, coords="gcj02")
     expected = convert_coords(np.array([Point(108.94, 34.29)]), "gcj02", "wgs84")[0]
     assert compounds.geometry[0].distance(expected) < 1e-9
+
+
+def test_header_problems_name_the_header_row(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "街道小区台账\n编号,小区编号,小区名称,经度,纬度\nA,A,甲院,108.94,34.29\n", encoding="utf-8"
+    )
+    for lang, text in (
+        ("en", r"t.csv, sheet t, row 2 \(the header\): two headers name the same column"),
+        ("zh", r"t.csv，工作表 t, 第 2 行（表头）：两个表头指向同一列"),
+    ):
+        with pytest.raises(InputError, match=text):
+            read_compounds(path, lang=lang)
+    path.write_text("小区名称,户数\n甲院,10\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"t.csv，工作表 t, 第 1 行（表头）：没有位置列"):
+        read_compounds(path, lang="zh")

@@ -221,7 +221,10 @@ def _piece(
 ) -> _Part:
     frame = piece.frame
     prov = piece.provenance()
-    where = {"file": piece.file, "sheet_place": sheet_place(piece.file, piece.sheet, lang)}
+    at = sheet_place(piece.file, piece.sheet, lang)
+    if piece.header_row is not None:  # problems of the header name its row
+        at += ", " + message("place_header", lang, row=piece.header_row)
+    where = {"file": piece.file, "sheet_place": at}
     if piece.layer:
         gdf = _layer(gpd.GeoDataFrame(frame), coords, crs, lang, where)
         table = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))

@@ -62,6 +62,7 @@ class Piece:
     rows: list[int]
     crs: object = None
     layer: bool = False
+    header_row: int | None = None
 
     def provenance(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -101,8 +102,8 @@ def _table(
     sheet: object,
     lang: str,
     lenient: bool = False,
-) -> tuple[list[object], list[tuple[int, list[object]]]] | None:
-    """Split a grid of ``(excel row, cells)`` into header and data rows."""
+) -> tuple[list[object], list[tuple[int, list[object]]], int] | None:
+    """Split a grid of ``(excel row, cells)`` into header, data rows and the header's row."""
     if header_row is not None:
         at = [i for i, (number, _) in enumerate(grid) if number == header_row]
         if lenient and (not at or sum(known_header(v, extra) for v in grid[at[0]][1]) < 2):
@@ -154,7 +155,8 @@ def _table(
         while name in names:
             name, n = f"{base}.{n}", n + 1
         names.append(name)
-    return names, [(number, [cells[j] for j in keep]) for number, cells in rows]
+    body = [(number, [cells[j] for j in keep]) for number, cells in rows]
+    return names, body, grid[index][0]
 
 
 def _xlsx_grids(path: Path) -> dict[str, list[tuple[int, list[object]]]]:
@@ -320,9 +322,9 @@ def read_file(
         {n: t[0] for n, t in tables.items()}, file=file, layer=False, lang=lang, extra=extra
     )
     pieces = []
-    for name, (headers, rows) in tables.items():
+    for name, (headers, rows, at) in tables.items():
         frame, numbers = _frame(headers, rows)
-        pieces.append(Piece(frame, file, name, numbers))
+        pieces.append(Piece(frame, file, name, numbers, header_row=at))
     return pieces
 
 
