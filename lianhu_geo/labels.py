@@ -61,6 +61,9 @@ LABELS: dict[str, dict[str, str]] = {
     "ledger": {"zh": "小区台账", "en": "ledger"},
     "estimated_footprint": {"zh": "估算占地", "en": "estimated footprint"},
     "address": {"zh": "地址", "en": "address"},
+    "source_file": {"zh": "来源文件", "en": "source file"},
+    "source_sheet": {"zh": "来源工作表", "en": "source sheet"},
+    "source_row": {"zh": "来源行号", "en": "source row"},
     "notes": {"zh": "备注", "en": "notes"},
     # compound columns
     "compound_id": {"zh": "小区编号", "en": "compound id"},
