@@ -171,6 +171,17 @@ def test_plan_with_locked_excluded_barriers_and_boundary(fixtures_dir, tmp_path,
     locked.write_text("片区,小区编号\n桃园一片,TY04、XX9\n", encoding="utf-8")
     assert main(["--quiet", *args]) == EXIT_BAD_INPUT
     assert "已签约片区.csv：这些小区编号不在小区表中：XX9" in capsys.readouterr().err
+    ids = tmp_path / "不参与.txt"
+    ids.write_text("TY01\nTY03\n", encoding="utf-8")
+    args[args.index("--locked") + 1] = str(tmp_path / "none.csv")
+    assert main(["--quiet", *args]) == EXIT_BAD_INPUT
+    assert "none.csv：文件不存在" in capsys.readouterr().err
+    args[args.index("--exclude") + 1] = str(tmp_path / "不在.txt")
+    assert main(["--quiet", *args[: args.index("--locked")], *args[args.index("--exclude") :]]) == 3
+    assert "不在.txt：文件不存在" in capsys.readouterr().err
+    assert main(["--quiet", "plan", book, "--out", str(out), "--exclude", str(ids)]) == EXIT_OK
+    plan = read_plan(out).compounds.set_index("compound_id")
+    assert plan.loc[["TY01", "TY03"], "unbundled_reason"].isin(["excluded", "规划人员排除"]).all()
 
 
 def test_template_command(tmp_path, fixtures_dir, capsys):

@@ -137,6 +137,8 @@ def locked_series(
 def read_ids(value: str, compounds: pd.DataFrame, *, lang: str = "en") -> list[str]:
     """Compound ids from a file (a table with an id column, or one id a line) or ``"C1,C2"``."""
     path = Path(value)
+    if not path.exists() and path.suffix.lower() in {".csv", ".txt", ".xlsx", ".xlsm"}:
+        raise InputError(message("no_file", lang, file=path))
     if path.is_file():
         rows = _grid(path, lang)
         keys = [None if _blank(h) else _key(h) for h in rows[0]]
