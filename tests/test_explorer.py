@@ -281,3 +281,33 @@ def test_points_projected_crs_and_english(islands):
     assert {f["geometry"]["type"] for f in ex.map_data["features"]} == {"Point"}
     assert "share in bundles" in ex.w_figures.value and "片区" not in ex.w_figures.value
     assert ex.w_max_compounds.description == "most compounds per bundle"
+
+
+def test_data_warnings_are_said_not_lost(compounds):
+    data = compounds.copy()
+    modes = lg.plan_coverage(compounds, created=CREATED).compounds["service_mode"]
+    unknown = modes.index[modes.isin(["extended", "self_governed"])][:2]  # triaged, not bundled
+    data["willing_to_pay"] = data["willing_to_pay"].astype(object)
+    data.loc[unknown, "willing_to_pay"] = None
+    ex = lg.explore(data, created=CREATED, debounce_s=0)
+    assert ex.warnings and all(str(data.loc[i, "compound_id"]) in ex.warnings[0] for i in unknown)
+    assert ex.warnings[0] in ex.status
+    with pytest.warns(lg.DataWarning):  # the same call outside the explorer warns
+        lg.plan_coverage(data, created=CREATED)
+
+
+def test_a_plan_that_cannot_be_made_leaves_the_state_as_it_was(ex, compounds, monkeypatch):
+    import lianhu_geo.explorer._widget as widget
+
+    def refuse(*args, **kwargs):
+        raise InputError("no plan today")
+
+    monkeypatch.setattr(widget, "plan_coverage", refuse)
+    with pytest.raises(InputError, match="no plan today"):
+        ex.set(max_compounds=7)
+    assert ex.state.options["max_compounds"] == 40
+    ex.w_max_gap.value = 90  # from a control: said in the status line, plan kept
+    ex.wait()
+    assert "no plan today" in ex.status
+    monkeypatch.undo()
+    _same(ex, compounds)

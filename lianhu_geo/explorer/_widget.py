@@ -14,6 +14,7 @@ map data and the figures are up to date.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
 import threading
@@ -125,6 +126,9 @@ class Explorer(widgets.VBox):
         The bundle outlines drawn on the map.
     status : str
         The last message shown (plan time, an error, an export).
+    warnings : list of str
+        What the last plan warned about (e.g. compounds given ``on_demand``
+        because their survey fields are unknown); shown in the status line.
     """
 
     def __init__(
@@ -144,6 +148,7 @@ class Explorer(widgets.VBox):
         self.plan: Any = None
         self.figures: dict[str, Any] = {}
         self.status = ""
+        self.warnings: list[str] = []
         self.view = "plan"
         self.revision = 0
         self._geometry = _mapdata.display_geometry(compounds)
@@ -538,9 +543,11 @@ class Explorer(widgets.VBox):
             data, kwargs = self.state.plan_call()
             locked, exclude = set(self.state.locked), set(self.state.exclude)
         self._show_progress(True)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", category=UserWarning)  # DataWarning: shown in the plan
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             plan = plan_coverage(data, created=self.created, **kwargs)
+        # data warnings (unknown survey fields ...) come back at every replan: said once, kept
+        self.warnings = sorted({str(w.message) for w in caught})
         with self._plan_lock:
             if generation != self._generation:
                 return
@@ -559,7 +566,8 @@ class Explorer(widgets.VBox):
             self._put(self.w_min_households, int(plan.options["min_households"]))
             self._syncing = False
         self._show_progress(False)
-        self._say(f"{self._t('planned_in')} {time.perf_counter() - started:.2f} s")
+        note = f"{self._t('planned_in')} {time.perf_counter() - started:.2f} s"
+        self._say("; ".join([note, *self.warnings]))
 
     def _figures_html(self) -> str:
         f = self.figures
@@ -625,16 +633,29 @@ class Explorer(widgets.VBox):
 
         Returns the explorer, so calls chain: ``ex.set(max_compounds=25).figures``.
         """
-        changed = self.state.update(**options)
-        if changed:
-            self._replan(self._bump())
+        with self._undo_on_error():
+            changed = self.state.update(**options)
+            if changed:
+                self._replan(self._bump())
         self._sync_controls()
         return self
 
+    @contextlib.contextmanager
+    def _undo_on_error(self):
+        """Put options, locks and exclusions back when the new plan cannot be made."""
+        state = self.state
+        saved = (dict(state.options), dict(state.locked), state.exclude)
+        try:
+            yield
+        except Exception:
+            state.options, state.locked, state.exclude = saved
+            raise
+
     def lock(self, ids: Iterable[str]) -> Explorer:
         """Keep the current bundles of the compounds ``ids`` as they are, and replan."""
-        self.state.lock(ids, self.plan)
-        self._replan(self._bump())
+        with self._undo_on_error():
+            self.state.lock(ids, self.plan)
+            self._replan(self._bump())
         return self
 
     def unlock(self, ids: Iterable[str] | None = None) -> Explorer:
