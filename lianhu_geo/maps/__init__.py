@@ -37,6 +37,7 @@ from ..coords import to_metric
 from ..errors import InputError, format_rows
 from . import _layers as _layers
 from ._offline import inline_assets, unescape_unicode, use_assets
+from ._render import literal_tree
 from ._style import MODE_LABELS, TEXT, InfoBox, Legend, bundle_colors, mode_style
 from .basemaps import add_basemap, basemap_coords, check_basemap
 
@@ -217,7 +218,9 @@ def _compound_props(c: gpd.GeoDataFrame, plan: Any, lang: str) -> pd.DataFrame:
         },
         index=c.index,
     )
-    return _layers.escape_frame(props)
+    props = _layers.escape_frame(props)
+    props["search"] = c["name"].astype(str)  # what search matches and lists, as text
+    return props
 
 
 def _popup_fields(lang: str, keys: list[str]) -> tuple[list[str], list[str]]:
@@ -347,9 +350,9 @@ def _finish(
     folium.plugins.Fullscreen(
         position="topleft", title=words["fullscreen"], title_cancel=words["fullscreen_off"]
     ).add_to(m)
-    _layers.SearchControl(search_layers.values(), prop="name", placeholder=words["search"]).add_to(
-        m
-    )
+    _layers.SearchControl(
+        search_layers.values(), prop="search", placeholder=words["search"]
+    ).add_to(m)
     legend.add_to(m)
     info.add_to(m)
     m.get_root().header.add_child(
@@ -362,7 +365,7 @@ def _finish(
     )
     _layers.Registry(registry).add_to(m)
     use_assets(m)
-    return _layers.set_ids(m)
+    return literal_tree(_layers.set_ids(m))
 
 
 def plan_map(
@@ -662,7 +665,7 @@ def export_html(
     if isinstance(plan, folium.Map):
         if options:
             raise InputError(f"options {', '.join(sorted(options))} apply to plans, not to maps")
-        m = _layers.set_ids(plan)
+        m = literal_tree(_layers.set_ids(plan))
     else:
         m = plan_map(plan, **options)
     text = unescape_unicode(m.get_root().render())
