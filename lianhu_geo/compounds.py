@@ -488,7 +488,8 @@ def _check_geometry(data: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             "3-54). Check the coordinates, and that `coords=` names their system "
             "(wgs84, gcj02 or bd09); projected coordinates need a CRS."
         )
-    flat = kinds.isin(["Polygon", "MultiPolygon"]) & ~(geom.area > 0)
+    # zero or not is the same in any CRS, so the area is taken as it is
+    flat = kinds.isin(["Polygon", "MultiPolygon"]) & ~(shapely.area(geom.to_numpy()) > 0)
     if flat.any():
         warnings.warn(
             f"footprints of rows {_row_names(data, flat)} have no area (a line or a point "
