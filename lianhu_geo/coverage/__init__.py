@@ -241,7 +241,7 @@ CHINA_TZ = _dt.timezone(_dt.timedelta(hours=8), "CST")
 
 
 def plan_day(now: _dt.datetime | None = None) -> str:
-    """The day a plan is made when no ``created`` date is given: ISO date in China.
+    """Give the day a plan is made when no ``created`` date is given (ISO date, China).
 
     Only the date is kept, so that plans made on the same day give the same
     file bytes; ``SOURCE_DATE_EPOCH`` (seconds since 1970, the
