@@ -85,6 +85,14 @@ def atomic_paths(*paths: str | os.PathLike) -> Iterator[list[Path]]:
         for tmp, target in zip(temps, targets, strict=True):
             check_target(target)  # not made a link or a folder meanwhile
             os.replace(tmp, target)
+    except OSError as exc:
+        for tmp, target in zip(temps, targets, strict=False):
+            if exc.filename in (str(tmp), tmp):  # name the file the user asked for
+                exc.filename = str(target)
+        for tmp in temps:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        raise
     except BaseException:
         for tmp in temps:
             with contextlib.suppress(OSError):
@@ -114,6 +122,12 @@ def atomic_path(path: str | os.PathLike, *, suffix: str | None = None) -> Iterat
         yield tmp
         check_target(target)
         os.replace(tmp, target)
+    except OSError as exc:
+        if exc.filename in (str(tmp), tmp):  # name the file the user asked for
+            exc.filename = str(target)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

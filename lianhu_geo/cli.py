@@ -2,12 +2,19 @@
 
 Exit codes: 0 done; 2 wrong command-line usage; 3 the input data has a
 problem (the message says which rows and columns, and how to fix them);
-1 anything else (a bug: please report it with the message).
+4 an output path cannot be used (``--out`` is a file, or a result file is a
+folder or a symbolic link); 5 no permission to write (a read-only folder or
+disk); 6 the disk is full; 7 another failure of the machine (an I/O error);
+130 interrupted; 1 anything else (a bug: please report it with the message).
+Problems of the input or the machine are said in one line, never with a
+traceback, and the files already in ``--out`` are left as they were: every
+result is written to a temporary file and moved into place when complete.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 import time
 import warnings
@@ -16,11 +23,37 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from ._write import check_target, write_text
+from .errors import InputError, OutputError
 
-__all__ = ["main", "EXIT_OK", "EXIT_USAGE", "EXIT_BAD_INPUT", "EXIT_FAILURE"]
+__all__ = [
+    "main",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "EXIT_BAD_INPUT",
+    "EXIT_FAILURE",
+    "EXIT_BAD_OUTPUT",
+    "EXIT_NO_PERMISSION",
+    "EXIT_DISK_FULL",
+    "EXIT_SYSTEM",
+    "EXIT_INTERRUPTED",
+]
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
+EXIT_BAD_OUTPUT, EXIT_NO_PERMISSION, EXIT_DISK_FULL, EXIT_SYSTEM = 4, 5, 6, 7
+EXIT_INTERRUPTED = 130
+
+# what a failed write means for the planner, by errno: (exit code, advice)
+_OS_ERRORS = {
+    errno.ENOSPC: (EXIT_DISK_FULL, "the disk is full; free some space or write elsewhere"),
+    errno.EDQUOT: (EXIT_DISK_FULL, "the disk quota is used up; free some space"),
+    errno.EACCES: (EXIT_NO_PERMISSION, "no permission to write there; choose another --out"),
+    errno.EPERM: (EXIT_NO_PERMISSION, "no permission to write there; choose another --out"),
+    errno.EROFS: (EXIT_NO_PERMISSION, "the disk is read-only; choose another --out"),
+    errno.ENOTDIR: (EXIT_BAD_OUTPUT, "a part of the path is a file, not a folder"),
+    errno.EEXIST: (EXIT_BAD_OUTPUT, "a file is in the way of a folder"),
+    errno.EISDIR: (EXIT_BAD_OUTPUT, "a folder is in the way of a file"),
+}
 
 _DESCRIPTION = """\
 Plan property management for residential compounds (小区/院落).
@@ -36,7 +69,10 @@ Shapefile, one row per compound; headers in English or Chinese (小区名称,
 embedded synthetic Lianhu sample is used.
 
 Exit codes: 0 done; 2 wrong command line; 3 a problem in the input data
-(the message names the rows and columns to fix); 1 an unexpected failure.
+(the message names the rows and columns to fix); 4 an output path that
+cannot be used (--out is a file, a result is a folder or a link); 5 no
+permission to write; 6 the disk is full; 7 another failure of the machine;
+130 interrupted; 1 an unexpected failure (please report it).
 """
 
 
@@ -221,10 +257,22 @@ def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
     return {**options, "created": args.date}
 
 
+def _check_out(folder: Path, names: Sequence[str]) -> None:
+    """Refuse an unusable --out before any work: a file, or results that are folders/links."""
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"--out {folder} is a file, not a folder; give a folder for the results.")
+    if folder.is_dir():
+        for name in names:
+            check_target(folder / name)
+
+
 def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
     from .coverage import SUMMARY_LABELS, plan_coverage
     from .maps import export_html
+    from .maps.basemaps import check_basemap
 
+    _check_out(args.out, ["plan.gpkg", "plan.xlsx", "map.html", "summary.txt"])
+    check_basemap(args.basemap, tianditu_key=args.tianditu_key)
     compounds = _load(args, progress)
     with progress.step("planning bundles and service modes"):
         plan = plan_coverage(compounds, **_plan_options(args))
@@ -242,7 +290,7 @@ def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
         )
     rate = SUMMARY_LABELS["coverage_rate"]
     summary = plan.summary(lang="zh").to_string(formatters={rate: "{:.0%}".format})
-    (args.out / "summary.txt").write_text(summary + "\n", encoding="utf-8")
+    write_text(args.out / "summary.txt", summary + "\n")
     print(summary)
     print(f"\nResults in {args.out}: map.html, plan.gpkg, plan.xlsx, summary.txt")
 
@@ -264,6 +312,8 @@ def _run_grid(args: argparse.Namespace, progress: _Progress) -> None:
     from .coverage import plan_coverage
     from .grid import build_grid
 
+    if args.out is not None:
+        _check_out(args.out, ["grid_report.csv", "grid.json"])
     compounds = _load(args, progress)
     with progress.step("planning bundles (zones of the grid)"):
         plan = plan_coverage(compounds)
@@ -278,9 +328,38 @@ def _run_grid(args: argparse.Namespace, progress: _Progress) -> None:
     print(report.to_string())
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
-        report.to_csv(args.out / "grid_report.csv", encoding="utf-8-sig")
-        (args.out / "grid.json").write_text(grid.to_json(indent=1), encoding="utf-8")
+        write_text(args.out / "grid_report.csv", _csv_text(report), encoding="utf-8-sig")
+        write_text(args.out / "grid.json", grid.to_json(indent=1))
         print(f"\nResults in {args.out}: grid_report.csv, grid.json")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(frame: Any) -> str:
+    """CSV of ``frame`` in which no text cell starts a spreadsheet formula.
+
+    Excel evaluates a CSV cell that starts with ``=``, ``+``, ``-`` or ``@``;
+    such text is written with a leading ``'`` (shown by Excel as the text).
+    """
+
+    def safe(value: object) -> object:
+        if isinstance(value, str) and value.startswith(_FORMULA_START):
+            return "'" + value
+        return value
+
+    out = frame.copy()
+    out.index = out.index.map(safe)
+    out.columns = out.columns.map(safe)
+    out = out.map(safe)
+    return out.to_csv()
+
+
+def _os_error(exc: OSError) -> tuple[int, str]:
+    code, advice = _OS_ERRORS.get(exc.errno, (EXIT_SYSTEM, "check the disk and the folder"))
+    where = f" {exc.filename}" if exc.filename else ""
+    reason = exc.strerror or type(exc).__name__
+    return code, f"cannot write{where}: {reason}; {advice}. Files already there are unchanged."
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Progress], None]] = {
@@ -301,7 +380,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        :data:`EXIT_OK`, :data:`EXIT_BAD_INPUT`; argparse exits with
+        :data:`EXIT_OK`; :data:`EXIT_BAD_INPUT` for bad input data;
+        :data:`EXIT_BAD_OUTPUT`, :data:`EXIT_NO_PERMISSION`,
+        :data:`EXIT_DISK_FULL` or :data:`EXIT_SYSTEM` when the results cannot
+        be written; :data:`EXIT_INTERRUPTED` on Ctrl-C. argparse exits with
         :data:`EXIT_USAGE` on wrong usage.
 
     Examples
@@ -315,9 +397,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     progress = _Progress(args.quiet)
     try:
         _COMMANDS[args.command](args, progress)
+    except OutputError as exc:
+        print(f"\nerror: {exc}", file=sys.stderr)
+        return EXIT_BAD_OUTPUT
     except InputError as exc:
         print(f"\nerror: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as exc:
+        code, message = _os_error(exc)
+        print(f"\nerror: {message}", file=sys.stderr)
+        return code
+    except KeyboardInterrupt:
+        print("\ninterrupted; files already in the output folder are unchanged.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return EXIT_OK
 
 

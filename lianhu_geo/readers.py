@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -95,9 +96,31 @@ def read_compounds(
     return validate_compounds(gdf, planning=False, columns=columns)
 
 
+def _check_regular_file(path: Path) -> None:
+    """Refuse a path that is not a regular file, before opening it.
+
+    A FIFO or a device would block the reader or never end, and a folder is
+    not a table; each gets its own message.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError(f"cannot read {path}: no such file. Check the path.") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}.") from None
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise InputError(
+            f"cannot read {path}: it is a folder. Give the file inside it (the .xlsx, .csv, "
+            ".gpkg or .shp)."
+        )
+    kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
+    raise InputError(f"cannot read {path}: it is {kind}, not a file. Save the data as a file.")
+
+
 def _read_path(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise InputError(f"cannot read {path}: no such file. Check the path.")
+    _check_regular_file(path)
     suffix = path.suffix.lower()
     try:
         if suffix in {".csv", ".txt", ".tsv"}:

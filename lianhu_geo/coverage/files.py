@@ -30,9 +30,11 @@ write leaves the previous plan intact.
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import io
 import json
 import re
+import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import pyogrio.errors
 
 from .._write import atomic_paths, check_target
 from ..compounds import _UNWRITABLE
@@ -238,6 +241,13 @@ def _workbook_frames(plan: CoveragePlan) -> dict[str, pd.DataFrame]:
     }
 
 
+def _gdal_failure(exc: Exception, target: Path) -> OSError:
+    """Say why GDAL could not write: most often a full disk (GDAL gives no errno)."""
+    if shutil.disk_usage(target.parent).free < 1_000_000:
+        return OSError(errno.ENOSPC, "No space left on device", str(target))
+    return OSError(errno.EIO, f"GDAL could not write the GeoPackage ({exc})", str(target))
+
+
 def _check_cells(frames: dict[str, pd.DataFrame]) -> None:
     """Refuse what a workbook cannot hold, naming sheet, Excel row and column."""
     for title, frame in frames.items():
@@ -350,7 +360,10 @@ def write_plan(plan: CoveragePlan, folder: str | Path) -> dict[str, Path]:
     for path in paths.values():
         check_target(path)
     with atomic_paths(paths["gpkg"], paths["xlsx"]) as (gpkg, xlsx):
-        _write_gpkg(plan, gpkg, date)
+        try:
+            _write_gpkg(plan, gpkg, date)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+            raise _gdal_failure(exc, paths["gpkg"]) from exc
         _write_xlsx(plan, xlsx, date, frames)
     return paths
 

@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 from folium.utilities import JsCode
 
+from .._write import atomic_path, check_target
+from ..compounds import _UNWRITABLE
 from ..coords import to_metric
 from ..errors import InputError, format_rows
 from . import _layers as _layers
@@ -53,11 +55,19 @@ class MapSizeWarning(UserWarning):
     """An exported map is too big to stay responsive in a browser."""
 
 
-def _check_options(lang: str, simplify_m: float) -> None:
+def _check_options(lang: str, simplify_m: float, **texts: Any) -> None:
     if lang not in _LANGS:
         raise InputError(f"unknown lang {lang!r}; use 'zh' or 'en'")
     if not simplify_m >= 0:
         raise InputError(f"simplify_m must be >= 0 metres; got {simplify_m!r}")
+    for name, value in texts.items():
+        for text in value if isinstance(value, (tuple, list)) else [value]:
+            if isinstance(text, str) and _UNWRITABLE.search(text):
+                bad = _UNWRITABLE.search(text).group()
+                raise InputError(
+                    f"`{name}` holds the control character or broken Unicode U+{ord(bad):04X}, "
+                    "which a web page cannot show; remove it."
+                )
 
 
 def _date_text(date: str | _dt.date | None, plan: Any, lang: str) -> str:
@@ -431,7 +441,7 @@ def plan_map(
     >>> type(m).__name__
     'Map'
     """
-    _check_options(lang, simplify_m)
+    _check_options(lang, simplify_m, title=title, date=date)
     check_basemap(basemap, tianditu_key=tianditu_key)
     coords = basemap_coords(basemap)
     compounds = _by_id(plan.compounds)
@@ -545,7 +555,7 @@ def compare_map(
     >>> type(m).__name__
     'Map'
     """
-    _check_options(lang, simplify_m)
+    _check_options(lang, simplify_m, date=date, labels=labels or ())
     check_basemap(basemap, tianditu_key=tianditu_key)
     coords = basemap_coords(basemap)
     words = TEXT[lang]
@@ -662,6 +672,7 @@ def export_html(
     ...     "<script src=" in out.read_text(encoding="utf-8")
     False
     """
+    check_target(path)
     if isinstance(plan, folium.Map):
         if options:
             raise InputError(f"options {', '.join(sorted(options))} apply to plans, not to maps")
@@ -673,7 +684,8 @@ def export_html(
         text = inline_assets(text)
     data = text.encode("utf-8")
     path = Path(path)
-    path.write_bytes(data)
+    with atomic_path(path) as tmp:  # the previous map stays until this one is complete
+        tmp.write_bytes(data)
     size_mb = len(data) / 1e6
     if size_mb > max_size_mb:
         warnings.warn(
