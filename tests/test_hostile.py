@@ -452,3 +452,30 @@ def test_expected_matches_library_cleaning():
     assert expected("name", " a\nb ") == "a b" and expected("备注", " a\nb ") == " a\nb "
     assert refused("name", " \x1f ", set()) and refused("备注", "\x00", set())
     assert not refused("备注", " ", set()) and refused("compound_id", "C01", {"C01"})
+
+
+def test_stacked_points_give_the_same_bundles_whatever_the_ids():
+    # four compounds on one point, a pair on another, one alone (the fix for stacked points
+    # inside neighbor_graph is issue 12's; this guards the plan and its files end to end)
+    spots = [Point(108.94, 34.26)] * 4 + [Point(108.9405, 34.26)] * 2 + [Point(108.95, 34.27)]
+
+    def partition(ids):
+        g = gpd.GeoDataFrame(
+            {
+                "compound_id": ids,
+                "name": ids,
+                "subdistrict": "甲",
+                "community": "乙",
+                "households": 150,
+                "management": "unmanaged",
+                "willing_to_pay": True,
+            },
+            geometry=spots,
+            crs=4326,
+        )
+        plan = plan_coverage(g, min_households=300, created="2026-11-28")
+        assert plan.compounds.index.tolist() == list(range(7))  # each compound once
+        groups = plan.compounds.groupby(plan.compounds["bundle_id"].astype(str)).groups
+        return sorted(sorted(int(i) for i in rows) for key, rows in groups.items())
+
+    assert partition(list("ABCDEFG")) == partition(list("ZYXWVUT")) == partition(list("GAFBECD"))
