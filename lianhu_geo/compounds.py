@@ -394,8 +394,8 @@ def _check_index(data: pd.DataFrame) -> None:
     if index.has_duplicates:
         repeated = sorted({str(v) for v in index[index.duplicated()]})
         raise InputError(
-            f"the index labels {format_rows(repeated)} appear more than once; every "
-            f"compound needs its own row label. {fix}"
+            f"the compounds' index must be unique; labels {format_rows(repeated)} repeat. "
+            "Use `compounds.reset_index(drop=True)` or index by `compound_id`."
         )
     if pd.api.types.is_object_dtype(index.dtype):
         kinds = sorted({type(v).__name__ for v in index})
