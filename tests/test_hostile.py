@@ -479,3 +479,11 @@ def test_stacked_points_give_the_same_bundles_whatever_the_ids():
         return sorted(sorted(int(i) for i in rows) for key, rows in groups.items())
 
     assert partition(list("ABCDEFG")) == partition(list("ZYXWVUT")) == partition(list("GAFBECD"))
+
+
+def test_grid_report_csv_never_starts_a_formula():
+    from lianhu_geo.cli import _csv_text
+
+    frame = pd.DataFrame({"街道": ["=1+1", "-2", "甲"], "n": [1, -2, 3]}, index=["@x", "+y", "z"])
+    lines = _csv_text(frame).splitlines()
+    assert lines[1:] == ["'@x,'=1+1,1", "'+y,'-2,-2", "z,甲,3"]  # numbers stay numbers

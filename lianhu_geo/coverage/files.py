@@ -380,7 +380,7 @@ def read_plan(folder: str | Path) -> CoveragePlan:
     -------
     CoveragePlan
         Equal to the plan written (``plan.equals``); ``created`` is the
-        explicit date the plan was made with, or None.
+        plan's date (``plan.created`` when it was written), or None.
 
     Raises
     ------
