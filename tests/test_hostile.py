@@ -40,7 +40,7 @@ from lianhu_geo.cli import (
 from lianhu_geo.coverage import plan_coverage, plan_day
 from lianhu_geo.coverage.files import read_plan, write_plan
 from lianhu_geo.errors import DataWarning, InputError, OutputError
-from lianhu_geo.maps import export_html, plan_map
+from lianhu_geo.maps import compare_map, export_html, plan_map
 from lianhu_geo.readers import read_compounds
 
 _BREAKS = re.compile("[\t\n\r\x85\u2028\u2029]+")
@@ -117,6 +117,12 @@ def map_features(page: str) -> list[dict]:
     return out
 
 
+def info_box(page: str) -> str:
+    """The HTML of the map's info box (title, date, options), as the page sets it."""
+    start = re.search(r'"lianhu-box lianhu-info"\);\s*div.innerHTML = ', page).end()
+    return json.JSONDecoder().raw_decode(page, start)[0]
+
+
 def page_structure(page: str) -> tuple[int, int, int]:
     low = page.lower()
     return low.count("<script"), low.count("</script"), low.count("<!--")
@@ -191,11 +197,13 @@ def test_summary_names_subdistricts_literally(command_run):
 def test_template_syntax_in_options_is_text():
     plan = plan_coverage(grid_compounds(2, 2), bundle=False, created="2026-11-28")
     m = plan_map(plan, title="{{ 6*7 }} {% if 1 %}", date="{{ 9*9 }}")
-    page = m.get_root().render()
-    box = re.search(r'"lianhu-box lianhu-info"\);\s*div.innerHTML = (".*?");', page)
-    text = html.unescape(json.loads(box.group(1)))
+    text = html.unescape(info_box(m.get_root().render()))
     assert "<b>{{ 6*7 }} {% if 1 %}</b>" in text and "{{ 9*9 }}" in text
     assert "42" not in text and "81" not in text
+    pair = compare_map(plan, plan, labels=("{{ 1+1 }}", "</script><!--"), date="2026-11-28")
+    page = pair.get_root().render()
+    assert page_structure(page) == page_structure(m.get_root().render())
+    assert "<b>{{ 1+1 }} → </script><!--" in html.unescape(info_box(page))
 
 
 def test_map_with_template_names_is_not_evaluated(tmp_path):
@@ -424,7 +432,13 @@ def test_any_text_in_any_column_is_refused_by_name_or_written_literally(tmp_path
     cells = [c for s in book.worksheets for r in s.iter_rows() for c in r]
     assert not any(c.data_type == "f" for c in cells)
     assert any(c.value == want for c in cells)
-    page = export_html(plan, folder / "map.html", offline=False).read_text(encoding="utf-8")
+    if _unwritable(text):  # a title no page can show is refused by name
+        with pytest.raises(InputError, match="`title`"):
+            export_html(plan, folder / "map.html", title=text)
+        text = "plain title"
+    page = export_html(plan, folder / "map.html", offline=False, title=text)
+    page = page.read_text(encoding="utf-8")
+    assert f"<b>{text}</b>" in html.unescape(info_box(page))
     assert page_structure(page) == page_structure(_plain_page(tmp_path))
     props = [p for p in map_features(page) if "search" in p]
     if column == "name":

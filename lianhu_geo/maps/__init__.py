@@ -277,8 +277,13 @@ def _compound_layers(
             _layers.feature_collection(geom[mask], props[mask]),
             style_function=style or (lambda f: mode_style(f["properties"]["mode"])),
             highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
-            popup=folium.GeoJsonPopup(fields=fields, aliases=aliases, max_width=360),
-            tooltip=folium.GeoJsonTooltip(fields=["name", "mode_label"], labels=False),
+            # folium refuses popup fields on a layer with no features (no changed compounds)
+            popup=folium.GeoJsonPopup(fields=fields, aliases=aliases, max_width=360)
+            if mask.any()
+            else None,
+            tooltip=folium.GeoJsonTooltip(fields=["name", "mode_label"], labels=False)
+            if mask.any()
+            else None,
             marker=folium.CircleMarker(radius=5),
             control=False,
         ).add_to(fg)
