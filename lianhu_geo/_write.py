@@ -46,9 +46,13 @@ def check_target(path: str | os.PathLike) -> Path:
 
 
 def _temporary(target: Path, suffix: str | None) -> Path:
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=suffix or target.suffix or ".tmp", dir=target.parent
-    )
+    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=suffix or target.suffix or ".tmp", dir=target.parent
+        )
+    except OSError as exc:  # name the file the user asked for, not the temporary one
+        exc.filename = str(target)
+        raise
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import signal
 import sys
 import time
 import warnings
@@ -359,7 +360,7 @@ def _os_error(exc: OSError) -> tuple[int, str]:
     code, advice = _OS_ERRORS.get(exc.errno, (EXIT_SYSTEM, "check the disk and the folder"))
     where = f" {exc.filename}" if exc.filename else ""
     reason = exc.strerror or type(exc).__name__
-    return code, f"cannot write{where}: {reason}; {advice}. Files already there are unchanged."
+    return code, f"cannot write{where}: {reason}; {advice}. The file there before is unchanged."
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Progress], None]] = {
@@ -395,6 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     progress = _Progress(args.quiet)
+    previous = _stop_on_terminate()
     try:
         _COMMANDS[args.command](args, progress)
     except OutputError as exc:
@@ -408,9 +410,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\nerror: {message}", file=sys.stderr)
         return code
     except KeyboardInterrupt:
-        print("\ninterrupted; files already in the output folder are unchanged.", file=sys.stderr)
+        print(
+            "\ninterrupted; every file in the output folder is whole (the ones not yet "
+            "written hold what they held before).",
+            file=sys.stderr,
+        )
         return EXIT_INTERRUPTED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return EXIT_OK
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_terminate() -> Any:
+    """Make a plain ``kill`` (SIGTERM) stop like Ctrl-C: temporary files are removed."""
+    try:
+        return signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        return None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -33,6 +33,7 @@ from lianhu_geo.cli import (
     EXIT_BAD_INPUT,
     EXIT_BAD_OUTPUT,
     EXIT_DISK_FULL,
+    EXIT_INTERRUPTED,
     EXIT_NO_PERMISSION,
     EXIT_OK,
     main,
@@ -501,3 +502,24 @@ def test_grid_report_csv_never_starts_a_formula():
     frame = pd.DataFrame({"街道": ["=1+1", "-2", "甲"], "n": [1, -2, 3]}, index=["@x", "+y", "z"])
     lines = _csv_text(frame).splitlines()
     assert lines[1:] == ["'@x,'=1+1,1", "'+y,'-2,-2", "z,甲,3"]  # numbers stay numbers
+
+
+def test_command_stopped_by_kill_leaves_whole_files(tmp_path, capsys, monkeypatch):
+    import signal
+
+    import lianhu_geo.maps as maps
+
+    out = tmp_path / "out"
+    assert main(["-q", "plan", "--out", str(out), "--no-bundles", "--date", "2026-11-28"]) == 0
+    before = _digests(out)
+
+    def killed(*args, **kwargs):  # a plain `kill` arrives while the map is being made
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(maps, "plan_map", killed)
+    handler = signal.getsignal(signal.SIGTERM)
+    code, line = _run(["-q", "plan", "--out", str(out), "--no-bundles"], capsys)
+    assert code == EXIT_INTERRUPTED and "interrupted" in line
+    after = _digests(out)  # gpkg and xlsx are the new ones, the map still the old one
+    assert after.keys() == before.keys() and after["map.html"] == before["map.html"]
+    assert signal.getsignal(signal.SIGTERM) == handler  # the command leaves signals as found
