@@ -523,3 +523,32 @@ def test_command_stopped_by_kill_leaves_whole_files(tmp_path, capsys, monkeypatc
     after = _digests(out)  # gpkg and xlsx are the new ones, the map still the old one
     assert after.keys() == before.keys() and after["map.html"] == before["map.html"]
     assert signal.getsignal(signal.SIGTERM) == handler  # the command leaves signals as found
+
+
+@settings(
+    max_examples=int(os.environ.get("LIANHU_HYPOTHESIS_EXAMPLES", "25")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    column=st.sampled_from(["households", "buildings", "build_year", "management", "sanwu"]),
+    text=_TEXT | st.sampled_from(["1e400", "-0", "１２", "12户", "1,200", "0x10", "NaN", "是"]),
+)
+def test_any_text_in_a_value_column_is_read_or_refused_by_name(tmp_path, column, text):
+    g = grid_compounds(2, 2)
+    g["buildings"], g["build_year"], g["sanwu"] = 3, "1990", "否"
+    g[column] = g[column].astype(object)
+    g.loc[g.index[0], column] = text
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DataWarning)
+            plan = plan_coverage(g, bundle=False, created="2026-11-28")
+    except InputError as exc:
+        assert f"`{column}`" in str(exc) and ("C00" in str(exc) or "U+" in str(exc))
+        return
+    value = plan.compounds.loc[0, column]
+    if column in ("households", "buildings") and not pd.isna(value):  # "," reads as empty
+        assert 0 <= int(value) <= {"households": 100_000, "buildings": 5_000}[column]
+    folder = tmp_path / f"v{abs(hash((column, text)))}"
+    write_plan(plan, folder)
+    assert read_plan(folder).equals(plan)
