@@ -129,12 +129,15 @@ def page_structure(page: str) -> tuple[int, int, int]:
     return low.count("<script"), low.count("</script"), low.count("<!--")
 
 
-@pytest.fixture(scope="module")
-def command_run(tmp_path_factory):
-    """The corpus through `lianhu-geo plan` from a CSV file."""
+@pytest.fixture(scope="module", params=["csv", "geojson"])
+def command_run(tmp_path_factory, request):
+    """The corpus through `lianhu-geo plan` from a CSV file (quoted breaks) and a GeoJSON."""
     tmp = tmp_path_factory.mktemp("hostile")
-    source = tmp / "ledger.geojson"  # CSV reads "#N/A" as unknown (pandas' NA words)
-    _as_layer(hostile_table()).to_file(source, driver="GeoJSON")
+    source = tmp / f"ledger.{request.param}"
+    if request.param == "csv":
+        hostile_table().to_csv(source, index=False, encoding="utf-8")
+    else:
+        _as_layer(hostile_table()).to_file(source, driver="GeoJSON")
     out = tmp / "out"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)  # the line-break repair is announced
