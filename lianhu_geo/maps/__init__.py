@@ -11,6 +11,13 @@ full screen, a scale bar, and the plan's options, data fingerprint and date.
 ``offline=True`` (the default), needs no network: Leaflet and its plugins
 are inlined from copies shipped with lianhu_geo.
 
+Text is data, never code: every element of these maps renders through
+:mod:`~lianhu_geo.maps._render`, so no name, option or title is ever compiled
+as a Jinja2 template (branca would otherwise evaluate ``{{ 7*7 }}`` in a
+name), data reaches the page as JSON escaped for ``<script>``, and popups,
+tooltips, layer names and the info box show HTML-escaped text; search tips
+show the name as text.
+
 Files are byte-identical for the same plan and options: element ids come
 from a counter, not folium's random ids, and the date comes from the
 ``date`` argument or the plan (``plan.created``), never the clock.
@@ -645,7 +652,9 @@ def export_html(
     ----------
     plan : CoveragePlan or folium.Map
         A plan (drawn with :func:`plan_map` and ``**options``) or a map made
-        by :func:`plan_map` / :func:`compare_map`.
+        by :func:`plan_map` / :func:`compare_map`. Any other map's elements
+        are switched to literal rendering too (their output is never
+        compiled as a template).
     path : str or path
         File to write (UTF-8).
     offline : bool, default True
@@ -660,6 +669,15 @@ def export_html(
     -------
     pathlib.Path
         The file written.
+
+    Raises
+    ------
+    OutputError
+        ``path`` is a folder or a symbolic link, or its folder is missing;
+        nothing is written.
+    OSError
+        The disk is full or the folder cannot be written; the previous file
+        at ``path`` is left as it was.
 
     Warns
     -----
