@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import json
+import os
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,7 +28,7 @@ from ..errors import InputError, format_rows
 from ._fingerprint import fingerprint_compounds, jsonable
 from .triage import DEFAULT_MISSING_MODE, MODE_LABELS, SERVICE_MODES, Rule, triage
 
-__all__ = ["CoveragePlan", "plan_coverage", "SUMMARY_COLUMNS", "SUMMARY_LABELS"]
+__all__ = ["CoveragePlan", "plan_coverage", "plan_day", "SUMMARY_COLUMNS", "SUMMARY_LABELS"]
 
 #: Columns of :meth:`CoveragePlan.summary`, in order.
 SUMMARY_COLUMNS: tuple[str, ...] = (
@@ -79,9 +80,10 @@ class CoveragePlan:
     version : str
         ``lianhu_geo.__version__`` that made the plan.
     created : str or None
-        When the plan was made (ISO 8601). Written to files only when given
-        explicitly as ``plan_coverage(..., created=...)``, so that files stay
-        byte-identical between runs.
+        When the plan was made (ISO 8601): the ``created`` option as given,
+        else the day (date only, China Standard Time, see :func:`plan_day`),
+        so that runs on the same day write byte-identical files and the map
+        and workbook still say when the plan was made.
     """
 
     def __init__(
@@ -234,6 +236,31 @@ def _empty_bundles(crs: Any) -> gpd.GeoDataFrame:
     return frame
 
 
+#: China Standard Time (UTC+8, no daylight saving since 1991): the day a plan is made.
+CHINA_TZ = _dt.timezone(_dt.timedelta(hours=8), "CST")
+
+
+def plan_day(now: _dt.datetime | None = None) -> str:
+    """Give the day a plan is made when no ``created`` date is given (ISO date, China).
+
+    Only the date is kept, so that plans made on the same day give the same
+    file bytes; ``SOURCE_DATE_EPOCH`` (seconds since 1970, the
+    reproducible-builds convention) replaces the clock when it is set.
+
+    Examples
+    --------
+    >>> plan_day(_dt.datetime(2026, 11, 28, 17, 30, tzinfo=_dt.timezone.utc))
+    '2026-11-29'
+    """
+    if now is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch.isdigit():
+            now = _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc)
+        else:
+            now = _dt.datetime.now(_dt.timezone.utc)
+    return now.astimezone(CHINA_TZ).date().isoformat()
+
+
 def _created(created: str | _dt.datetime | _dt.date | None) -> str | None:
     if created is None:
         return None
@@ -331,8 +358,8 @@ def plan_coverage(
         Fallback mode for compounds whose survey fields are unknown (warns).
     created : date, datetime or ISO text, optional
         Date of the plan, kept in ``plan.created`` and written into files.
-        Left out of files when not given, so that files are byte-identical
-        between runs.
+        Default: today's date in China Standard Time (:func:`plan_day`), so
+        that runs on the same day write byte-identical files.
     **bundle_options
         Passed to :func:`~lianhu_geo.bundling.propose_bundles`:
         ``min_households``, ``max_compounds``, ``max_span_m``, ``graph``,
@@ -442,10 +469,7 @@ def plan_coverage(
     out["mode_reason"] = reason
     out["unbundled_reason"] = why_not
     out = out[[c for c in out.columns if c != geometry] + [geometry]]
-    if created_text is None:
-        created_text_now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
-    else:
-        created_text_now = created_text
+    created_text_now = created_text if created_text is not None else plan_day()
     return CoveragePlan(
         out,
         bundles,
