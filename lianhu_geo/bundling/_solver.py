@@ -19,9 +19,8 @@ Phases, per connected component whose weight reaches the threshold:
    complete the region, it is taken instead (mode 1: the nearest such node;
    mode 2: the one overshooting the threshold least), so regions end close
    to the threshold and more of them fit (the max-p objective); starts
-   alternate the rules in :data:`lianhu_geo.bundling._construct.MODES`. A region that cannot
-   reach the
-   threshold is released; its seed is not tried again (and if the region
+   alternate the rules in :data:`lianhu_geo.bundling._construct.MODES`.
+   A region that cannot reach the threshold is released; its seed is not tried again (and if the region
    ran out of frontier, none of its nodes is).
 2. absorption: leftovers join the adjacent region with room whose centroid
    is nearest (old and sanwu compounds first), repeated until nothing moves.
@@ -31,17 +30,19 @@ Phases, per connected component whose weight reaches the threshold:
    their two farthest-apart nodes (the lighter side grows first); the new
    pair replaces the old one when both are viable and more compact.
 5. local search: a boundary node moves to a neighbouring region, or (when
-   its region cannot spare it) swaps with a node of that region, when that
-   lowers the total squared distance to region centroids (more compact)
-   and every constraint still holds.
+   its region cannot spare it, or no move helps) swaps with a node of that
+   region, when that lowers the total squared distance to region centroids
+   (more compact) and every constraint still holds.
 
-With polygon outlines (``shape``; see :mod:`lianhu_geo.bundling._outline`),
-compactness means Polsby-Popper, ``4 pi A / P**2`` of the dissolved
-outline, computed from areas, perimeters and shared boundary lengths:
-construction adds the frontier node that keeps ``P**2 / A`` lowest, pair
-regrowth compares and grows splits by it, and after the centroid local
-search an outline local search moves and swaps boundary nodes, followed by
-rounds of pair regrowth and outline search on the regions that changed.
+The phases are written once; compactness is a cost object
+(:mod:`lianhu_geo.bundling._cost`). With polygon outlines (``shape``; see
+:mod:`lianhu_geo.bundling._outline`) it is the outline cost, Polsby-Popper
+``4 pi A / P**2`` of the dissolved outline from areas, perimeters and shared
+boundary lengths: construction adds the frontier node that keeps ``P**2 / A``
+lowest, pair regrowth compares and grows splits by it, and after the
+centroid local search the same local search runs on the outline cost,
+followed by rounds of pair regrowth and outline search on the regions that
+changed. Without outlines the spread around centroids is the cost.
 
 The best start (most weight covered, then most regions, then most compact)
 is kept; with outlines, a start with up to :data:`COUNT_TOLERANCE` fewer
@@ -57,9 +58,8 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from ._construct import MODES, Problem, absorb, construct, split, ssd
-from ._outline import construct_outline, improve_shape
-from ._refine import improve, region_cost, regrow_pairs
+from ._construct import MODES, Problem, absorb, construct, split
+from ._refine import improve, regrow_pairs
 
 __all__ = ["solve_regions"]
 
@@ -190,15 +190,11 @@ def solve_regions(
             order = nodes_arr[key].tolist()
             for v in nodes:
                 state[v] = -1
-            build = construct if p.area is None else construct_outline
-            regions = build(p, order, state, *MODES[start % len(MODES)])
+            regions = construct(p, p.cost, order, state, *MODES[start % len(MODES)])
             absorb(p, nodes, regions, state, prio)
             split(p, regions, state)
             covered = sum(p.w[m] for r in regions for m in r)
-            if p.area is None:
-                compact = -ssd(p, regions)
-            else:
-                compact = -sum(region_cost(p, r) for r in regions)
+            compact = -sum(p.cost.region(r) for r in regions)
             tried.append((covered, len(regions), compact, start, [list(r) for r in regions]))
         best_regions = _pick(tried, 0.0 if p.area is None else COUNT_TOLERANCE)
         for v in nodes:
@@ -213,12 +209,13 @@ def solve_regions(
             todo = regrow_pairs(p, best_regions, state, todo, not big)
             if not todo:
                 break
-        improve(p, nodes, best_regions, state, min(improve_passes, 2) if big else improve_passes)
-        if p.area is not None:  # outlines known: polish them, regrow pairs again, polish
-            todo = improve_shape(p, nodes, best_regions, state, shape_passes)
+        passes = min(improve_passes, 2) if big else improve_passes
+        improve(p, p.spread, nodes, best_regions, state, passes)
+        if p.cost is not p.spread:  # outlines known: polish them, regrow pairs again, polish
+            todo = improve(p, p.cost, nodes, best_regions, state, shape_passes)
             for _ in range(shape_rounds):
                 todo = regrow_pairs(p, best_regions, state, todo, not big)
-                todo = improve_shape(p, nodes, best_regions, state, shape_passes)
+                todo = improve(p, p.cost, nodes, best_regions, state, shape_passes)
                 if not todo:
                     break
         all_regions.extend(best_regions)
