@@ -20,7 +20,6 @@ from ._cost import Outline, Spread
 __all__ = [
     "MODES",
     "Problem",
-    "Stats",
     "absorb",
     "connected",
     "connected_without",
@@ -154,29 +153,21 @@ def construct(
     return regions
 
 
-class Stats:
-    """Running size, coordinate sums and weight of each region."""
-
-    def __init__(self, p: Problem, regions: list[list[int]]):
-        self.size = [len(r) for r in regions]
-        self.sx = [sum(p.x[m] for m in r) for r in regions]
-        self.sy = [sum(p.y[m] for m in r) for r in regions]
-        self.sw = [sum(p.w[m] for m in r) for r in regions]
-
-    def add(self, p: Problem, r: int, v: int, sign: int = 1) -> None:
-        self.size[r] += sign
-        self.sx[r] += sign * p.x[v]
-        self.sy[r] += sign * p.y[v]
-        self.sw[r] += sign * p.w[v]
-
-    def d2(self, p: Problem, r: int, v: int) -> float:
-        k = self.size[r]
-        return (p.x[v] - self.sx[r] / k) ** 2 + (p.y[v] - self.sy[r] / k) ** 2
-
-
 def absorb(p, nodes, regions, state, priority) -> None:
-    """Leftovers join the adjacent region with room and the nearest centroid."""
-    stats = Stats(p, regions)
+    """Leftovers join the adjacent region with room and the nearest centroid.
+
+    Only the regions next to leftovers are summed, so absorbing the few
+    leftovers of a neighbourhood costs little in a large problem.
+    """
+    x, y = p.x, p.y
+    sums: dict[int, list[float]] = {}  # region -> [size, sum x, sum y]
+
+    def region_sums(r: int) -> list[float]:
+        if r not in sums:
+            members = regions[r]
+            sums[r] = [len(members), sum(x[m] for m in members), sum(y[m] for m in members)]
+        return sums[r]
+
     left = sorted((v for v in nodes if state[v] == -1), key=lambda v: (priority[v], v))
     changed = True
     while changed and left:
@@ -186,11 +177,12 @@ def absorb(p, nodes, regions, state, priority) -> None:
             cands = sorted({state[u] for u in p.nbrs[v] if state[u] >= 0})
             best, bestd = -1, math.inf
             for r in cands:
-                if p.max_size is not None and stats.size[r] >= p.max_size:
+                k, sx, sy = region_sums(r)
+                if p.max_size is not None and k >= p.max_size:
                     continue
                 if not p.fits_span(v, regions[r]):
                     continue
-                d = stats.d2(p, r, v)
+                d = (x[v] - sx / k) ** 2 + (y[v] - sy / k) ** 2
                 if d < bestd:
                     best, bestd = r, d
             if best < 0:
@@ -198,7 +190,10 @@ def absorb(p, nodes, regions, state, priority) -> None:
                 continue
             state[v] = best
             regions[best].append(v)
-            stats.add(p, best, v)
+            acc = sums[best]
+            acc[0] += 1
+            acc[1] += x[v]
+            acc[2] += y[v]
             changed = True
         left = rest
 
