@@ -172,3 +172,15 @@ def test_a_polished_solution_replaces_the_start_only_when_better():
     assert polisher._keep_better([0, 1, 2, 3], start, state, better) is better
     assert state == [0, 0, 1, 1]
     assert polisher._keep_better([0, 1, 2, 3], better, state, None) is better
+
+
+def test_plan_summary_shows_the_proven_bound():
+    from lianhu_geo.coverage import plan_coverage
+
+    gdf = grid(rows=3, cols=4, households=[400] * 12)
+    plan = plan_coverage(gdf, min_households=1000, max_compounds=3, time_limit_s=5)
+    summary = plan.summary()
+    assert summary.loc["total", "bundles"] == 4 and summary.loc["total", "upper_bound"] == 4
+    assert plan.summary(lang="zh").loc["合计", "片区数上限"] == 4
+    loose = plan_coverage(gdf, min_households=1000, max_compounds=3, time_limit_s=0)
+    assert loose.summary().loc["total", "upper_bound"] == 4  # weight and size bounds agree here

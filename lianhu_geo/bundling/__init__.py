@@ -104,6 +104,15 @@ class BundleResult:
         """The neighbor graph used: nodes are compound ids, edges carry ``gap_m``."""
         return _to_graph(*self._edges)
 
+    @property
+    def free_upper_bounds(self) -> dict[str, int]:
+        """Proven upper bound on the bundles of free compounds, by subdistrict.
+
+        Locked bundles come on top (:meth:`quality`'s ``upper_bound`` is the
+        sum plus the locked bundles).
+        """
+        return dict(self._summary.get("free_upper_bound_by_subdistrict", {}))
+
     def quality(self) -> dict[str, float | int | bool]:
         """Figures of the whole proposal.
 
@@ -456,6 +465,12 @@ def propose_bundles(
     counted = is_eligible & ~excluded
     in_bundle = np.array([v is not None for v in label], dtype=bool)
     upper = search["upper_bound"] + int(table["locked"].sum())
+    # free compounds' bound by subdistrict (a component never crosses one)
+    names = data["subdistrict"].to_numpy(dtype=str)[order]
+    by_subdistrict: dict[str, int] = {}
+    for node, bound in search["bounds"]:
+        name = str(names[pos[node]])
+        by_subdistrict[name] = by_subdistrict.get(name, 0) + int(bound)
     summary = {
         "eligible_compounds": int(counted.sum()),
         "eligible_households": int(households[counted].sum()),
@@ -465,6 +480,7 @@ def propose_bundles(
         "upper_bound": upper,
         "optimal": bool(search["optimal"]),
         "time_limited": bool(search["time_limited"]),
+        "free_upper_bound_by_subdistrict": dict(sorted(by_subdistrict.items())),
     }
     options = {
         "min_households": min_households,

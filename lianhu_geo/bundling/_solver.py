@@ -155,7 +155,8 @@ def solve_regions(
         0 skips them.
     report : dict, optional
         Filled with ``upper_bound`` (most regions any solution can have,
-        proven), ``optimal`` (every component solved to the proven optimum:
+        proven; ``bounds``: per component, a node and its bound), ``optimal``
+        (every component solved to the proven optimum:
         most regions, and every node of it in a region),
         ``exact_components``, ``polished`` (neighbourhoods improved) and
         ``time_limited`` (the clock stopped an exact stage; the result may
@@ -171,6 +172,7 @@ def solve_regions(
     labels = np.full(n, -1, dtype=np.int64)
     info = {"upper_bound": 0, "optimal": True, "exact_components": 0, "polished": 0}
     info["time_limited"] = False
+    info["bounds"] = []  # (a node of the component, its upper bound)
     if report is not None:
         report.update(info)
     if n == 0:
@@ -230,6 +232,7 @@ def solve_regions(
         best_regions, bound = polisher.run(nodes, best_regions, state, bound)
         covered = sum(p.w[m] for r in best_regions for m in r)
         info["upper_bound"] += bound
+        info["bounds"].append((nodes[0], bound))
         info["optimal"] &= len(best_regions) == bound and covered == int(comp_weight[c])
         all_regions.extend(best_regions)
     info["exact_components"] = polisher.exact_components
