@@ -17,7 +17,11 @@ The search (region growing, absorption, splitting, pair regrowth, local
 search) lives in
 :mod:`lianhu_geo.bundling._solver` and its helpers; for polygon footprints,
 compactness means Polsby-Popper of the dissolved outline
-(:mod:`lianhu_geo.bundling._outline`), else the spread around centroids.
+(:mod:`lianhu_geo.bundling._outline`), else the spread around centroids
+(both costs: :mod:`lianhu_geo.bundling._cost`). Within ``time_limit_s``,
+exact stages follow (:mod:`lianhu_geo.bundling._polish`): neighbourhoods
+repacked exactly and small components solved exactly with HiGHS, which
+also gives the proven upper bound that :meth:`BundleResult.quality` reports.
 Compounds that stay out get a reason code from :data:`REASONS`. Locked
 bundles (already contracted) are kept exactly as the planner gave them and
 are not checked against the constraints.
