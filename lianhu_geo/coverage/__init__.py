@@ -38,6 +38,7 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "covered",
     "coverage_rate",
     "bundles",
+    "upper_bound",
 )
 
 #: Chinese headers of the summary, for ``summary(lang="zh")`` and Excel.
@@ -49,6 +50,7 @@ SUMMARY_LABELS: dict[str, str] = {
     "covered": "已覆盖失管小区",
     "coverage_rate": "覆盖率",
     "bundles": "片区数",
+    "upper_bound": "片区数上限",
     "total": "合计",
 }
 
@@ -122,7 +124,11 @@ class CoveragePlan:
             ``coverage_rate`` (covered / unmanaged) and ``bundles`` (bundles
             with members in the subdistrict; the total counts each bundle
             once, so it is less than the sum when a locked bundle spans
-            subdistricts). All other columns add up to the total row.
+            subdistricts), ``upper_bound`` (the most bundles any proposal
+            could have, proven by the solver: its bound for the free
+            compounds plus the locked bundles, counted like ``bundles``; NA
+            for a plan file made before the bound was recorded). All other
+            columns add up to the total row.
 
         Examples
         --------
@@ -130,7 +136,8 @@ class CoveragePlan:
         >>> plan.summary().loc["total", ["compounds", "unmanaged", "covered"]].tolist()
         [3, 2, 2]
         """
-        return _summary(self.compounds, self.bundles, lang=lang)
+        bound = self.options.get("bundle_upper_bound")
+        return _summary(self.compounds, self.bundles, lang=lang, free_bound=bound)
 
     def equals(self, other: object) -> bool:
         """Whether two plans hold the same compounds, bundles, options and data."""
@@ -197,7 +204,13 @@ class CoveragePlan:
         )
 
 
-def _summary(compounds: pd.DataFrame, bundles: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
+def _summary(
+    compounds: pd.DataFrame,
+    bundles: pd.DataFrame,
+    *,
+    lang: str = "en",
+    free_bound: Mapping[str, int] | None = None,
+) -> pd.DataFrame:
     if lang not in ("en", "zh"):
         raise InputError(f"`lang` must be 'en' or 'zh'; got {lang!r}.")
     sub = compounds["subdistrict"].astype(str)
@@ -216,6 +229,18 @@ def _summary(compounds: pd.DataFrame, bundles: pd.DataFrame, *, lang: str = "en"
     table.loc["total"] = table.sum()
     # a locked bundle may span subdistricts: count it once in the total
     table.loc["total", "bundles"] = compounds["bundle_id"].nunique()
+    # proven most bundles: the solver's bound for free compounds plus locked bundles;
+    # NA when unknown (no bundling, or a plan file from before the bound existed)
+    bound = pd.Series(pd.NA, index=table.index, dtype="Int64")
+    if free_bound is not None:
+        is_locked = bundles["locked"].astype(bool) if "locked" in bundles else pd.Series()
+        locked_ids = set(is_locked.index[is_locked.to_numpy()])
+        in_locked = compounds["bundle_id"].isin(locked_ids)
+        locked = compounds["bundle_id"][in_locked].groupby(sub[in_locked]).nunique()
+        for name in table.index[:-1]:
+            bound[name] = int(free_bound.get(name, 0)) + int(locked.get(name, 0))
+        bound["total"] = int(sum(free_bound.values())) + len(locked_ids)
+    table["upper_bound"] = bound
     rate = table["covered"] / table["unmanaged"].where(table["unmanaged"] > 0)
     table.insert(table.columns.get_loc("covered") + 1, "coverage_rate", rate.astype("float64"))
     table = table[list(SUMMARY_COLUMNS)]
@@ -434,10 +459,14 @@ def plan_coverage(
         used.update(bundle_options)
         used["min_households"] = getattr(result, "min_households", used.get("min_households"))
         options.update(used)
+        bound = getattr(result, "free_upper_bounds", None)
+        if bound is not None:
+            options["bundle_upper_bound"] = bound
     else:
         labels = pd.Series(pd.NA, index=index, dtype="string")
         why_not = pd.Series(pd.NA, index=index, dtype="string")
         why_not[~professional] = "未做片区划分（bundle=False）"
+        options["bundle_upper_bound"] = {}  # no bundling: no bundle can come of the plan
         bundles = _empty_bundles(data.crs)
     options.update(
         bundle=bundle, rule=_rule_option(rule), missing_mode=missing_mode, created=created_text
