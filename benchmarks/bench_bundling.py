@@ -202,17 +202,19 @@ def _fmt(x, spec=".2f"):
 
 def _table(results: dict) -> str:
     head = ("| n | method | status | solve s | CPU s | peak MB | regions | viable | upper bound "
-            "| constraints ok | hh coverage | compounds/bundle | mean PP |")  # fmt: skip
-    lines = [head, "|" + "---|" * 13]
+            "| own bound | constraints ok | hh coverage | compounds/bundle "
+            "| mean PP |")  # fmt: skip
+    lines = [head, "|" + "---|" * 14]
     for n, runs in results.items():
         for method, r in runs.items():
             if r["status"] != "ok":
-                lines.append(f"| {n} | {method} | {r['status']} |" + " |" * 10)
+                lines.append(f"| {n} | {method} | {r['status']} |" + " |" * 11)
                 continue
             lines.append(
                 f"| {n} | {method} | ok | {r['seconds']:.2f} | {r['cpu_seconds']:.2f} "
                 f"| {r['peak_rss_mb']:.0f} | {r['regions']} | {r['viable']} | {r['upper_bound']} "
-                f"| {r['constraints_ok_pct']:.1f}% | {r['coverage_households']:.1%} "
+                f"| {r.get('reported_upper_bound', '-')} | {r['constraints_ok_pct']:.1f}% "
+                f"| {r['coverage_households']:.1%} "
                 f"| {r['mean_compounds']:.1f} | {r['polsby_popper']:.3f} |"
             )
     return "\n".join(lines)

@@ -3,13 +3,21 @@
 Messages and ``--help`` are in Chinese by default; ``--lang en`` anywhere on
 the command line gives English. Exit codes: 0 done; 2 wrong command-line
 usage; 3 the input data has a problem (the message names file, sheet, Excel
-row and column, and how to fix it); 1 anything else (a bug: please report it
-with the message).
+row and column, and how to fix it); 4 an output path cannot be used
+(``--out`` is a file, or a result file is a folder or a symbolic link); 5 no
+permission to write (a read-only folder or disk); 6 the disk is full; 7
+another failure of the machine (an I/O error); 130 interrupted (Ctrl-C or a
+plain ``kill``); 1 anything else (a bug: please report it with the message).
+Problems of the input or the machine are said in one line, never with a
+traceback, and every file in ``--out`` stays whole: each result is written
+to a temporary file and moved into place when complete.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import signal
 import sys
 import time
 import warnings
@@ -18,12 +26,38 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from ._write import check_target, write_text
+from .errors import InputError, OutputError
 from .labels import cli_text
 
-__all__ = ["main", "EXIT_OK", "EXIT_USAGE", "EXIT_BAD_INPUT", "EXIT_FAILURE"]
+__all__ = [
+    "main",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "EXIT_BAD_INPUT",
+    "EXIT_FAILURE",
+    "EXIT_BAD_OUTPUT",
+    "EXIT_NO_PERMISSION",
+    "EXIT_DISK_FULL",
+    "EXIT_SYSTEM",
+    "EXIT_INTERRUPTED",
+]
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
+EXIT_BAD_OUTPUT, EXIT_NO_PERMISSION, EXIT_DISK_FULL, EXIT_SYSTEM = 4, 5, 6, 7
+EXIT_INTERRUPTED = 130
+
+# what a failed write means for the planner, by errno: (exit code, advice in labels)
+_OS_ERRORS = {
+    errno.ENOSPC: (EXIT_DISK_FULL, "os_full"),
+    errno.EDQUOT: (EXIT_DISK_FULL, "os_quota"),
+    errno.EACCES: (EXIT_NO_PERMISSION, "os_denied"),
+    errno.EPERM: (EXIT_NO_PERMISSION, "os_denied"),
+    errno.EROFS: (EXIT_NO_PERMISSION, "os_readonly"),
+    errno.ENOTDIR: (EXIT_BAD_OUTPUT, "os_notdir"),
+    errno.EEXIST: (EXIT_BAD_OUTPUT, "os_exists"),
+    errno.EISDIR: (EXIT_BAD_OUTPUT, "os_isdir"),
+}
 
 
 class _Progress:
@@ -236,12 +270,24 @@ def _plan_options(args: argparse.Namespace, compounds: Any) -> dict[str, Any]:
     return {**options, "created": args.date}
 
 
+def _check_out(folder: Path, names: Sequence[str], lang: str) -> None:
+    """Refuse an unusable --out before any work: a file, or results that are folders/links."""
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(cli_text("out_is_file", lang, out=folder))
+    if folder.is_dir():
+        for name in names:
+            check_target(folder / name)
+
+
 def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
     from .coverage import SUMMARY_LABELS, plan_coverage
     from .ledgers import read_layer
     from .maps import export_html
+    from .maps.basemaps import check_basemap
 
     lang = args.lang
+    _check_out(args.out, ["plan.gpkg", "plan.xlsx", "map.html", "summary.txt"], lang)
+    check_basemap(args.basemap, tianditu_key=args.tianditu_key)
     compounds = _load(args, progress)
     boundary = None if args.boundary is None else read_layer(args.boundary, lang=lang)
     with progress.step(cli_text("step_plan", lang)):
@@ -262,7 +308,7 @@ def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
         )
     rate = SUMMARY_LABELS["coverage_rate"]
     summary = plan.summary(lang="zh").to_string(formatters={rate: "{:.0%}".format})
-    (args.out / "summary.txt").write_text(summary + "\n", encoding="utf-8")
+    write_text(args.out / "summary.txt", summary + "\n")
     print(summary)
     files = "map.html, plan.gpkg, plan.xlsx, summary.txt"
     print("\n" + cli_text("results", lang, out=args.out, files=files))
@@ -311,6 +357,8 @@ def _run_grid(args: argparse.Namespace, progress: _Progress) -> None:
     from .grid import build_grid
 
     lang = args.lang
+    if args.out is not None:
+        _check_out(args.out, ["grid_report.csv", "grid.json"], lang)
     compounds = _load(args, progress)
     with progress.step(cli_text("step_zones", lang)):
         plan = plan_coverage(compounds)
@@ -325,9 +373,39 @@ def _run_grid(args: argparse.Namespace, progress: _Progress) -> None:
     print(report.to_string())
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
-        report.to_csv(args.out / "grid_report.csv", encoding="utf-8-sig")
-        (args.out / "grid.json").write_text(grid.to_json(indent=1), encoding="utf-8")
+        write_text(args.out / "grid_report.csv", _csv_text(report), encoding="utf-8-sig")
+        write_text(args.out / "grid.json", grid.to_json(indent=1))
         print("\n" + cli_text("results", lang, out=args.out, files="grid_report.csv, grid.json"))
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(frame: Any) -> str:
+    """CSV of ``frame`` in which no text cell starts a spreadsheet formula.
+
+    Excel evaluates a CSV cell that starts with ``=``, ``+``, ``-`` or ``@``;
+    such text is written with a leading ``'`` (shown by Excel as the text).
+    """
+
+    def safe(value: object) -> object:
+        if isinstance(value, str) and value.startswith(_FORMULA_START):
+            return "'" + value
+        return value
+
+    out = frame.copy()
+    out.index = out.index.map(safe)
+    out.columns = out.columns.map(safe)
+    out = out.map(safe)
+    return out.to_csv()
+
+
+def _os_error(exc: OSError, lang: str) -> tuple[int, str]:
+    code, advice = _OS_ERRORS.get(exc.errno, (EXIT_SYSTEM, "os_other"))
+    where = f" {exc.filename}" if exc.filename else ""
+    reason = exc.strerror or type(exc).__name__
+    advice = cli_text(advice, lang)
+    return code, cli_text("cannot_write", lang, where=where, reason=reason, advice=advice)
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Progress], None]] = {
@@ -359,7 +437,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        :data:`EXIT_OK`, :data:`EXIT_BAD_INPUT`; argparse exits with
+        :data:`EXIT_OK`; :data:`EXIT_BAD_INPUT` for bad input data;
+        :data:`EXIT_BAD_OUTPUT`, :data:`EXIT_NO_PERMISSION`,
+        :data:`EXIT_DISK_FULL` or :data:`EXIT_SYSTEM` when the results cannot
+        be written; :data:`EXIT_INTERRUPTED` on Ctrl-C. argparse exits with
         :data:`EXIT_USAGE` on wrong usage.
 
     Examples
@@ -374,12 +455,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser(lang).parse_args(argv)
     args.lang = lang  # wherever --lang stood on the line
     progress = _Progress(args.quiet, args.lang)
+    previous = _stop_on_terminate()
     try:
         _COMMANDS[args.command](args, progress)
+    except OutputError as exc:
+        print("\n" + cli_text("error", args.lang, text=exc), file=sys.stderr)
+        return EXIT_BAD_OUTPUT
     except InputError as exc:
         print("\n" + cli_text("error", args.lang, text=exc), file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as exc:
+        code, text = _os_error(exc, args.lang)
+        print("\n" + cli_text("error", args.lang, text=text), file=sys.stderr)
+        return code
+    except KeyboardInterrupt:
+        print("\n" + cli_text("interrupted", args.lang), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return EXIT_OK
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_terminate() -> Any:
+    """Make a plain ``kill`` (SIGTERM) stop like Ctrl-C: temporary files are removed."""
+    try:
+        return signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        return None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -24,6 +24,17 @@ refuses unknowns and names the rows. No value is ever invented: the only
 derived value is ``old`` from ``build_year`` (built before 2000) when the
 input has no ``old`` column, and a ``compound_id`` made from the row number
 when the input has no id column; both are announced with a warning.
+
+Values that no plan can hold are refused before any work, naming the rows:
+counts that are infinite or beyond :data:`MAX_COUNTS` (no compound has more
+than 100,000 households), text with control characters, NUL bytes, lone
+surrogates (broken Unicode) or non-characters (they cannot be written to a
+workbook or a GeoPackage), and an index that the plan's files cannot give
+back (a MultiIndex, labels that mix ``1`` and ``"1"``, repeated labels,
+unsigned integers beyond int64). Two repairs are made and named in a
+:class:`~lianhu_geo.errors.DataWarning`: line breaks and tabs inside ids and
+names become spaces, and a footprint with no area (a line or a point drawn
+as a polygon) becomes its centre point.
 """
 
 from __future__ import annotations
@@ -47,6 +58,7 @@ __all__ = [
     "NO_COMPANY_VALUES",
     "PROVENANCE_COLUMNS",
     "OLD_BEFORE_YEAR",
+    "MAX_COUNTS",
     "standardize_columns",
     "validate_compounds",
 ]
@@ -135,6 +147,18 @@ OLD_BEFORE_YEAR = 2000
 _TRUE = {"true", "yes", "y", "t", "1", "是", "有", "愿意", "√", "✓"}
 _FALSE = {"false", "no", "n", "f", "0", "否", "无", "没有", "不愿意", "×"}
 _INT_COLUMNS = ("households", "buildings", "units", "build_year")
+
+#: Largest plausible count per compound. China's largest single compounds
+#: hold a few tens of thousands of households; a count above these bounds
+#: is a typo (an extra digit, a phone number in the wrong column) or an
+#: overflow, and is refused naming the rows.
+MAX_COUNTS: dict[str, int] = {"households": 100_000, "buildings": 5_000, "units": 50_000}
+
+# text a workbook (XML 1.0) or GeoPackage cannot hold, or that is not text:
+# C0/C1 controls except tab/newline/return, lone surrogates, non-characters
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# line breaks and tabs: cleaned to a space in ids and names
+_BREAKS = re.compile("[\t\n\r\x85\u2028\u2029]+")
 _BOOL_COLUMNS = ("old", "sanwu", "willing_to_pay", "owners_committee")
 _TEXT_COLUMNS = ("compound_id", "name", "subdistrict", "community", "property_company")
 _CHINA_LON = (73.0, 136.0)
@@ -264,6 +288,18 @@ def _to_int(data: pd.DataFrame, column: str) -> pd.Series:
             f"`{column}` must be a whole number; rows {_row_names(data, fractional)} "
             "have fractions."
         )
+    limit = MAX_COUNTS.get(column)
+    huge = numbers.notna() & ~np.isfinite(numbers.astype("float64").fillna(0))
+    if limit is not None:
+        huge |= numbers.notna() & (numbers.astype("float64") > limit)
+    if huge.any():
+        examples = ", ".join(repr(str(v)) for v in text[huge].unique()[:3])
+        bound = f"at most {limit:,}" if limit is not None else "a finite number"
+        raise InputError(
+            f"`{column}` must be {bound} for one compound; rows {_row_names(data, huge)} "
+            f"have {examples}. Correct the number (an extra digit, a value from another "
+            "column?) or leave the cell empty if unknown."
+        )
     negative = numbers.notna() & (numbers < 0)
     if negative.any():
         raise InputError(
@@ -301,6 +337,120 @@ def _to_text(series: pd.Series) -> pd.Series:
         return s if s else pd.NA
 
     return pd.Series([one(v) for v in series], index=series.index, dtype="string")
+
+
+def _codepoints(text: str) -> str:
+    found = sorted(set(_UNWRITABLE.findall(text)))
+    return ", ".join(f"U+{ord(c):04X}" for c in found)
+
+
+def _safe_label(value: object) -> str:
+    """Show unwritable characters of a row label as ``<U+XXXX>``, for messages."""
+    return _UNWRITABLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", str(value))
+
+
+def _check_text(data: pd.DataFrame) -> pd.DataFrame:
+    """Refuse text that no file can hold; clean line breaks in ids and names."""
+    headers = [str(c) for c in data.columns if _UNWRITABLE.search(str(c))]
+    if headers:
+        raise InputError(
+            "column headers "
+            + ", ".join(f"{_safe_label(h)!r} ({_codepoints(h)})" for h in headers)
+            + " hold control characters or broken Unicode that no workbook or GeoPackage "
+            "can hold. Retype those headers."
+        )
+    geometry = data.geometry.name if isinstance(data, gpd.GeoDataFrame) else None
+    labels = np.array([_safe_label(v) for v in data.get("compound_id", data.index)], dtype=object)
+    cleaned: dict[str, list[str]] = {}
+    for column in data.columns:
+        if column == geometry or not (
+            pd.api.types.is_object_dtype(data[column]) or pd.api.types.is_string_dtype(data[column])
+        ):
+            continue
+        values = data[column].to_numpy(dtype=object)
+        is_text = np.array([isinstance(v, str) for v in values], dtype=bool)
+        bad = np.array(
+            [
+                bool(t) and _UNWRITABLE.search(v) is not None
+                for v, t in zip(values, is_text, strict=True)
+            ],
+            dtype=bool,
+        )
+        if bad.any():
+            where = ", ".join(
+                f"{label} ({_codepoints(v)})"
+                for label, v in list(zip(labels[bad], values[bad], strict=True))[:10]
+            )
+            more = f" and {int(bad.sum()) - 10} more" if bad.sum() > 10 else ""
+            raise InputError(
+                f"`{column}` holds control characters, NUL bytes or broken Unicode that no "
+                f"workbook or GeoPackage can hold: rows {where}{more}. Delete them in the "
+                "spreadsheet (they often come from text pasted from another program) or "
+                "re-save the file as UTF-8."
+            )
+        if column in _TEXT_COLUMNS:
+            breaks = np.array(
+                [
+                    bool(t) and _BREAKS.search(v) is not None
+                    for v, t in zip(values, is_text, strict=True)
+                ],
+                dtype=bool,
+            )
+            if breaks.any():
+                fixed = [_BREAKS.sub(" ", v).strip() for v in values[breaks]]
+                data = data.copy() if not cleaned else data
+                data.loc[breaks, column] = pd.array(fixed, dtype=data[column].dtype)
+                cleaned[column] = list(labels[breaks])
+    if cleaned:
+        warnings.warn(
+            "replaced line breaks and tabs by spaces in "
+            + "; ".join(f"`{c}` of rows {format_rows(rows)}" for c, rows in cleaned.items())
+            + ".",
+            DataWarning,
+            stacklevel=3,
+        )
+    return data
+
+
+def _check_index(data: pd.DataFrame) -> None:
+    """Refuse an index that the plan's files cannot give back as it was."""
+    index = data.index
+    fix = (
+        "Use `df.reset_index(drop=True)`, or make the labels text with "
+        "`df.index = df.index.astype(str)`."
+    )
+    if isinstance(index, pd.MultiIndex):
+        raise InputError(
+            f"the compounds have a MultiIndex ({', '.join(map(str, index.names))}); plan files "
+            f"keep one index column. Use `df.reset_index()` to make the levels columns."
+        )
+    if index.has_duplicates:
+        repeated = sorted({str(v) for v in index[index.duplicated()]})
+        raise InputError(
+            f"the compounds' index must be unique; labels {format_rows(repeated)} repeat. "
+            "Use `compounds.reset_index(drop=True)` or index by `compound_id`."
+        )
+    if pd.api.types.is_object_dtype(index.dtype):
+        kinds = sorted({type(v).__name__ for v in index})
+        if kinds != ["str"]:
+            what = f"mixes {' and '.join(kinds)} labels" if len(kinds) > 1 else f"holds {kinds[0]}"
+            raise InputError(
+                f"the index {what} in a generic (object) index, which the plan's files "
+                f"cannot give back as they were (1 and '1' are both written as text). {fix}"
+            )
+    unsigned = pd.api.types.is_unsigned_integer_dtype(index.dtype) and len(index)
+    if unsigned and int(index.max()) > np.iinfo(np.int64).max:
+        raise InputError(
+            f"index labels up to {int(index.max())} do not fit the GeoPackage's 64-bit "
+            f"integers. {fix}"
+        )
+    if pd.api.types.is_string_dtype(index.dtype) or pd.api.types.is_object_dtype(index.dtype):
+        bad = [str(v) for v in index if _UNWRITABLE.search(str(v))]
+        if bad:
+            raise InputError(
+                f"index labels {format_rows(_safe_label(v) for v in bad)} hold control "
+                f"characters or broken Unicode. {fix}"
+            )
 
 
 def _to_management(data: pd.DataFrame) -> pd.Series:
@@ -371,6 +521,22 @@ def _check_geometry(data: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             "3-54). Check the coordinates, and that `coords=` names their system "
             "(wgs84, gcj02 or bd09); projected coordinates need a CRS."
         )
+    # zero or not is the same in any CRS, so the area is taken as it is
+    flat = kinds.isin(["Polygon", "MultiPolygon"]) & ~(shapely.area(geom.to_numpy()) > 0)
+    if flat.any():
+        warnings.warn(
+            f"footprints of rows {_row_names(data, flat)} have no area (a line or a point "
+            "drawn as a polygon); they are used as points at their centre. Draw the "
+            "footprints again to plan with their shape.",
+            DataWarning,
+            stacklevel=3,
+        )
+        data = data.copy()
+        centres = shapely.centroid(geom[flat].to_numpy())
+        data.loc[flat, data.geometry.name] = gpd.GeoSeries(
+            centres, index=data.index[flat], crs=data.crs
+        )
+        geom = data.geometry
     invalid = ~geom.is_valid
     if invalid.any():
         warnings.warn(
@@ -450,6 +616,7 @@ def validate_compounds(
         raise InputError(
             "the input has no compounds (0 rows). Check the file or the filter that produced it."
         )
+    _check_index(data)
     out = standardize_columns(data, columns)
     if not isinstance(out, gpd.GeoDataFrame):
         out = gpd.GeoDataFrame(out, geometry=data.geometry.name, crs=data.crs)
@@ -495,6 +662,7 @@ def validate_compounds(
     if "property_company" in out.columns:
         company = out["property_company"]
         out["property_company"] = company.mask(company.isin(NO_COMPANY_VALUES))
+    out = _check_text(out)
     for c in _INT_COLUMNS:
         if c in out.columns:
             out[c] = _to_int(out, c)

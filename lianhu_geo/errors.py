@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["InputError", "DataWarning", "format_rows"]
+__all__ = ["InputError", "OutputError", "DataWarning", "format_rows"]
 
 
 class InputError(ValueError):
@@ -12,6 +12,13 @@ class InputError(ValueError):
 
     The message says what is wrong, where (rows by ``compound_id`` or row
     number, and columns) and how to fix it.
+    """
+
+
+class OutputError(InputError):
+    """An output path cannot be written as asked: it is a folder, a link or a file.
+
+    Raised before any byte is written; files already there are unchanged.
     """
 
 

@@ -197,6 +197,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "无法读取 {file}：文件不存在。请检查路径。",
         "en": "cannot read {file}: no such file. Check the path.",
     },
+    "not_a_file": {
+        "zh": "无法读取 {file}：它是{kind}，不是文件。请把数据另存为文件再读取。",
+        "en": "cannot read {file}: it is {kind}, not a file. Save the data as a file.",
+    },
+    "kind_fifo": {"zh": "命名管道（FIFO）", "en": "a named pipe (FIFO)"},
+    "kind_device": {"zh": "设备或套接字", "en": "a device or socket"},
     "unknown_type": {
         "zh": "无法读取 {file}：不认识的文件类型 {suffix}；可用 {known}。",
         "en": "cannot read {file}: unknown file type {suffix}; use one of {known}.",
@@ -471,7 +477,9 @@ FileGDB 或 Shapefile，每行一个小区；中英文表头均可（小区名�
 不给输入文件时使用内置的莲湖示例数据（合成数据）。
 
 退出码：0 完成；2 命令行写错；3 输入数据有问题（提示会指出文件、工作表、行和列）；
-1 意外错误。加 --lang en 显示英文。
+4 输出路径不能用（--out 是文件，或结果文件是文件夹、符号链接）；5 没有写入权限；
+6 磁盘已满；7 机器的其他故障；130 被中断；1 意外错误。结果先写入临时文件，
+写完才替换，失败时原有文件保持不变。加 --lang en 显示英文。
 """,
         "en": """Plan property management for residential compounds (小区/院落).
 
@@ -488,7 +496,11 @@ merged cells and several sheets are found by themselves. Without an input
 file the embedded synthetic Lianhu sample is used.
 
 Exit codes: 0 done; 2 wrong command line; 3 a problem in the input data (the
-message names file, sheet, row and column); 1 an unexpected failure.
+message names file, sheet, row and column); 4 an output path that cannot be
+used (--out is a file, a result is a folder or a symbolic link); 5 no
+permission to write; 6 the disk is full; 7 another failure of the machine;
+130 interrupted; 1 an unexpected failure. Results are written to temporary
+files and moved into place when complete: a failure leaves the old ones.
 """,
     },
     "quiet": {"zh": "只输出结果", "en": "print only the results"},
@@ -672,6 +684,42 @@ message names file, sheet, row and column); 1 an unexpected failure.
     },
     "warning": {"zh": "  警告：{text}", "en": "  warning: {text}"},
     "error": {"zh": "错误：{text}", "en": "error: {text}"},
+    "out_is_file": {
+        "zh": "--out {out} 是一个文件，不是文件夹；请给一个存放结果的文件夹。",
+        "en": "--out {out} is a file, not a folder; give a folder for the results.",
+    },
+    "cannot_write": {
+        "zh": "无法写入{where}：{reason}；{advice}。原有文件保持不变。",
+        "en": "cannot write{where}: {reason}; {advice}. The file there before is unchanged.",
+    },
+    "os_full": {
+        "zh": "磁盘已满，请腾出空间或换个位置",
+        "en": "the disk is full; free some space or write elsewhere",
+    },
+    "os_quota": {
+        "zh": "磁盘配额已用完，请腾出空间",
+        "en": "the disk quota is used up; free some space",
+    },
+    "os_denied": {
+        "zh": "没有写入权限，请换一个 --out",
+        "en": "no permission to write there; choose another --out",
+    },
+    "os_readonly": {
+        "zh": "磁盘是只读的，请换一个 --out",
+        "en": "the disk is read-only; choose another --out",
+    },
+    "os_notdir": {
+        "zh": "路径中有一部分是文件而不是文件夹",
+        "en": "a part of the path is a file, not a folder",
+    },
+    "os_exists": {"zh": "有文件挡住了要建的文件夹", "en": "a file is in the way of a folder"},
+    "os_isdir": {"zh": "有文件夹挡住了要写的文件", "en": "a folder is in the way of a file"},
+    "os_other": {"zh": "请检查磁盘和文件夹", "en": "check the disk and the folder"},
+    "interrupted": {
+        "zh": "已中断；输出文件夹中的每个文件都是完整的（尚未写出的文件保持原样）。",
+        "en": "interrupted; every file in the output folder is whole (the ones not yet "
+        "written hold what they held before).",
+    },
     "bad_column_option": {
         "zh": "--column {pair!r} 应写成 '表头=列名'。",
         "en": "--column {pair!r} must look like 'their header=column'.",

@@ -168,9 +168,12 @@ def check_plan(plan, compounds: gpd.GeoDataFrame) -> None:
     # summary adds up
     summary = plan.summary()
     parts, total = summary.drop(index="total"), summary.loc["total"]
-    counts = [c for c in summary.columns if c not in ("coverage_rate", "bundles")]
+    counts = [c for c in summary.columns if c not in ("coverage_rate", "bundles", "upper_bound")]
     assert (parts[counts].sum() == total[counts]).all()
     assert parts["bundles"].sum() >= total["bundles"]  # a locked bundle may span two
+    if summary["upper_bound"].notna().all():  # NA: bundling that reports no bound (a fake)
+        assert parts["upper_bound"].sum() >= total["upper_bound"]
+        assert (summary["upper_bound"] >= summary["bundles"]).all()  # a bound, in every row
     assert (summary["compounds"] == summary[list(SERVICE_MODES)].sum(axis=1)).all()
     modes = [m for m in SERVICE_MODES if m != "professional"]
     assert (summary["unmanaged"] == summary[modes].sum(axis=1)).all()

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from plan_fixtures import grid_compounds, install_fake_bundling, random_compounds
 from shapely.geometry import Point
 
-from lianhu_geo.coverage import CoveragePlan, plan_coverage
+from lianhu_geo.coverage import CoveragePlan, plan_coverage, plan_day
 from lianhu_geo.errors import DataWarning, InputError
 
 
@@ -32,7 +32,7 @@ def test_round_trip_with_bundles(tmp_path, monkeypatch):
     assert paths["gpkg"].name == "plan.gpkg" and paths["xlsx"].name == "plan.xlsx"
     again = CoveragePlan.read_file(tmp_path)
     assert_same_plan(plan, again)
-    assert again.created is None
+    assert again.created == plan.created == plan_day()  # the day, in China (issue 10)
     assert len(again.bundles) == 2
     assert_geoseries_equal(
         plan.bundles.geometry, again.bundles.geometry, normalize=True, check_less_precise=True

@@ -1,10 +1,12 @@
 """Shared structures and the construction phases of bundling's max-p search.
 
 :class:`Problem` holds one solve's data as Python lists (plain lists and
-integers are faster than numpy for the small regions grown here). The
-phases in this module build regions: construction (growing from seeds),
+integers are faster than numpy for the small regions grown here) and its
+compactness cost (:mod:`lianhu_geo.bundling._cost`). The phases in this
+module build regions: construction (growing from seeds, scored by a cost),
 absorption of leftovers, and splitting of heavy regions. The refinements
-are in :mod:`lianhu_geo.bundling._refine`; :mod:`lianhu_geo.bundling._solver` runs them all.
+are in :mod:`lianhu_geo.bundling._refine`; :mod:`lianhu_geo.bundling._solver`
+runs them all.
 """
 
 from __future__ import annotations
@@ -13,28 +15,32 @@ import math
 
 import numpy as np
 
+from ._cost import Outline, Spread
+
 __all__ = [
     "MODES",
     "Problem",
-    "Stats",
     "absorb",
     "connected",
     "connected_without",
     "construct",
     "grow_within",
-    "spread",
     "split",
-    "ssd",
 ]
 
 #: Completion rule of each construction start, cycled: (mode, near2) where
-#: a completing node is taken only if its squared distance to the centroid
-#: is at most ``near2`` times the nearest candidate's (see the module docstring).
+#: a completing node is taken only if its score is at most
+#: ``cost.slack(near2)`` times the best candidate's (for the spread: its
+#: squared distance to the centroid at most ``near2`` times the nearest's).
 MODES = ((2, 4.0), (2, 1.5), (1, 4.0))
 
 
 class Problem:
-    """Shared read-only data of one solve, as Python lists for speed."""
+    """Shared read-only data of one solve, as Python lists for speed.
+
+    ``spread`` is the centroid cost; ``cost`` the solve's compactness cost:
+    the outline cost when ``shape`` is given, else ``spread``.
+    """
 
     def __init__(self, indptr, indices, weights, xy, threshold, max_size, max_span, shape=None):
         self.nbrs = [row.tolist() for row in np.split(indices, indptr[1:-1])]
@@ -54,6 +60,10 @@ class Problem:
         self.threshold = int(threshold)
         self.max_size = int(max_size) if max_size is not None else None
         self.span2 = float(max_span) ** 2 if max_span is not None else None
+        self.spread = Spread(self.x, self.y)
+        self.cost = self.spread
+        if self.area is not None:
+            self.cost = Outline(self.area, self.perim, self.nbrs, self.blen)
 
     def fits_span(self, v: int, members: list[int]) -> bool:
         if self.span2 is None:
@@ -62,12 +72,33 @@ class Problem:
         return all((x[m] - xv) ** 2 + (y[m] - yv) ** 2 <= s2 for m in members)
 
 
+def _free_touch(p: Problem, touch: dict, v: int, state: list[int], lengths: bool) -> None:
+    """Add ``v``'s free neighbours to ``touch`` (neighbour -> boundary shared with the region)."""
+    if lengths:
+        for t, length in zip(p.nbrs[v], p.blen[v], strict=True):
+            if state[t] == -1:
+                touch[t] = touch.get(t, 0.0) + length
+    else:
+        for t in p.nbrs[v]:
+            if state[t] == -1 and t not in touch:
+                touch[t] = 0.0
+
+
 def construct(
-    p: Problem, order: list[int], state: list[int], mode: int, near2: float
+    p: Problem, cost, order: list[int], state: list[int], mode: int, near2: float
 ) -> list[list[int]]:
-    """Grow regions from seeds in ``order``; ``state`` (-1 = free) is updated."""
-    x, y, w, nbrs = p.x, p.y, p.w, p.nbrs
+    """Grow regions from seeds in ``order``; ``state`` (-1 = free) is updated.
+
+    Each step adds the frontier node with the lowest ``cost.scores`` (ties:
+    lowest node); with ``mode``, a node that completes the region is taken
+    instead when its score is at most ``cost.slack(near2)`` times the best
+    (mode 1: the best-scored such node; mode 2: the one overshooting the
+    threshold least).
+    """
+    w = p.w
     threshold, max_size = p.threshold, p.max_size
+    lengths = cost.uses_lengths
+    slack = cost.slack(near2)
     dead: set[int] = set()
     regions: list[list[int]] = []
     for s in order:
@@ -76,52 +107,40 @@ def construct(
         r = len(regions)
         members = [s]
         state[s] = r
-        sx, sy, sw = x[s], y[s], w[s]
-        seen = {s}
-        frontier = []
-        for v in nbrs[s]:
-            if state[v] == -1 and v not in seen:
-                seen.add(v)
-                frontier.append(v)
+        acc, sw = cost.start(s), w[s]
+        touch: dict[int, float] = {}
+        _free_touch(p, touch, s, state, lengths)
         by_rule = False
         while sw < threshold:
             if max_size is not None and len(members) >= max_size:
                 by_rule = True
                 break
-            k = len(members)
-            cx, cy = sx / k, sy / k
-            best, bestd, keep = -1, math.inf, []
-            completing = []  # (overshoot, d, v) of nodes that complete the region
-            need = threshold - sw
-            for v in frontier:
-                if state[v] != -1:
-                    continue
-                if p.span2 is not None and not p.fits_span(v, members):
-                    by_rule = True
-                    continue
-                keep.append(v)
-                d = (x[v] - cx) ** 2 + (y[v] - cy) ** 2
-                if d < bestd:
-                    best, bestd = v, d
-                if mode and w[v] >= need:
-                    completing.append((w[v] - need if mode == 2 else 0, d, v))
-            if completing:
-                limit = bestd * near2
-                near = [c for c in completing if c[1] <= limit]
-                best = min(near)[2] if near else best
-            if best < 0:
+            cands = [v for v in touch if state[v] == -1]
+            if len(cands) < len(touch):
+                touch = {v: touch[v] for v in cands}
+            if p.span2 is not None:
+                fits = [v for v in cands if p.fits_span(v, members)]
+                by_rule = by_rule or len(fits) < len(cands)
+                cands = fits
+            if not cands:
                 break
-            keep.remove(best)
-            frontier = keep
+            scores = cost.scores(acc, cands, touch)
+            bests, best = min(zip(scores, cands, strict=True))
+            if mode:
+                need = threshold - sw
+                limit = bests * slack
+                near = [
+                    (w[v] - need if mode == 2 else 0, c, v)
+                    for c, v in zip(scores, cands, strict=True)
+                    if w[v] >= need and c <= limit
+                ]
+                if near:
+                    best = min(near)[2]
             state[best] = r
             members.append(best)
-            sx += x[best]
-            sy += y[best]
+            cost.add(acc, best, touch.pop(best))
             sw += w[best]
-            for v in nbrs[best]:
-                if state[v] == -1 and v not in seen:
-                    seen.add(v)
-                    frontier.append(v)
+            _free_touch(p, touch, best, state, lengths)
         if sw >= threshold:
             regions.append(members)
             continue
@@ -134,29 +153,21 @@ def construct(
     return regions
 
 
-class Stats:
-    """Running size, coordinate sums and weight of each region."""
-
-    def __init__(self, p: Problem, regions: list[list[int]]):
-        self.size = [len(r) for r in regions]
-        self.sx = [sum(p.x[m] for m in r) for r in regions]
-        self.sy = [sum(p.y[m] for m in r) for r in regions]
-        self.sw = [sum(p.w[m] for m in r) for r in regions]
-
-    def add(self, p: Problem, r: int, v: int, sign: int = 1) -> None:
-        self.size[r] += sign
-        self.sx[r] += sign * p.x[v]
-        self.sy[r] += sign * p.y[v]
-        self.sw[r] += sign * p.w[v]
-
-    def d2(self, p: Problem, r: int, v: int) -> float:
-        k = self.size[r]
-        return (p.x[v] - self.sx[r] / k) ** 2 + (p.y[v] - self.sy[r] / k) ** 2
-
-
 def absorb(p, nodes, regions, state, priority) -> None:
-    """Leftovers join the adjacent region with room and the nearest centroid."""
-    stats = Stats(p, regions)
+    """Leftovers join the adjacent region with room and the nearest centroid.
+
+    Only the regions next to leftovers are summed, so absorbing the few
+    leftovers of a neighbourhood costs little in a large problem.
+    """
+    x, y = p.x, p.y
+    sums: dict[int, list[float]] = {}  # region -> [size, sum x, sum y]
+
+    def region_sums(r: int) -> list[float]:
+        if r not in sums:
+            members = regions[r]
+            sums[r] = [len(members), sum(x[m] for m in members), sum(y[m] for m in members)]
+        return sums[r]
+
     left = sorted((v for v in nodes if state[v] == -1), key=lambda v: (priority[v], v))
     changed = True
     while changed and left:
@@ -166,11 +177,12 @@ def absorb(p, nodes, regions, state, priority) -> None:
             cands = sorted({state[u] for u in p.nbrs[v] if state[u] >= 0})
             best, bestd = -1, math.inf
             for r in cands:
-                if p.max_size is not None and stats.size[r] >= p.max_size:
+                k, sx, sy = region_sums(r)
+                if p.max_size is not None and k >= p.max_size:
                     continue
                 if not p.fits_span(v, regions[r]):
                     continue
-                d = stats.d2(p, r, v)
+                d = (x[v] - sx / k) ** 2 + (y[v] - sy / k) ** 2
                 if d < bestd:
                     best, bestd = r, d
             if best < 0:
@@ -178,7 +190,10 @@ def absorb(p, nodes, regions, state, priority) -> None:
                 continue
             state[v] = best
             regions[best].append(v)
-            stats.add(p, best, v)
+            acc = sums[best]
+            acc[0] += 1
+            acc[1] += x[v]
+            acc[2] += y[v]
             changed = True
         left = rest
 
@@ -211,28 +226,32 @@ def connected(p: Problem, members: list[int]) -> bool:
     return len(seen) == len(members)
 
 
-def grow_within(p: Problem, members: list[int], seed: int) -> list[int] | None:
-    """Grow from ``seed`` inside ``members`` to the threshold, nearest-centroid first."""
+def grow_within(p: Problem, cost, members: list[int], seed: int) -> list[int] | None:
+    """Grow from ``seed`` inside ``members`` to the threshold, lowest ``cost.scores`` first."""
     inside = set(members)
+    nbrs, blen, lengths = p.nbrs, p.blen, cost.uses_lengths
     part = [seed]
     taken = {seed}
-    sx, sy, sw = p.x[seed], p.y[seed], p.w[seed]
-    frontier = [v for v in p.nbrs[seed] if v in inside]
-    seen = {seed, *frontier}
-    while sw < p.threshold and frontier:
-        k = len(part)
-        cx, cy = sx / k, sy / k
-        best = min(frontier, key=lambda v: ((p.x[v] - cx) ** 2 + (p.y[v] - cy) ** 2, v))
-        frontier.remove(best)
-        part.append(best)
-        taken.add(best)
-        sx += p.x[best]
-        sy += p.y[best]
-        sw += p.w[best]
-        for v in p.nbrs[best]:
-            if v in inside and v not in seen:
-                seen.add(v)
-                frontier.append(v)
+    acc, sw = cost.start(seed), p.w[seed]
+    touch: dict[int, float] = {}  # frontier node -> boundary shared with the part
+    u = seed
+    while True:
+        if lengths:
+            for v, length in zip(nbrs[u], blen[u], strict=True):
+                if v in inside and v not in taken:
+                    touch[v] = touch.get(v, 0.0) + length
+        else:
+            for v in nbrs[u]:
+                if v in inside and v not in taken and v not in touch:
+                    touch[v] = 0.0
+        if sw >= p.threshold or not touch:
+            break
+        cands = list(touch)
+        u = min(zip(cost.scores(acc, cands, touch), cands, strict=True))[1]
+        cost.add(acc, u, touch.pop(u))
+        part.append(u)
+        taken.add(u)
+        sw += p.w[u]
     return part if sw >= p.threshold else None
 
 
@@ -250,7 +269,7 @@ def split(p: Problem, regions: list[list[int]], state: list[int], tries: int = 4
         cy = sum(p.y[m] for m in members) / k
         seeds = sorted(members, key=lambda m: (-((p.x[m] - cx) ** 2 + (p.y[m] - cy) ** 2), m))
         for seed in seeds[:tries]:
-            part = grow_within(p, members, seed)
+            part = grow_within(p, p.spread, members, seed)
             if part is None:
                 continue
             taken = set(part)
@@ -264,20 +283,3 @@ def split(p: Problem, regions: list[list[int]], state: list[int], tries: int = 4
                 state[m] = new
             queue.extend([r, new])
             break
-
-
-def spread(p: Problem, members: list[int]) -> float:
-    k = len(members)
-    cx = sum(p.x[m] for m in members) / k
-    cy = sum(p.y[m] for m in members) / k
-    return sum((p.x[m] - cx) ** 2 + (p.y[m] - cy) ** 2 for m in members)
-
-
-def ssd(p: Problem, regions: list[list[int]]) -> float:
-    total = 0.0
-    for r in regions:
-        k = len(r)
-        cx = sum(p.x[m] for m in r) / k
-        cy = sum(p.y[m] for m in r) / k
-        total += sum((p.x[m] - cx) ** 2 + (p.y[m] - cy) ** 2 for m in r)
-    return total

@@ -1,114 +1,119 @@
 """Refinement phases of bundling's max-p search: pair regrowth and local search.
 
 Both only ever replace regions by regions that keep every constraint
-(threshold, size cap, span, connectivity) and are more compact (lower total
-squared distance of members to their region's centroid).
+(threshold, size cap, span, connectivity) and are more compact by a cost of
+:mod:`lianhu_geo.bundling._cost` (the problem's own, or for the local search
+the one passed in).
 """
 
 from __future__ import annotations
 
 import math
 
-from ._construct import Problem, Stats, connected, connected_without, grow_within, spread
-from ._outline import grow_outline, region_shape
+from ._construct import Problem, connected, connected_without, grow_within
 
 __all__ = ["improve", "regrow_pairs"]
 
 
-_EPS = 1e-9
+def improve(p: Problem, cost, nodes: list[int], regions, state, passes: int) -> set[int]:
+    """Move or swap boundary nodes between regions while that lowers ``cost``.
 
-
-def _swap_delta(p: Problem, stats: Stats, a: int, u: int, v: int) -> float:
-    """Change of region ``a``'s spread when its node ``u`` is replaced by ``v``."""
-    n = stats.size[a]
-    sx, sy = stats.sx[a], stats.sy[a]
-    nx_, ny_ = sx - p.x[u] + p.x[v], sy - p.y[u] + p.y[v]
-    squares = p.x[v] ** 2 + p.y[v] ** 2 - p.x[u] ** 2 - p.y[u] ** 2
-    return squares - (nx_ * nx_ + ny_ * ny_ - sx * sx - sy * sy) / n
-
-
-def _try_swap(p: Problem, stats: Stats, member_sets, state, u: int, a: int) -> bool:
-    """Exchange ``u`` (in ``a``) with a neighbour in another region if more compact."""
-    w = p.w
-    best, best_delta = None, -1e-6  # m2: ignore rounding noise
-    for v in sorted(p.nbrs[u]):  # swap partners: neighbours of u in the other regions
-        b = state[v]
-        if b < 0 or b == a:
-            continue
-        if not any(state[t] == a and t != u for t in p.nbrs[v]):
-            continue
-        if stats.sw[a] - w[u] + w[v] < p.threshold or stats.sw[b] - w[v] + w[u] < p.threshold:
-            continue
-        delta = _swap_delta(p, stats, a, u, v) + _swap_delta(p, stats, b, v, u)
-        if delta < best_delta:
-            best, best_delta = (b, v), delta
-    if best is None:
-        return False
-    b, v = best
-    if p.span2 is not None:
-        rest_a = [m for m in member_sets[a] if m != u]
-        rest_b = [m for m in member_sets[b] if m != v]
-        if not (p.fits_span(v, rest_a) and p.fits_span(u, rest_b)):
-            return False
-    state[u], state[v] = b, a
-    ok = connected(p, sorted((member_sets[a] - {u}) | {v})) and connected(
-        p, sorted((member_sets[b] - {v}) | {u})
-    )
-    if not ok:
-        state[u], state[v] = a, b
-        return False
-    member_sets[a].discard(u)
-    member_sets[a].add(v)
-    member_sets[b].discard(v)
-    member_sets[b].add(u)
-    stats.add(p, a, u, -1)
-    stats.add(p, a, v, 1)
-    stats.add(p, b, v, -1)
-    stats.add(p, b, u, 1)
-    return True
-
-
-def improve(p: Problem, nodes: list[int], regions, state, passes: int) -> None:
-    """Move or swap boundary nodes between regions while that makes them more compact."""
-    stats = Stats(p, regions)
+    A node moves to the neighbouring region where the summed cost of the two
+    regions drops most; when its region cannot spare it (threshold,
+    connectivity) or no move helps, it swaps with a neighbour in another
+    region instead. Every constraint still holds after each step. Later
+    passes visit every node again, or with ``cost.narrow`` only the
+    neighbours of nodes that moved. Returns the regions that changed.
+    """
+    w, nbrs = p.w, p.nbrs
+    threshold, max_size = p.threshold, p.max_size
+    eps, span2 = -cost.eps, p.span2
+    tally = cost.tally(regions, state)
+    size = [len(r) for r in regions]
+    sw = [sum(w[m] for m in r) for r in regions]
     member_sets = [set(r) for r in regions]
+    todo = nodes
+    changed: set[int] = set()
     for _ in range(passes):
         moved = 0
-        for u in nodes:
+        touched: set[int] = set()
+        for u in todo:
             a = state[u]
             if a < 0:
                 continue
-            cands = sorted({state[v] for v in p.nbrs[u] if state[v] >= 0 and state[v] != a})
+            cands = sorted({state[v] for v in nbrs[u]} - {a, -1})
             if not cands:
                 continue
-            if stats.size[a] <= 1 or stats.sw[a] - p.w[u] < p.threshold:
-                if stats.size[a] > 1:
-                    moved += _try_swap(p, stats, member_sets, state, u, a)
+            if size[a] <= 1:
                 continue
-            n = stats.size[a]
-            gain = n / (n - 1) * stats.d2(p, a, u)
-            best, bestc = -1, gain - _EPS * (1.0 + gain)
-            for b in cands:
-                if p.max_size is not None and stats.size[b] >= p.max_size:
+            if sw[a] - w[u] >= threshold:
+                best, bestd = -1, eps
+                for b, d in zip(cands, tally.moves(u, a, cands), strict=True):
+                    room = max_size is None or size[b] < max_size
+                    if (
+                        d < bestd
+                        and room
+                        and (span2 is None or p.fits_span(u, list(member_sets[b])))
+                    ):
+                        best, bestd = b, d
+                if best >= 0 and connected_without(p, sorted(member_sets[a]), u, state):
+                    b = best
+                    state[u] = b
+                    tally.move(u, a, b)
+                    member_sets[a].discard(u)
+                    member_sets[b].add(u)
+                    size[a] -= 1
+                    size[b] += 1
+                    sw[a] -= w[u]
+                    sw[b] += w[u]
+                    moved += 1
+                    touched.update(nbrs[u])
+                    changed.update((a, b))
                     continue
-                m = stats.size[b]
-                cost = m / (m + 1) * stats.d2(p, b, u)
-                if cost < bestc and (p.span2 is None or p.fits_span(u, list(member_sets[b]))):
-                    best, bestc = b, cost
-            if best < 0:
+            # swap partners: neighbours of u in other regions that also touch a
+            pairs = []
+            for v in nbrs[u]:
+                b = state[v]
+                if b < 0 or b == a or size[b] <= 1:
+                    continue
+                if sw[a] - w[u] + w[v] < threshold or sw[b] - w[v] + w[u] < threshold:
+                    continue
+                if any(state[t] == a and t != u for t in nbrs[v]):
+                    pairs.append((v, b))
+            if not pairs:
                 continue
-            if not connected_without(p, sorted(member_sets[a]), u, state):
+            d, k = min(zip(tally.swaps(u, a, pairs), range(len(pairs)), strict=True))
+            if d >= eps:
                 continue
-            state[u] = best
-            member_sets[a].discard(u)
-            member_sets[best].add(u)
-            stats.add(p, a, u, -1)
-            stats.add(p, best, u, 1)
+            v, b = pairs[k]
+            if p.span2 is not None:
+                rest_a = [m for m in member_sets[a] if m != u]
+                rest_b = [m for m in member_sets[b] if m != v]
+                if not (p.fits_span(v, rest_a) and p.fits_span(u, rest_b)):
+                    continue
+            new_a = sorted((member_sets[a] - {u}) | {v})
+            new_b = sorted((member_sets[b] - {v}) | {u})
+            state[u], state[v] = b, a
+            ok = connected(p, new_a) and connected(p, new_b)
+            state[u], state[v] = a, b
+            if not ok:
+                continue
+            tally.swap(u, a, v, b)  # reads the states before the swap
+            state[u], state[v] = b, a
+            member_sets[a] = set(new_a)
+            member_sets[b] = set(new_b)
+            sw[a] += w[v] - w[u]
+            sw[b] += w[u] - w[v]
             moved += 1
+            touched.update(nbrs[u])
+            touched.update(nbrs[v])
+            changed.update((a, b))
         if not moved:
             break
-    for r, members in enumerate(member_sets):
-        regions[r] = sorted(members)
+        todo = sorted(touched) if cost.narrow else nodes
+    for r in changed:
+        regions[r] = sorted(member_sets[r])
+    return changed
 
 
 def _regrow_balanced(
@@ -155,18 +160,6 @@ def _regrow_balanced(
     return parts[0], parts[1]
 
 
-def region_cost(p: Problem, members: list[int]) -> float:
-    """Lower is more compact.
-
-    Minus ``A / P**2`` when outlines are known, else the squared distance of
-    the members to their centroid.
-    """
-    if p.area is None:
-        return spread(p, members)
-    area, perim = region_shape(p, members)
-    return -area / (perim * perim) if perim > 0 else 0.0
-
-
 def _valid_pair(p: Problem, parts: tuple[list[int], list[int]]) -> bool:
     for members in parts:
         if sum(p.w[m] for m in members) < p.threshold:
@@ -198,12 +191,12 @@ def _regrow_two(
     balanced = _regrow_balanced(p, union, a, b)
     if balanced is not None:
         candidates.append(balanced)
-    if p.area is None:
-        growers = (grow_within,) * full
-    else:
-        growers = (grow_within, grow_outline) if full else (grow_outline,)
-    for seed, grow in ((s, g) for s in (a, b) for g in growers):
-        part = grow(p, union, seed)
+    # growers: nearest-centroid growth (if ``full``) and growth by the cost itself
+    growers = [p.spread] * full
+    if p.cost is not p.spread:
+        growers.append(p.cost)
+    for seed, grower in ((s, g) for s in (a, b) for g in growers):
+        part = grow_within(p, grower, union, seed)
         if part is None:
             continue
         taken = set(part)
@@ -214,7 +207,7 @@ def _regrow_two(
     for parts in candidates:
         if not _valid_pair(p, parts):
             continue
-        cost = region_cost(p, parts[0]) + region_cost(p, parts[1])
+        cost = p.cost.region(parts[0]) + p.cost.region(parts[1])
         if cost < best_cost:
             best, best_cost = parts, cost
     return None if best is None else (best, best_cost)
@@ -244,12 +237,12 @@ def regrow_pairs(
             result, after = found
             for t in (r, q):
                 if t not in cost:
-                    cost[t] = region_cost(p, regions[t])
+                    cost[t] = p.cost.region(regions[t])
             before = cost[r] + cost[q]
             if after >= before - 1e-9 * abs(before):
                 continue
             regions[r], regions[q] = sorted(result[0]), sorted(result[1])
-            cost[r], cost[q] = region_cost(p, regions[r]), region_cost(p, regions[q])
+            cost[r], cost[q] = p.cost.region(regions[r]), p.cost.region(regions[q])
             for m in regions[r]:
                 state[m] = r
             for m in regions[q]:

@@ -19,10 +19,9 @@ Phases, per connected component whose weight reaches the threshold:
    complete the region, it is taken instead (mode 1: the nearest such node;
    mode 2: the one overshooting the threshold least), so regions end close
    to the threshold and more of them fit (the max-p objective); starts
-   alternate the rules in :data:`lianhu_geo.bundling._construct.MODES`. A region that cannot
-   reach the
-   threshold is released; its seed is not tried again (and if the region
-   ran out of frontier, none of its nodes is).
+   alternate the rules in :data:`lianhu_geo.bundling._construct.MODES`.
+   A region that cannot reach the threshold is released; its seed is not
+   tried again (and if the region ran out of frontier, none of its nodes is).
 2. absorption: leftovers join the adjacent region with room whose centroid
    is nearest (old and sanwu compounds first), repeated until nothing moves.
 3. splitting: a region with at least twice the threshold is split in two
@@ -31,17 +30,19 @@ Phases, per connected component whose weight reaches the threshold:
    their two farthest-apart nodes (the lighter side grows first); the new
    pair replaces the old one when both are viable and more compact.
 5. local search: a boundary node moves to a neighbouring region, or (when
-   its region cannot spare it) swaps with a node of that region, when that
-   lowers the total squared distance to region centroids (more compact)
-   and every constraint still holds.
+   its region cannot spare it, or no move helps) swaps with a node of that
+   region, when that lowers the total squared distance to region centroids
+   (more compact) and every constraint still holds.
 
-With polygon outlines (``shape``; see :mod:`lianhu_geo.bundling._outline`),
-compactness means Polsby-Popper, ``4 pi A / P**2`` of the dissolved
-outline, computed from areas, perimeters and shared boundary lengths:
-construction adds the frontier node that keeps ``P**2 / A`` lowest, pair
-regrowth compares and grows splits by it, and after the centroid local
-search an outline local search moves and swaps boundary nodes, followed by
-rounds of pair regrowth and outline search on the regions that changed.
+The phases are written once; compactness is a cost object
+(:mod:`lianhu_geo.bundling._cost`). With polygon outlines (``shape``; see
+:mod:`lianhu_geo.bundling._outline`) it is the outline cost, Polsby-Popper
+``4 pi A / P**2`` of the dissolved outline from areas, perimeters and shared
+boundary lengths: construction adds the frontier node that keeps ``P**2 / A``
+lowest, pair regrowth compares and grows splits by it, and after the
+centroid local search the same local search runs on the outline cost,
+followed by rounds of pair regrowth and outline search on the regions that
+changed. Without outlines the spread around centroids is the cost.
 
 The best start (most weight covered, then most regions, then most compact)
 is kept; with outlines, a start with up to :data:`COUNT_TOLERANCE` fewer
@@ -57,9 +58,10 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from ._construct import MODES, Problem, absorb, construct, split, ssd
-from ._outline import construct_outline, improve_shape
-from ._refine import improve, region_cost, regrow_pairs
+from ._construct import MODES, Problem, absorb, construct, split
+from ._exact import size_bound
+from ._polish import Polisher
+from ._refine import improve, regrow_pairs
 
 __all__ = ["solve_regions"]
 
@@ -105,6 +107,8 @@ def solve_regions(
     shape_passes: int = 6,
     shape_rounds: int = 2,
     shape: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    time_limit_s: float = 0.0,
+    report: dict | None = None,
 ) -> np.ndarray:
     """Partition nodes into connected regions of weight >= ``threshold``.
 
@@ -143,6 +147,20 @@ def solve_regions(
         :func:`lianhu_geo.bundling._outline.shape_data` (``shared`` aligned with
         ``indices``): compactness is then Polsby-Popper of the outlines
         rather than the spread around centroids.
+    time_limit_s : float
+        Seconds for the exact stages after the heuristic
+        (:mod:`lianhu_geo.bundling._polish`): components of at most
+        :data:`~lianhu_geo.bundling._polish.EXACT_MAX_NODES` nodes solved
+        exactly, larger ones polished by exactly repacked neighbourhoods.
+        0 skips them.
+    report : dict, optional
+        Filled with ``upper_bound`` (most regions any solution can have,
+        proven; ``bounds``: per component, a node and its bound), ``optimal``
+        (every component solved to the proven optimum:
+        most regions, and every node of it in a region),
+        ``exact_components``, ``polished`` (neighbourhoods improved) and
+        ``time_limited`` (the clock stopped an exact stage; the result may
+        then depend on the machine's speed).
 
     Returns
     -------
@@ -152,6 +170,11 @@ def solve_regions(
     """
     n = len(weights)
     labels = np.full(n, -1, dtype=np.int64)
+    info = {"upper_bound": 0, "optimal": True, "exact_components": 0, "polished": 0}
+    info["time_limited"] = False
+    info["bounds"] = []  # (a node of the component, its upper bound)
+    if report is not None:
+        report.update(info)
     if n == 0:
         return labels
     p = Problem(indptr, indices, weights, xy, threshold, max_size, max_span, shape)
@@ -166,12 +189,15 @@ def solve_regions(
     bounds = np.searchsorted(comp[order_all], np.arange(ncomp + 1))
     offset = float(np.random.default_rng(seed).uniform(0, math.pi))
     state = [-1] * n
+    refine = _Refine(p, improve_passes, regrow_passes, shape_passes, shape_rounds, node_budget)
+    polisher = Polisher(p, prio, refine, seed=seed, time_limit_s=time_limit_s)
     all_regions: list[list[int]] = []
     for c in range(ncomp):
         nodes_arr = order_all[bounds[c] : bounds[c + 1]]
         if comp_weight[c] < threshold:
             continue
-        if max_size is not None and np.sort(w[nodes_arr])[-max_size:].sum() < threshold:
+        bound = size_bound(w[nodes_arr], threshold, max_size)
+        if bound == 0:
             continue  # even its heaviest nodes cannot reach the threshold within the cap
         nodes = nodes_arr.tolist()
         k = len(nodes)
@@ -190,15 +216,11 @@ def solve_regions(
             order = nodes_arr[key].tolist()
             for v in nodes:
                 state[v] = -1
-            build = construct if p.area is None else construct_outline
-            regions = build(p, order, state, *MODES[start % len(MODES)])
+            regions = construct(p, p.cost, order, state, *MODES[start % len(MODES)])
             absorb(p, nodes, regions, state, prio)
             split(p, regions, state)
             covered = sum(p.w[m] for r in regions for m in r)
-            if p.area is None:
-                compact = -ssd(p, regions)
-            else:
-                compact = -sum(region_cost(p, r) for r in regions)
+            compact = -sum(p.cost.region(r) for r in regions)
             tried.append((covered, len(regions), compact, start, [list(r) for r in regions]))
         best_regions = _pick(tried, 0.0 if p.area is None else COUNT_TOLERANCE)
         for v in nodes:
@@ -206,23 +228,48 @@ def solve_regions(
         for r, members in enumerate(best_regions):
             for m in members:
                 state[m] = r
-        todo = None
-        big = k > node_budget
-        passes = (1 if big else regrow_passes) - (p.area is not None)  # rounds below regrow too
-        for _ in range(passes):
-            todo = regrow_pairs(p, best_regions, state, todo, not big)
-            if not todo:
-                break
-        improve(p, nodes, best_regions, state, min(improve_passes, 2) if big else improve_passes)
-        if p.area is not None:  # outlines known: polish them, regrow pairs again, polish
-            todo = improve_shape(p, nodes, best_regions, state, shape_passes)
-            for _ in range(shape_rounds):
-                todo = regrow_pairs(p, best_regions, state, todo, not big)
-                todo = improve_shape(p, nodes, best_regions, state, shape_passes)
-                if not todo:
-                    break
+        refine(nodes, best_regions, state)
+        best_regions, bound = polisher.run(nodes, best_regions, state, bound)
+        covered = sum(p.w[m] for r in best_regions for m in r)
+        info["upper_bound"] += bound
+        info["bounds"].append((nodes[0], bound))
+        info["optimal"] &= len(best_regions) == bound and covered == int(comp_weight[c])
         all_regions.extend(best_regions)
+    info["exact_components"] = polisher.exact_components
+    info["polished"] = polisher.polished
+    info["time_limited"] = polisher.time_limited
+    if report is not None:
+        report.update(info)
     all_regions.sort(key=min)
     for r, members in enumerate(all_regions):
         labels[members] = r
     return labels
+
+
+class _Refine:
+    """Pair regrowth and local search of one component's regions (phases 4-5)."""
+
+    def __init__(self, p, improve_passes, regrow_passes, shape_passes, shape_rounds, node_budget):
+        self.p = p
+        self.improve_passes, self.regrow_passes = improve_passes, regrow_passes
+        self.shape_passes, self.shape_rounds = shape_passes, shape_rounds
+        self.node_budget = node_budget
+
+    def __call__(self, nodes: list[int], regions: list[list[int]], state: list[int]) -> None:
+        p = self.p
+        todo = None
+        big = len(nodes) > self.node_budget
+        passes = (1 if big else self.regrow_passes) - (p.area is not None)  # rounds regrow too
+        for _ in range(passes):
+            todo = regrow_pairs(p, regions, state, todo, not big)
+            if not todo:
+                break
+        passes = min(self.improve_passes, 2) if big else self.improve_passes
+        improve(p, p.spread, nodes, regions, state, passes)
+        if p.cost is not p.spread:  # outlines known: polish them, regrow pairs again, polish
+            todo = improve(p, p.cost, nodes, regions, state, self.shape_passes)
+            for _ in range(self.shape_rounds):
+                todo = regrow_pairs(p, regions, state, todo, not big)
+                todo = improve(p, p.cost, nodes, regions, state, self.shape_passes)
+                if not todo:
+                    break

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import json
+import os
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,7 +28,7 @@ from ..errors import InputError, format_rows
 from ._fingerprint import fingerprint_compounds, jsonable
 from .triage import DEFAULT_MISSING_MODE, MODE_LABELS, SERVICE_MODES, Rule, triage
 
-__all__ = ["CoveragePlan", "plan_coverage", "SUMMARY_COLUMNS", "SUMMARY_LABELS"]
+__all__ = ["CoveragePlan", "plan_coverage", "plan_day", "SUMMARY_COLUMNS", "SUMMARY_LABELS"]
 
 #: Columns of :meth:`CoveragePlan.summary`, in order.
 SUMMARY_COLUMNS: tuple[str, ...] = (
@@ -37,6 +38,7 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "covered",
     "coverage_rate",
     "bundles",
+    "upper_bound",
 )
 
 #: Chinese headers of the summary, for ``summary(lang="zh")`` and Excel.
@@ -48,6 +50,7 @@ SUMMARY_LABELS: dict[str, str] = {
     "covered": "已覆盖失管小区",
     "coverage_rate": "覆盖率",
     "bundles": "片区数",
+    "upper_bound": "片区数上限",
     "total": "合计",
 }
 
@@ -79,9 +82,10 @@ class CoveragePlan:
     version : str
         ``lianhu_geo.__version__`` that made the plan.
     created : str or None
-        When the plan was made (ISO 8601). Written to files only when given
-        explicitly as ``plan_coverage(..., created=...)``, so that files stay
-        byte-identical between runs.
+        When the plan was made (ISO 8601): the ``created`` option as given,
+        else the day (date only, China Standard Time, see :func:`plan_day`),
+        so that runs on the same day write byte-identical files and the map
+        and workbook still say when the plan was made.
     """
 
     def __init__(
@@ -120,7 +124,11 @@ class CoveragePlan:
             ``coverage_rate`` (covered / unmanaged) and ``bundles`` (bundles
             with members in the subdistrict; the total counts each bundle
             once, so it is less than the sum when a locked bundle spans
-            subdistricts). All other columns add up to the total row.
+            subdistricts), ``upper_bound`` (the most bundles any proposal
+            could have, proven by the solver: its bound for the free
+            compounds plus the locked bundles, counted like ``bundles``; NA
+            for a plan file made before the bound was recorded). All other
+            columns add up to the total row.
 
         Examples
         --------
@@ -128,7 +136,8 @@ class CoveragePlan:
         >>> plan.summary().loc["total", ["compounds", "unmanaged", "covered"]].tolist()
         [3, 2, 2]
         """
-        return _summary(self.compounds, self.bundles, lang=lang)
+        bound = self.options.get("bundle_upper_bound")
+        return _summary(self.compounds, self.bundles, lang=lang, free_bound=bound)
 
     def equals(self, other: object) -> bool:
         """Whether two plans hold the same compounds, bundles, options and data."""
@@ -195,7 +204,13 @@ class CoveragePlan:
         )
 
 
-def _summary(compounds: pd.DataFrame, bundles: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
+def _summary(
+    compounds: pd.DataFrame,
+    bundles: pd.DataFrame,
+    *,
+    lang: str = "en",
+    free_bound: Mapping[str, int] | None = None,
+) -> pd.DataFrame:
     if lang not in ("en", "zh"):
         raise InputError(f"`lang` must be 'en' or 'zh'; got {lang!r}.")
     sub = compounds["subdistrict"].astype(str)
@@ -214,6 +229,18 @@ def _summary(compounds: pd.DataFrame, bundles: pd.DataFrame, *, lang: str = "en"
     table.loc["total"] = table.sum()
     # a locked bundle may span subdistricts: count it once in the total
     table.loc["total", "bundles"] = compounds["bundle_id"].nunique()
+    # proven most bundles: the solver's bound for free compounds plus locked bundles;
+    # NA when unknown (no bundling, or a plan file from before the bound existed)
+    bound = pd.Series(pd.NA, index=table.index, dtype="Int64")
+    if free_bound is not None:
+        is_locked = bundles["locked"].astype(bool) if "locked" in bundles else pd.Series()
+        locked_ids = set(is_locked.index[is_locked.to_numpy()])
+        in_locked = compounds["bundle_id"].isin(locked_ids)
+        locked = compounds["bundle_id"][in_locked].groupby(sub[in_locked]).nunique()
+        for name in table.index[:-1]:
+            bound[name] = int(free_bound.get(name, 0)) + int(locked.get(name, 0))
+        bound["total"] = int(sum(free_bound.values())) + len(locked_ids)
+    table["upper_bound"] = bound
     rate = table["covered"] / table["unmanaged"].where(table["unmanaged"] > 0)
     table.insert(table.columns.get_loc("covered") + 1, "coverage_rate", rate.astype("float64"))
     table = table[list(SUMMARY_COLUMNS)]
@@ -232,6 +259,31 @@ def _empty_bundles(crs: Any) -> gpd.GeoDataFrame:
     )
     frame.index.name = "bundle_id"
     return frame
+
+
+#: China Standard Time (UTC+8, no daylight saving since 1991): the day a plan is made.
+CHINA_TZ = _dt.timezone(_dt.timedelta(hours=8), "CST")
+
+
+def plan_day(now: _dt.datetime | None = None) -> str:
+    """Give the day a plan is made when no ``created`` date is given (ISO date, China).
+
+    Only the date is kept, so that plans made on the same day give the same
+    file bytes; ``SOURCE_DATE_EPOCH`` (seconds since 1970, the
+    reproducible-builds convention) replaces the clock when it is set.
+
+    Examples
+    --------
+    >>> plan_day(_dt.datetime(2026, 11, 28, 17, 30, tzinfo=_dt.timezone.utc))
+    '2026-11-29'
+    """
+    if now is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch.isdigit():
+            now = _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc)
+        else:
+            now = _dt.datetime.now(_dt.timezone.utc)
+    return now.astimezone(CHINA_TZ).date().isoformat()
 
 
 def _created(created: str | _dt.datetime | _dt.date | None) -> str | None:
@@ -331,8 +383,8 @@ def plan_coverage(
         Fallback mode for compounds whose survey fields are unknown (warns).
     created : date, datetime or ISO text, optional
         Date of the plan, kept in ``plan.created`` and written into files.
-        Left out of files when not given, so that files are byte-identical
-        between runs.
+        Default: today's date in China Standard Time (:func:`plan_day`), so
+        that runs on the same day write byte-identical files.
     **bundle_options
         Passed to :func:`~lianhu_geo.bundling.propose_bundles`:
         ``min_households``, ``max_compounds``, ``max_span_m``, ``graph``,
@@ -407,10 +459,14 @@ def plan_coverage(
         used.update(bundle_options)
         used["min_households"] = getattr(result, "min_households", used.get("min_households"))
         options.update(used)
+        bound = getattr(result, "free_upper_bounds", None)
+        if bound is not None:
+            options["bundle_upper_bound"] = bound
     else:
         labels = pd.Series(pd.NA, index=index, dtype="string")
         why_not = pd.Series(pd.NA, index=index, dtype="string")
         why_not[~professional] = "未做片区划分（bundle=False）"
+        options["bundle_upper_bound"] = {}  # no bundling: no bundle can come of the plan
         bundles = _empty_bundles(data.crs)
     options.update(
         bundle=bundle, rule=_rule_option(rule), missing_mode=missing_mode, created=created_text
@@ -442,10 +498,7 @@ def plan_coverage(
     out["mode_reason"] = reason
     out["unbundled_reason"] = why_not
     out = out[[c for c in out.columns if c != geometry] + [geometry]]
-    if created_text is None:
-        created_text_now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
-    else:
-        created_text_now = created_text
+    created_text_now = created_text if created_text is not None else plan_day()
     return CoveragePlan(
         out,
         bundles,

@@ -14,15 +14,27 @@
 Both files are byte-identical for the same plan: GeoPackage timestamps are
 fixed with GDAL's ``OGR_CURRENT_DATE``, the workbook's properties and zip
 entries carry a fixed date, and no wall-clock time is written. The date used
-is the plan's explicit ``created`` option, or 2000-01-01 when none was given.
+is the plan's date (``plan.created``: the explicit ``created`` option, else
+the day the plan was made in China Standard Time), or 2000-01-01 for a plan
+with no date.
+
+Every text cell of the workbook is written as text, never as a formula or an
+error value, whatever it starts with (``=``, ``+``, ``@``, ``#N/A``). Text
+that a workbook cannot hold (control characters, cells over 32,767
+characters) is refused, naming sheet, row and column, before any file is
+touched. Both files are written to temporary files beside the targets and
+moved into place only when both are complete, so a failed or interrupted
+write leaves the previous plan intact.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import io
 import json
 import re
+import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -31,8 +43,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import pyogrio.errors
 
-from ..errors import InputError
+from .._write import atomic_paths, check_target
+from ..compounds import _UNWRITABLE
+from ..errors import InputError, OutputError
 from . import SUMMARY_LABELS, CoveragePlan
 from .triage import MODE_LABELS
 
@@ -83,8 +98,12 @@ _INDEX_COLUMN = "plan_row"
 _FORMAT = "lianhu_geo.coverage_plan/1"
 
 
+_MAX_CELL_CHARS = 32_767  # Excel's limit for the text of one cell
+_MAX_ROWS = 1_048_576
+
+
 def _plan_date(plan: CoveragePlan) -> _dt.datetime:
-    created = plan.options.get("created")
+    created = plan.options.get("created") or plan.created
     if not created:
         return _FIXED_DATE
     moment = _dt.datetime.fromisoformat(str(created))
@@ -130,8 +149,8 @@ def _write_layer(frame: gpd.GeoDataFrame, path: Path, layer: str, date: _dt.date
 
 
 def _write_gpkg(plan: CoveragePlan, path: Path, date: _dt.datetime) -> None:
-    if path.exists():
-        path.unlink()
+    """Write the GeoPackage at ``path`` (a temporary file, created here)."""
+    path.unlink(missing_ok=True)
     index = plan.compounds.index
     compounds = plan.compounds.reset_index(drop=True)
     compounds.insert(0, _INDEX_COLUMN, index.astype(str) if index.dtype == object else index)
@@ -141,7 +160,7 @@ def _write_gpkg(plan: CoveragePlan, path: Path, date: _dt.datetime) -> None:
         "options": json.dumps(plan.options, ensure_ascii=False, sort_keys=True),
         "fingerprint": plan.fingerprint,
         "version": plan.version,
-        "created": plan.options.get("created") or "",
+        "created": plan.created or "",
         "compounds_dtypes": json.dumps(_dtypes(plan.compounds)),
         "compounds_geometry": plan.compounds.geometry.name,
         "compounds_index": json.dumps({"name": index.name, "dtype": str(index.dtype)}),
@@ -181,8 +200,12 @@ def _sheet(workbook: Any, title: str, frame: pd.DataFrame, *, percent: tuple[str
     sheet.append([str(c) for c in frame.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+        cell.data_type = "s"
     for row in frame.itertuples(index=False, name=None):
         sheet.append([_cell(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):  # never a formula ("=...") or an error ("#N/A")
+                cell.data_type = "s"
     for j, column in enumerate(frame.columns, start=1):
         width = max([len(str(column)) * 2, *(len(str(v)) for v in frame[column].head(200))])
         letter = sheet.cell(row=1, column=j).column_letter
@@ -207,7 +230,7 @@ def _workbook_frames(plan: CoveragePlan) -> dict[str, pd.DataFrame]:
     info = [
         ("数据指纹 (sha256)", plan.fingerprint),
         ("lianhu_geo 版本", plan.version),
-        ("方案日期", plan.options.get("created") or ""),
+        ("方案日期", plan.created or ""),
     ]
     info += [(f"参数 {k}", json.dumps(v, ensure_ascii=False)) for k, v in plan.options.items()]
     return {
@@ -218,13 +241,51 @@ def _workbook_frames(plan: CoveragePlan) -> dict[str, pd.DataFrame]:
     }
 
 
-def _write_xlsx(plan: CoveragePlan, path: Path, date: _dt.datetime) -> None:
+def _gdal_failure(exc: Exception, target: Path) -> OSError:
+    """Say why GDAL could not write: most often a full disk (GDAL gives no errno)."""
+    if shutil.disk_usage(target.parent).free < 1_000_000:
+        return OSError(errno.ENOSPC, "No space left on device", str(target))
+    return OSError(errno.EIO, f"GDAL could not write the GeoPackage ({exc})", str(target))
+
+
+def _check_cells(frames: dict[str, pd.DataFrame]) -> None:
+    """Refuse what a workbook cannot hold, naming sheet, Excel row and column."""
+    for title, frame in frames.items():
+        if len(frame) + 1 > _MAX_ROWS:
+            raise InputError(
+                f"sheet {title} would have {len(frame) + 1:,} rows, more than Excel's "
+                f"{_MAX_ROWS:,}; plan fewer compounds at a time."
+            )
+        headers = [str(c) for c in frame.columns]
+        for j, column in enumerate(frame.columns):
+            values = [headers[j], *frame[column].tolist()]
+            for i, value in enumerate(values):
+                if not isinstance(value, str):
+                    continue
+                where = f"sheet {title}, row {i + 1}, column {headers[j]!r}"
+                bad = _UNWRITABLE.search(value)
+                if bad:
+                    raise InputError(
+                        f"cannot write plan.xlsx: {where} holds the control character "
+                        f"U+{ord(bad.group()):04X}, which a workbook cannot hold. Remove it "
+                        "from the input."
+                    )
+                if len(value) > _MAX_CELL_CHARS:
+                    raise InputError(
+                        f"cannot write plan.xlsx: {where} has {len(value):,} characters, "
+                        f"more than the {_MAX_CELL_CHARS:,} a workbook cell holds. Shorten it."
+                    )
+
+
+def _write_xlsx(
+    plan: CoveragePlan, path: Path, date: _dt.datetime, frames: dict[str, pd.DataFrame]
+) -> None:
     from openpyxl import Workbook
 
     workbook = Workbook()
     workbook.remove(workbook.active)
     rate = SUMMARY_LABELS["coverage_rate"]
-    for title, frame in _workbook_frames(plan).items():
+    for title, frame in frames.items():
         _sheet(workbook, title, frame, percent=(rate,) if title == "汇总" else ())
     workbook.properties.creator = "lianhu_geo"
     workbook.properties.title = "覆盖方案"
@@ -264,6 +325,18 @@ def write_plan(plan: CoveragePlan, folder: str | Path) -> dict[str, Path]:
     dict
         ``{"gpkg": path, "xlsx": path}``.
 
+    Raises
+    ------
+    OutputError
+        ``folder`` is a file, or ``plan.gpkg``/``plan.xlsx`` is a folder or a
+        symbolic link; nothing is written.
+    InputError
+        Text that a workbook cannot hold, named by sheet, row and column;
+        nothing is written.
+    OSError
+        The disk is full or the folder cannot be written; the previous
+        ``plan.gpkg`` and ``plan.xlsx`` are left as they were.
+
     Examples
     --------
     >>> import tempfile
@@ -277,11 +350,21 @@ def write_plan(plan: CoveragePlan, folder: str | Path) -> dict[str, Path]:
     if not isinstance(plan, CoveragePlan):
         raise InputError(f"expected a CoveragePlan, got {type(plan).__name__}.")
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"cannot write the plan into {folder}: it is a file, not a folder.")
     date = _plan_date(plan)
+    frames = _workbook_frames(plan)
+    _check_cells(frames)  # before the first byte
+    folder.mkdir(parents=True, exist_ok=True)
     paths = {"gpkg": folder / "plan.gpkg", "xlsx": folder / "plan.xlsx"}
-    _write_gpkg(plan, paths["gpkg"], date)
-    _write_xlsx(plan, paths["xlsx"], date)
+    for path in paths.values():
+        check_target(path)
+    with atomic_paths(paths["gpkg"], paths["xlsx"]) as (gpkg, xlsx):
+        try:
+            _write_gpkg(plan, gpkg, date)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+            raise _gdal_failure(exc, paths["gpkg"]) from exc
+        _write_xlsx(plan, xlsx, date, frames)
     return paths
 
 
@@ -297,7 +380,7 @@ def read_plan(folder: str | Path) -> CoveragePlan:
     -------
     CoveragePlan
         Equal to the plan written (``plan.equals``); ``created`` is the
-        explicit date the plan was made with, or None.
+        plan's date (``plan.created`` when it was written), or None.
 
     Raises
     ------
@@ -342,5 +425,5 @@ def read_plan(folder: str | Path) -> CoveragePlan:
         options=options,
         fingerprint=info["fingerprint"],
         version=info["version"],
-        created=info["created"] or None,
+        created=info["created"] or options.get("created") or None,
     )

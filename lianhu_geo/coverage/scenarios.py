@@ -95,8 +95,9 @@ def compare_plans(
         total = SUMMARY_LABELS["total"] if lang == "zh" else "total"
         rows = sorted(str(r) for r in table.index if r != total) + [total]
         table = table.reindex(rows)
+        kept = {columns[SUMMARY_COLUMNS.index(c)] for c in ("coverage_rate", "upper_bound")}
         for column in table.columns:
-            if column[0] != columns[SUMMARY_COLUMNS.index("coverage_rate")]:
+            if column[0] not in kept:  # a rate, and a bound that may be unknown (NA)
                 table[column] = table[column].fillna(0).astype("int64")
         return table
     total = SUMMARY_LABELS["total"] if lang == "zh" else "total"
@@ -104,7 +105,10 @@ def compare_plans(
     table = pd.DataFrame(
         {
             name: pd.Series(
-                [float(v) if f == rate else int(v) for f, v in s.loc[total].items()],
+                [
+                    float(v) if f == rate else v if pd.isna(v) else int(v)
+                    for f, v in s.loc[total].items()
+                ],
                 index=s.columns,
                 dtype=object,
             )
@@ -113,6 +117,13 @@ def compare_plans(
     )
     table.index.name = "figure" if lang == "en" else "指标"
     return table
+
+
+def _figure(value: object, rate: bool) -> object:
+    """Return a summary figure as a plain number: a float rate, an int count, NA kept."""
+    if rate:
+        return float(value)
+    return value if pd.isna(value) else int(value)
 
 
 def _members(plan: CoveragePlan) -> dict[str, frozenset[str]]:

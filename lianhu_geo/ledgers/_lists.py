@@ -14,7 +14,7 @@ from ..compounds import ALIASES, _key
 from ..errors import InputError, format_rows
 from ..labels import message
 from ._place import GIS_SUFFIXES
-from ._tables import _blank, _csv_grid, _xlsx_grids
+from ._tables import _blank, _csv_grid, _xlsx_grids, check_readable
 
 __all__ = ["read_locked", "locked_series", "read_ids", "read_layer", "BUNDLE_HEADERS"]
 
@@ -35,8 +35,7 @@ _SPLIT = re.compile(r"[、,，;；\s]+")
 
 
 def _grid(path: Path, lang: str) -> list[list[object]]:
-    if not path.exists():
-        raise InputError(message("no_file", lang, file=path))
+    check_readable(path, lang)
     try:
         if path.suffix.lower() in {".xlsx", ".xlsm"}:
             grids = list(_xlsx_grids(path).values())
@@ -158,8 +157,7 @@ def read_ids(value: str, compounds: pd.DataFrame, *, lang: str = "en") -> list[s
 def read_layer(path: str | os.PathLike, *, lang: str = "en") -> gpd.GeoDataFrame:
     """Read a GIS layer (barriers, a boundary), in its own CRS (EPSG:4326 when it has none)."""
     path = Path(path)
-    if not path.exists():
-        raise InputError(message("no_file", lang, file=path))
+    check_readable(path, lang)
     if path.suffix.lower() not in GIS_SUFFIXES:
         known = ", ".join(sorted(GIS_SUFFIXES))
         raise InputError(

@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -258,6 +259,22 @@ def _no_table(file: str, lang: str) -> InputError:
     return InputError(message("no_table", lang, file=file, scan=HEADER_SCAN, examples=examples))
 
 
+def check_readable(path: Path, lang: str) -> None:
+    """Refuse, before opening it, a path that is no file or folder.
+
+    A FIFO would block the reader until something writes to it, and a
+    device (``/dev/zero``) would never end; each is named in its own words.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError(message("no_file", lang, file=path)) from None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return
+    kind = message("kind_fifo" if stat.S_ISFIFO(mode) else "kind_device", lang)
+    raise InputError(message("not_a_file", lang, file=path, kind=kind))
+
+
 def read_file(
     path: Path,
     *,
@@ -271,8 +288,7 @@ def read_file(
     extra = extra or set()
     file = path.name
     suffix = path.suffix.lower()
-    if not path.exists():
-        raise InputError(message("no_file", lang, file=path))
+    check_readable(path, lang)
     try:
         if suffix in GIS_SUFFIXES or path.is_dir():
             return _read_layers(

@@ -11,6 +11,13 @@ full screen, a scale bar, and the plan's options, data fingerprint and date.
 ``offline=True`` (the default), needs no network: Leaflet and its plugins
 are inlined from copies shipped with lianhu_geo.
 
+Text is data, never code: every element of these maps renders through
+:mod:`~lianhu_geo.maps._render`, so no name, option or title is ever compiled
+as a Jinja2 template (branca would otherwise evaluate ``{{ 7*7 }}`` in a
+name), data reaches the page as JSON escaped for ``<script>``, and popups,
+tooltips, layer names and the info box show HTML-escaped text; search tips
+show the name as text.
+
 Files are byte-identical for the same plan and options: element ids come
 from a counter, not folium's random ids, and the date comes from the
 ``date`` argument or the plan (``plan.created``), never the clock.
@@ -33,10 +40,13 @@ import numpy as np
 import pandas as pd
 from folium.utilities import JsCode
 
+from .._write import atomic_path, check_target
+from ..compounds import _UNWRITABLE
 from ..coords import to_metric
 from ..errors import InputError, format_rows
 from . import _layers as _layers
 from ._offline import inline_assets, unescape_unicode, use_assets
+from ._render import literal_tree
 from ._style import MODE_LABELS, TEXT, InfoBox, Legend, bundle_colors, mode_style
 from .basemaps import add_basemap, basemap_coords, check_basemap
 
@@ -52,11 +62,19 @@ class MapSizeWarning(UserWarning):
     """An exported map is too big to stay responsive in a browser."""
 
 
-def _check_options(lang: str, simplify_m: float) -> None:
+def _check_options(lang: str, simplify_m: float, **texts: Any) -> None:
     if lang not in _LANGS:
         raise InputError(f"unknown lang {lang!r}; use 'zh' or 'en'")
     if not simplify_m >= 0:
         raise InputError(f"simplify_m must be >= 0 metres; got {simplify_m!r}")
+    for name, value in texts.items():
+        for text in value if isinstance(value, (tuple, list)) else [value]:
+            if isinstance(text, str) and _UNWRITABLE.search(text):
+                bad = _UNWRITABLE.search(text).group()
+                raise InputError(
+                    f"`{name}` holds the control character or broken Unicode U+{ord(bad):04X}, "
+                    "which a web page cannot show; remove it."
+                )
 
 
 def _date_text(date: str | _dt.date | None, plan: Any, lang: str) -> str:
@@ -217,7 +235,9 @@ def _compound_props(c: gpd.GeoDataFrame, plan: Any, lang: str) -> pd.DataFrame:
         },
         index=c.index,
     )
-    return _layers.escape_frame(props)
+    props = _layers.escape_frame(props)
+    props["search"] = c["name"].astype(str)  # what search matches and lists, as text
+    return props
 
 
 def _popup_fields(lang: str, keys: list[str]) -> tuple[list[str], list[str]]:
@@ -264,8 +284,13 @@ def _compound_layers(
             _layers.feature_collection(geom[mask], props[mask]),
             style_function=style or (lambda f: mode_style(f["properties"]["mode"])),
             highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
-            popup=folium.GeoJsonPopup(fields=fields, aliases=aliases, max_width=360),
-            tooltip=folium.GeoJsonTooltip(fields=["name", "mode_label"], labels=False),
+            # folium refuses popup fields on a layer with no features (no changed compounds)
+            popup=folium.GeoJsonPopup(fields=fields, aliases=aliases, max_width=360)
+            if mask.any()
+            else None,
+            tooltip=folium.GeoJsonTooltip(fields=["name", "mode_label"], labels=False)
+            if mask.any()
+            else None,
             marker=folium.CircleMarker(radius=5),
             control=False,
         ).add_to(fg)
@@ -347,9 +372,9 @@ def _finish(
     folium.plugins.Fullscreen(
         position="topleft", title=words["fullscreen"], title_cancel=words["fullscreen_off"]
     ).add_to(m)
-    _layers.SearchControl(search_layers.values(), prop="name", placeholder=words["search"]).add_to(
-        m
-    )
+    _layers.SearchControl(
+        search_layers.values(), prop="search", placeholder=words["search"]
+    ).add_to(m)
     legend.add_to(m)
     info.add_to(m)
     m.get_root().header.add_child(
@@ -362,7 +387,7 @@ def _finish(
     )
     _layers.Registry(registry).add_to(m)
     use_assets(m)
-    return _layers.set_ids(m)
+    return literal_tree(_layers.set_ids(m))
 
 
 def plan_map(
@@ -428,7 +453,7 @@ def plan_map(
     >>> type(m).__name__
     'Map'
     """
-    _check_options(lang, simplify_m)
+    _check_options(lang, simplify_m, title=title, date=date)
     check_basemap(basemap, tianditu_key=tianditu_key)
     coords = basemap_coords(basemap)
     compounds = _by_id(plan.compounds)
@@ -542,7 +567,7 @@ def compare_map(
     >>> type(m).__name__
     'Map'
     """
-    _check_options(lang, simplify_m)
+    _check_options(lang, simplify_m, date=date, labels=labels or ())
     check_basemap(basemap, tianditu_key=tianditu_key)
     coords = basemap_coords(basemap)
     words = TEXT[lang]
@@ -627,7 +652,9 @@ def export_html(
     ----------
     plan : CoveragePlan or folium.Map
         A plan (drawn with :func:`plan_map` and ``**options``) or a map made
-        by :func:`plan_map` / :func:`compare_map`.
+        by :func:`plan_map` / :func:`compare_map`. Any other map's elements
+        are switched to literal rendering too (their output is never
+        compiled as a template).
     path : str or path
         File to write (UTF-8).
     offline : bool, default True
@@ -642,6 +669,15 @@ def export_html(
     -------
     pathlib.Path
         The file written.
+
+    Raises
+    ------
+    OutputError
+        ``path`` is a folder or a symbolic link, or its folder is missing;
+        nothing is written.
+    OSError
+        The disk is full or the folder cannot be written; the previous file
+        at ``path`` is left as it was.
 
     Warns
     -----
@@ -659,10 +695,11 @@ def export_html(
     ...     "<script src=" in out.read_text(encoding="utf-8")
     False
     """
+    check_target(path)
     if isinstance(plan, folium.Map):
         if options:
             raise InputError(f"options {', '.join(sorted(options))} apply to plans, not to maps")
-        m = _layers.set_ids(plan)
+        m = literal_tree(_layers.set_ids(plan))
     else:
         m = plan_map(plan, **options)
     text = unescape_unicode(m.get_root().render())
@@ -670,7 +707,8 @@ def export_html(
         text = inline_assets(text)
     data = text.encode("utf-8")
     path = Path(path)
-    path.write_bytes(data)
+    with atomic_path(path) as tmp:  # the previous map stays until this one is complete
+        tmp.write_bytes(data)
     size_mb = len(data) / 1e6
     if size_mb > max_size_mb:
         warnings.warn(

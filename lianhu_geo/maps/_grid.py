@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import folium
@@ -12,6 +11,7 @@ from folium.utilities import JsCode
 from jinja2 import Template
 
 from . import _layers
+from ._render import script_json
 from ._style import TEXT
 
 __all__ = ["grid_tree", "grid_layer"]
@@ -83,9 +83,8 @@ class _GridData(MacroElement):
     def __init__(self, data: dict, lang: str):
         super().__init__()
         self._name = "GridData"
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-        self.data = text.replace("</", "<\\/")
-        self.words = json.dumps(_WORDS[lang], ensure_ascii=False)
+        self.data = script_json(data, separators=(",", ":"), sort_keys=True)
+        self.words = script_json(_WORDS[lang])
 
 
 def grid_layer(

@@ -152,6 +152,12 @@ class SearchControl(MacroElement):
                 layer: layer, propertyName: {{ this.property|tojson }}, initial: false,
                 marker: false, position: "topleft", collapsed: false,
                 textPlaceholder: {{ this.placeholder|tojson }}, textErr: "—",
+                // the searched text is the name as written: shown as text, never as HTML
+                buildTip: function(text) {
+                    var tip = L.DomUtil.create("li", "");
+                    tip.textContent = text;
+                    return tip;
+                },
                 moveToLocation: function(latlng, title, map) {
                     if (latlng.layer && latlng.layer.getBounds) {
                         map.fitBounds(latlng.layer.getBounds(), {maxZoom: 17});

@@ -57,6 +57,13 @@ def check_basemap(basemap: str, *, tianditu_key: str | None = None) -> None:
     """
     if basemap not in BASEMAPS:
         raise InputError(f"unknown basemap {basemap!r}; use one of {', '.join(BASEMAPS)}")
+    if tianditu_key is not None and not (
+        isinstance(tianditu_key, str) and tianditu_key.isascii() and tianditu_key.isalnum()
+    ):
+        raise InputError(
+            "tianditu_key must be the letters and digits of a Tianditu key (tk) from "
+            "https://console.tianditu.gov.cn; the one given holds other characters."
+        )
     if basemap == "tianditu" and not tianditu_key:
         raise InputError(
             "basemap='tianditu' needs tianditu_key=...: a Tianditu browser key (tk) from "
@@ -72,7 +79,7 @@ def basemap_coords(basemap: str) -> str:
     >>> basemap_coords("amap"), basemap_coords("osm")
     ('gcj02', 'wgs84')
     """
-    check_basemap(basemap, tianditu_key="-")
+    check_basemap(basemap, tianditu_key="x")
     return "gcj02" if basemap == "amap" else "wgs84"
 
 

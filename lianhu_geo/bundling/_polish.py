@@ -1,0 +1,237 @@
+"""Exact stages after bundling's heuristic: neighbourhoods repacked, small components solved.
+
+Both start from the heuristic's regions of one connected component and
+only ever replace them by a solution that is better in the search's
+objective (more weight covered, or as much in more regions), so they are
+never worse than the start:
+
+- first, neighbourhood repacking: every region is shrunk to a minimal bundle
+  (members far from its centroid leave while the rest stays connected and
+  viable); then, visiting regions in an order drawn from ``seed``, a region,
+  up to :data:`HOOD_REGIONS` - 1 neighbouring regions (nearest centroids
+  first) and the free nodes between them are repacked exactly
+  (:mod:`lianhu_geo.bundling._exact`), kept when that makes more regions.
+  Neighbourhoods whose weight holds no region more are skipped without a
+  solve. Leftovers are absorbed and the regions refined at the end, as
+  after construction.
+- then a component of at most :data:`EXACT_MAX_NODES` nodes whose minimal
+  bundles are few enough for the budget left is solved as a whole: the most regions, proven;
+  its bound becomes the component's upper bound.
+
+Work is counted, not timed, so that results are deterministic:
+``time_limit_s`` buys :data:`STEPS_PER_SECOND` enumeration steps a second
+(a packing costs steps too), shared by all components in order. The clock
+is only a backstop at :data:`BACKSTOP` times the limit. ``time_limited`` is
+set when the budget (or the backstop) cut a stage short.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ._construct import Problem, absorb, connected, split
+from ._exact import candidates, pack, size_bound
+
+__all__ = ["Polisher"]
+
+#: Enumeration steps that one second of ``time_limit_s`` buys (about what
+#: this machine's Python does in a second, with the packing and refinement).
+STEPS_PER_SECOND = 250_000
+#: Steps charged per minimal bundle handed to HiGHS (the whole-component
+#: packing takes 1-2 ms of HiGHS per bundle on Voronoi tests).
+PACK_STEPS = 300
+#: Components of at most this many nodes are tried exactly as a whole.
+EXACT_MAX_NODES = 200
+#: Regions in a neighbourhood, and the enumeration steps one may take.
+HOOD_REGIONS = 4
+HOOD_STEPS = 20_000
+#: Passes over the regions when repacking neighbourhoods.
+REPACK_ROUNDS = 2
+#: The clock stops the exact stages at this many times ``time_limit_s``.
+BACKSTOP = 3.0
+
+
+class Polisher:
+    """Exact solves and neighbourhood repacking of one solve's components."""
+
+    def __init__(self, p: Problem, prio: list[int], refine, *, seed: int, time_limit_s: float):
+        self.p, self.prio, self.refine = p, prio, refine
+        self.rng = np.random.default_rng(seed)
+        self.steps = int(float(time_limit_s) * STEPS_PER_SECOND)
+        self.asked = self.steps > 0
+        self.deadline = time.perf_counter() + BACKSTOP * float(time_limit_s)
+        self.exact_components = 0
+        self.polished = 0
+        self.time_limited = False
+
+    def _spend(self, steps: int) -> None:
+        self.steps -= steps
+        if self.steps <= 0 or time.perf_counter() > self.deadline:
+            self.time_limited = True
+
+    def _out(self) -> bool:
+        """Whether the budget is spent (marks the result ``time_limited``)."""
+        if self.steps <= 0 or time.perf_counter() > self.deadline:
+            self.time_limited = True
+            return True
+        return False
+
+    def run(
+        self, nodes: list[int], regions: list[list[int]], state: list[int], bound: int
+    ) -> tuple[list[list[int]], int]:
+        """Improve one component's ``regions``; return the regions kept and the bound."""
+        if len(regions) >= bound:
+            return regions, bound  # proven optimal already
+        if self.steps <= 0:  # no exact stage asked, or its budget is spent
+            self.time_limited |= self.asked
+            return regions, bound
+        if not self._out():
+            new = self._repack(nodes, regions, state)
+            regions = self._keep_better(nodes, regions, state, new)
+        if len(nodes) <= EXACT_MAX_NODES and len(regions) < bound:
+            regions, bound = self._whole(nodes, regions, state, bound)
+        return regions, max(bound, len(regions))
+
+    def _covered(self, regions) -> int:
+        w = self.p.w
+        return sum(w[m] for r in regions for m in r)
+
+    def _set_state(self, nodes, regions, state) -> None:
+        for v in nodes:
+            state[v] = -1
+        for r, members in enumerate(regions):
+            for m in members:
+                state[m] = r
+
+    def _keep_better(self, nodes, regions, state, new):
+        """Return ``new`` if it covers more, or as much with more regions; else ``regions``."""
+        before = (self._covered(regions), len(regions))
+        if new is not None and (self._covered(new), len(new)) > before:
+            self._set_state(nodes, new, state)
+            return new
+        self._set_state(nodes, regions, state)
+        return regions
+
+    def _finish(self, nodes, regions, state) -> list[list[int]]:
+        """Absorb leftovers, split heavy regions and refine, as after construction."""
+        absorb(self.p, nodes, regions, state, self.prio)
+        split(self.p, regions, state)
+        self.refine(nodes, regions, state)
+        return regions
+
+    def _whole(self, nodes, regions, state, bound):
+        """Solve the component exactly; returns the regions kept and the bound."""
+        if self._out():
+            return regions, bound
+        sets, steps = candidates(self.p, nodes, self.steps, self.deadline)
+        self._spend(steps)
+        if sets is None or len(sets) * PACK_STEPS > self.steps:
+            self.time_limited = True
+            return regions, bound
+        self._spend(len(sets) * PACK_STEPS)
+        packing = pack(sets, nodes, max(self.deadline - time.perf_counter(), 1e-3))
+        self.time_limited |= not packing.optimal
+        bound = min(bound, packing.bound)
+        if packing.optimal:
+            self.exact_components += 1
+        if len(packing.regions) <= len(regions):
+            return regions, bound
+        new = [list(r) for r in packing.regions]
+        self._set_state(nodes, new, state)
+        new = self._finish(nodes, new, state)
+        return self._keep_better(nodes, regions, state, new), bound
+
+    def _core(self, members: list[int]) -> list[int]:
+        """Shrink a region to a minimal bundle: drop members far from the centroid first.
+
+        A member goes when the rest stays connected and reaches the threshold.
+        """
+        p = self.p
+        w, x, y = p.w, p.x, p.y
+        core = list(members)
+        sw = sum(w[m] for m in core)
+        while len(core) > 1:
+            k = len(core)
+            cx = sum(x[m] for m in core) / k
+            cy = sum(y[m] for m in core) / k
+            by_far = sorted(core, key=lambda m: (-((x[m] - cx) ** 2 + (y[m] - cy) ** 2), m))
+            for m in by_far:
+                if sw - w[m] < p.threshold:
+                    continue
+                rest = [v for v in core if v != m]
+                if connected(p, rest):
+                    core, sw = rest, sw - w[m]
+                    break
+            else:
+                break
+        return sorted(core)
+
+    def _repack(self, nodes, regions, state):
+        """Shrink regions to minimal bundles, repack neighbourhoods exactly, absorb.
+
+        Returns the new regions, or None when no neighbourhood gained or the
+        budget ran out first.
+        """
+        p = self.p
+        w = p.w
+        cores = []
+        for r in regions:
+            self._spend(len(r) ** 2)
+            cores.append(self._core(r))
+        if self._out():
+            return None
+        self._set_state(nodes, cores, state)
+        gained = 0
+        order = self.rng.permutation(len(cores)).tolist()
+        for r in (r for _ in range(REPACK_ROUNDS) for r in order):
+            if self._out():
+                break
+            hood, union = self._hood(cores, state, r)
+            weights = np.array([w[v] for v in union])
+            if size_bound(weights, p.threshold, p.max_size) <= len(hood):
+                continue  # its weight holds no region more
+            sets, steps = candidates(p, union, min(HOOD_STEPS, self.steps), self.deadline)
+            self._spend(steps)
+            if sets is None:
+                continue
+            self._spend(len(sets) * PACK_STEPS // 10)  # small packings solve in their root LP
+            packing = pack(sets, union, max(self.deadline - time.perf_counter(), 1e-3))
+            if len(packing.regions) <= len(hood):
+                continue
+            for v in union:
+                state[v] = -1
+            slots = [*hood, *range(len(cores), len(cores) + len(packing.regions) - len(hood))]
+            for q, part in zip(slots, packing.regions, strict=True):
+                if q == len(cores):
+                    cores.append([])
+                cores[q] = list(part)
+                for m in part:
+                    state[m] = q
+            gained += len(packing.regions) - len(hood)
+        if not gained:
+            return None
+        self.polished += gained
+        return self._finish(nodes, cores, state)
+
+    def _hood(self, cores, state, r: int) -> tuple[list[int], list[int]]:
+        """Region ``r``, its nearest neighbouring regions and the free nodes between them."""
+        p = self.p
+        nbrs, x, y = p.nbrs, p.x, p.y
+        members = cores[r]
+        ring = {v for m in members for v in nbrs[m] if state[v] == -1}
+        ring |= {t for v in ring for t in nbrs[v] if state[t] == -1}
+        near = {state[t] for v in (*members, *ring) for t in nbrs[v]} - {r, -1}
+        cx = sum(x[m] for m in members) / len(members)
+        cy = sum(y[m] for m in members) / len(members)
+        dist = []
+        for q in near:
+            ms = cores[q]
+            qx = sum(x[m] for m in ms) / len(ms) - cx
+            qy = sum(y[m] for m in ms) / len(ms) - cy
+            dist.append((qx * qx + qy * qy, q))
+        hood = [r, *(q for _, q in sorted(dist)[: HOOD_REGIONS - 1])]
+        held = [m for q in hood for m in cores[q]]
+        ring |= {v for m in held for v in nbrs[m] if state[v] == -1}
+        return hood, sorted({*held, *ring})

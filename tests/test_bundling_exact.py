@@ -1,0 +1,186 @@
+"""Exact bundling (issue 17): known optima, the proof, and polishing that is never worse."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from bundle_fixtures import X0, Y0, grid, make_compounds
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from shapely.geometry import LineString, box
+from test_bundling import check
+
+from lianhu_geo.bundling import propose_bundles
+from lianhu_geo.bundling._construct import Problem
+from lianhu_geo.bundling._exact import candidates, pack
+from lianhu_geo.errors import InputError
+
+
+def _boxes(n: int):
+    return [box(X0 + 200 * k, Y0, X0 + 200 * k + 100, Y0 + 100) for k in range(n)]
+
+
+def _graph(ids, edges) -> nx.Graph:
+    g = nx.Graph()
+    g.add_nodes_from(ids)
+    g.add_edges_from((ids[a], ids[b]) for a, b in edges)
+    return g
+
+
+def test_line_finds_the_optimum_and_proves_it():
+    # 900 and 200 alternate: bundles need a 900 and a 200, so at most 2 of 5 compounds' pairs
+    households = [900, 200, 900, 200, 900]
+    gdf = make_compounds(_boxes(5), households)
+    graph = _graph(list(gdf["compound_id"]), [(k, k + 1) for k in range(4)])
+    result = propose_bundles(
+        gdf, min_households=1000, max_compounds=None, graph=graph, within=None, time_limit_s=5
+    )
+    q = check(result, gdf, threshold=1000, cap=None)
+    assert q["bundles"] == 2 and q["upper_bound"] == 2 and q["gap"] == 0
+    assert q["optimal"] and q["household_coverage"] == 1.0 and not q["time_limited"]
+
+
+def test_star_bound_comes_from_the_exact_solve():
+    # a hub of 900 and six leaves of 600 that touch only the hub: one bundle at most,
+    # although the households would make floor(4,500 / 1,000) = 4
+    gdf = make_compounds(_boxes(7), [900] + [600] * 6)
+    graph = _graph(list(gdf["compound_id"]), [(0, k) for k in range(1, 7)])
+    fast = propose_bundles(
+        gdf, min_households=1000, max_compounds=None, graph=graph, within=None, time_limit_s=0
+    )
+    assert fast.quality()["upper_bound"] == 3  # 7 leaves // 2 members a bundle needs at least
+    assert not fast.quality()["optimal"]
+    result = propose_bundles(
+        gdf, min_households=1000, max_compounds=None, graph=graph, within=None, time_limit_s=5
+    )
+    q = check(result, gdf, threshold=1000, cap=None)
+    assert q["bundles"] == 1 and q["upper_bound"] == 1 and q["optimal"]
+
+
+def test_grid_exact_beats_the_greedy_bound_and_is_optimal():
+    # 3 x 4 squares, 400 households each, 1,000 a bundle, at most 3 compounds:
+    # every bundle is a connected triple, and four of them tile the grid
+    gdf = grid(rows=3, cols=4, households=[400] * 12)
+    result = propose_bundles(gdf, min_households=1000, max_compounds=3, time_limit_s=5)
+    q = check(result, gdf, threshold=1000, cap=3)
+    assert q["bundles"] == 4 and q["upper_bound"] == 4 and q["optimal"]
+    assert (result.bundles["compounds"] == 3).all()
+
+
+def test_packing_is_optimal_on_a_path_where_the_greedy_is_not():
+    # a path 1-2-3-4 of 500, 500, 500, 500 with threshold 1000: greedy from the middle
+    # (2, 3) leaves two singletons; the packing takes (1, 2) and (3, 4)
+    indptr = np.array([0, 1, 3, 5, 6])
+    indices = np.array([1, 0, 2, 1, 3, 2])
+    p = Problem(indptr, indices, np.array([500] * 4), np.zeros((4, 2)), 1000, None, None)
+    sets, _ = candidates(p, [0, 1, 2, 3], budget=10_000)
+    assert sorted(sets) == [(0, 1), (1, 2), (2, 3)]
+    found = pack(sets, [0, 1, 2, 3], time_limit_s=5)
+    assert found.optimal and found.bound == 2
+    assert found.regions == [[0, 1], [2, 3]]
+
+
+def test_enumeration_respects_the_cap_and_the_span():
+    indptr = np.array([0, 1, 3, 5, 6])
+    indices = np.array([1, 0, 2, 1, 3, 2])
+    xy = np.array([[0.0, 0], [100, 0], [200, 0], [300, 0]])
+    p = Problem(indptr, indices, np.array([300] * 4), xy, 1000, None, 250.0)
+    assert candidates(p, [0, 1, 2, 3], budget=10_000)[0] == []  # 4 members span 300 m
+    p = Problem(indptr, indices, np.array([300] * 4), xy, 1000, 3, None)
+    assert candidates(p, [0, 1, 2, 3], budget=10_000)[0] == []  # 4 needed, 3 allowed
+    p = Problem(indptr, indices, np.array([300] * 4), xy, 1000, None, None)
+    assert candidates(p, [0, 1, 2, 3], budget=10_000)[0] == [(0, 1, 2, 3)]
+    assert candidates(p, [0, 1, 2, 3], budget=2)[0] is None  # past the budget
+
+
+def test_time_limit_is_checked():
+    gdf = grid()
+    for bad in (-1, float("nan"), float("inf"), "1", True):
+        with pytest.raises(InputError, match="time_limit_s"):
+            propose_bundles(gdf, min_households=300, time_limit_s=bad)
+
+
+@st.composite
+def _instances(draw):
+    rows = draw(st.integers(2, 4))
+    cols = draw(st.integers(2, 4))
+    n = rows * cols
+    households = draw(st.lists(st.integers(50, 700), min_size=n, max_size=n))
+    sub = draw(st.lists(st.sampled_from(["甲街道", "乙街道"]), min_size=n, max_size=n))
+    gdf = grid(rows=rows, cols=cols, households=households, subdistrict=sub)
+    cap = draw(st.sampled_from([None, 2, 3, 5]))
+    span = draw(st.sampled_from([None, 250.0]))
+    threshold = draw(st.integers(300, 1200))
+    exclude = pd.Series(draw(st.lists(st.booleans(), min_size=n, max_size=n)), index=gdf.index)
+    exclude &= pd.Series(np.arange(n) % 3 == 0, index=gdf.index)  # a few
+    locked = pd.Series(pd.NA, index=gdf.index, dtype="string")
+    if draw(st.booleans()) and not exclude.iloc[-2:].any():
+        locked.iloc[-2:] = "已签约"
+    barrier = draw(st.booleans())
+    return gdf, threshold, cap, span, exclude, locked, barrier
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_instances())
+def test_polishing_is_never_worse_and_meets_every_constraint(case):
+    gdf, threshold, cap, span, exclude, locked, barrier = case
+    roads = None
+    if barrier:  # a road between the first and second column
+        x = X0 + 105
+        roads = LineString([(x, Y0 - 50), (x, Y0 + 500)])
+        roads = gdf.iloc[:1].set_geometry([roads]).geometry
+    options = {
+        "min_households": threshold,
+        "max_compounds": cap,
+        "max_span_m": span,
+        "exclude": exclude,
+        "locked": locked,
+        "barriers": roads,
+    }
+    start = propose_bundles(gdf, time_limit_s=0, **options)
+    polished = propose_bundles(gdf, time_limit_s=2, **options)
+    for result in (start, polished):
+        check(result, gdf, threshold=threshold, cap=cap, span=span, exclude=exclude, locked=locked)
+    a, b = start.quality(), polished.quality()
+    assert (b["bundled_households"], b["bundles"]) >= (a["bundled_households"], a["bundles"])
+    assert b["upper_bound"] <= a["upper_bound"]  # the exact bound only tightens
+    assert b["bundles"] <= b["upper_bound"]
+    if barrier:
+        cols = np.round((gdf.geometry.centroid.x - X0) / 110).astype(int)
+        for bid in polished.bundles.index[~polished.bundles["locked"]]:
+            sides = set(cols[polished.labels == bid] == 0)
+            assert len(sides) == 1, bid  # never across the road
+
+
+def test_a_polished_solution_replaces_the_start_only_when_better():
+    from lianhu_geo.bundling._polish import Polisher
+
+    indptr = np.array([0, 1, 3, 5, 6])
+    indices = np.array([1, 0, 2, 1, 3, 2])
+    p = Problem(
+        indptr, indices, np.array([1000, 200, 1000, 300]), np.zeros((4, 2)), 1000, None, None
+    )
+    polisher = Polisher(p, [0] * 4, lambda *a: None, seed=0, time_limit_s=1)
+    start = [[0, 1, 2, 3]]
+    state = [0, 0, 0, 0]
+    more_bundles = [[0], [2]]  # more bundles but fewer households: households come first
+    assert polisher._keep_better([0, 1, 2, 3], start, state, more_bundles) is start
+    assert state == [0, 0, 0, 0]
+    better = [[0, 1], [2, 3]]
+    assert polisher._keep_better([0, 1, 2, 3], start, state, better) is better
+    assert state == [0, 0, 1, 1]
+    assert polisher._keep_better([0, 1, 2, 3], better, state, None) is better
+
+
+def test_plan_summary_shows_the_proven_bound():
+    from lianhu_geo.coverage import plan_coverage
+
+    gdf = grid(rows=3, cols=4, households=[400] * 12)
+    plan = plan_coverage(gdf, min_households=1000, max_compounds=3, time_limit_s=5)
+    summary = plan.summary()
+    assert summary.loc["total", "bundles"] == 4 and summary.loc["total", "upper_bound"] == 4
+    assert plan.summary(lang="zh").loc["合计", "片区数上限"] == 4
+    loose = plan_coverage(gdf, min_households=1000, max_compounds=3, time_limit_s=0)
+    assert loose.summary().loc["total", "upper_bound"] == 4  # weight and size bounds agree here
