@@ -50,6 +50,19 @@ LABELS: dict[str, dict[str, str]] = {
     "briefing_pack": {"zh": "汇报材料", "en": "briefing pack"},
     "ledger": {"zh": "小区台账", "en": "ledger"},
     "estimated_footprint": {"zh": "估算占地", "en": "estimated footprint"},
+    "surveyed_footprint": {"zh": "实测占地", "en": "surveyed footprint"},
+    "footprint_outside_boundary": {
+        "zh": "位于边界之外，未估算占地",
+        "en": "outside the boundary: no area estimated",
+    },
+    "footprint_inside_barrier": {
+        "zh": "位于道路、水面等障碍范围内，未估算占地",
+        "en": "inside a barrier (road, water ...): no area estimated",
+    },
+    "footprint_inside_footprint": {
+        "zh": "位于已测绘小区范围内，未估算占地",
+        "en": "inside a surveyed compound: no area estimated",
+    },
     # compound columns
     "compound_id": {"zh": "小区编号", "en": "compound id"},
     "name": {"zh": "小区名称", "en": "name"},
