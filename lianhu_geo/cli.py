@@ -150,7 +150,15 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument(
         "--max-gap-m",
         type=float,
-        help="courtyards this close (metres) count as neighbours (default: the library's)",
+        help="courtyards whose footprints are this close (metres) count as neighbours "
+        "(default: the library's); refused when the compounds are points",
+    )
+    plan.add_argument(
+        "--max-link-m",
+        type=float,
+        help="compounds given as points (经度/纬度) this far apart (metres) can be neighbours: "
+        "the longest link of their triangulation (default: 250); refused when every "
+        "compound has a footprint",
     )
     plan.add_argument("--max-span-m", type=float, help="widest a bundle may be, in metres")
     plan.add_argument("--no-bundles", action="store_true", help="only the fallback modes")
@@ -216,6 +224,8 @@ def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
         options["min_households"] = args.min_households
     if args.max_gap_m is not None:
         options["max_gap_m"] = args.max_gap_m
+    if args.max_link_m is not None:
+        options["max_link_m"] = args.max_link_m
     if args.max_span_m is not None:
         options["max_span_m"] = args.max_span_m
     return {**options, "created": args.date}

@@ -110,3 +110,19 @@ def test_console_entry_point_help():
     )
     for option in ("--coords", "--min-households", "--max-compounds", "--basemap", "--out"):
         assert option in result.stdout
+
+
+def test_point_data_honours_max_link_m_and_refuses_max_gap_m(fixtures_dir, tmp_path, capsys):
+    """For points the linking distance is --max-link-m; --max-gap-m would change nothing."""
+    args = ["--quiet", "plan", str(fixtures_dir / "points_bd09_gbk.csv"), "--coords", "bd09"]
+    args += ["--min-households", "140", "--date", "2026-11-28"]
+    near = main([*args, "--max-link-m", "50", "--out", str(tmp_path / "near")])
+    far = main([*args, "--max-link-m", "3000", "--out", str(tmp_path / "far")])
+    assert near == far == EXIT_OK
+    bundles = [(tmp_path / d / "summary.txt").read_text(encoding="utf-8") for d in ("near", "far")]
+    assert bundles[0] != bundles[1]
+    capsys.readouterr()
+    code = main([*args, "--max-gap-m", "300", "--out", str(tmp_path / "gap")])
+    assert code == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "max_link_m" in err and "Traceback" not in err
