@@ -337,6 +337,44 @@ def estimate_footprints(
     return out
 
 
+def regroup_stacks(areas: np.ndarray, points: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Re-cut the wedges of each stack so that members of one group sit side by side.
+
+    ``areas`` are estimated areas and ``points`` the compounds' points, in one
+    metric CRS; ``groups`` an integer per compound (e.g. its bundle, -1 for
+    none). Each compound keeps the size of its wedge; only their order around
+    the point changes, so a bundle's share of a stack is one sector, not a
+    fan of slivers. Compounds alone on their point are returned as they are.
+    """
+    out = np.asarray(areas, dtype=object).copy()
+    is_point = shapely.get_type_id(points) == 0
+    pos = np.flatnonzero(is_point & (shapely.get_type_id(out) != 0))
+    if len(pos) < 2:
+        return out
+    xy = shapely.get_coordinates(points[pos])
+    site = _sites(xy)
+    count = np.bincount(site)
+    for s in np.flatnonzero(count > 1).tolist():
+        members = pos[site == s]
+        if len(set(groups[members].tolist())) < 2:
+            continue
+        apex = xy[site == s][np.lexsort((xy[site == s][:, 1], xy[site == s][:, 0]))[0]]
+        # the present order of the wedges around the point, then by group (stable)
+        angle = [_start_angle(out[m], apex) for m in members]
+        members = members[np.lexsort((angle, groups[members]))]
+        cell = shapely.union_all(out[members])
+        shares = np.maximum(shapely.area(out[members]), 1e-9)
+        for m, piece in zip(members, _wedges(cell, apex, shares), strict=True):
+            out[m] = piece
+    return out
+
+
+def _start_angle(area: shapely.Geometry, apex: np.ndarray) -> float:
+    """Angle (0..2 pi) of a wedge's middle, seen from its apex."""
+    c = shapely.get_coordinates(shapely.point_on_surface(area))[0]
+    return float(np.arctan2(c[1] - apex[1], c[0] - apex[0]) % (2 * np.pi))
+
+
 def footprint_reason_label(code: str, lang: str = "zh") -> str:
     """Return the planner's words for a :data:`FOOTPRINT_REASONS` code.
 

@@ -51,6 +51,18 @@ LABELS: dict[str, dict[str, str]] = {
     "ledger": {"zh": "小区台账", "en": "ledger"},
     "estimated_footprint": {"zh": "估算占地", "en": "estimated footprint"},
     "surveyed_footprint": {"zh": "实测占地", "en": "surveyed footprint"},
+    "estimated_bundle_area": {
+        "zh": "片区范围（虚线：按小区点位估算占地）",
+        "en": "bundle area (dashed: estimated from points)",
+    },
+    "approximate_subdistrict": {
+        "zh": "街道大致范围（按小区位置推算，非官方边界）",
+        "en": "subdistricts, approximate (from compound positions, not official)",
+    },
+    "approximate_community": {
+        "zh": "社区大致范围（按小区位置推算，非官方边界）",
+        "en": "communities, approximate (from compound positions, not official)",
+    },
     "footprint_outside_boundary": {
         "zh": "位于边界之外，未估算占地",
         "en": "outside the boundary: no area estimated",

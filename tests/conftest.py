@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -9,7 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# LIANHU_SHARED_DATA points elsewhere when the checkout is not beside ../shared
+SHARED_DATA = Path(os.environ.get("LIANHU_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
 @pytest.fixture(scope="session")

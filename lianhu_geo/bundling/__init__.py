@@ -51,7 +51,7 @@ from scipy.sparse.csgraph import connected_components
 from ..compounds import validate_compounds
 from ..coords import to_metric
 from ..errors import InputError, format_rows
-from ..footprints import estimate_footprints
+from ..footprints import estimate_footprints, regroup_stacks
 from ..options import Option
 from ._outline import shape_data
 from ._solver import solve_regions
@@ -502,6 +502,10 @@ def propose_bundles(
     reason[pos[out & (households[pos] >= threshold)]] = "standalone"
     reason[excluded] = "excluded"
 
+    if estimated.any():  # a stack shared by bundles: each bundle's wedges side by side
+        group = np.full(n, -1, dtype=np.int64)
+        group[pos] = region
+        areas = regroup_stacks(areas, geoms, group)
     table, label = bundle_table(
         ids=ids,
         geoms=areas,
