@@ -172,7 +172,7 @@ def _wedges(area: shapely.Geometry, apex: np.ndarray, shares: np.ndarray) -> lis
     cuts = [0.0]
     for target in targets:
         lo, hi = cuts[-1], 2 * np.pi
-        for _ in range(40):  # bisection to well under a square metre
+        for _ in range(26):  # bisection: 2 pi / 2**26 rad, under 0.01 m2 at 200 m
             mid = (lo + hi) / 2
             if swept(mid) < target:
                 lo = mid
@@ -315,15 +315,13 @@ def estimate_footprints(
             )
         )
         bounds = np.searchsorted(site[order], np.arange(n_sites + 1))
-        for s in range(n_sites):
+        failed = np.array([r is not None for r in site_reason], dtype=bool)
+        reason[pos] = site_reason[site]
+        estimated[pos] = ~failed[site]
+        alone = (np.diff(bounds) == 1) & ~failed
+        out_geoms[pos[order[bounds[:-1][alone]]]] = cells[alone]
+        for s in np.flatnonzero((np.diff(bounds) > 1) & ~failed).tolist():
             members = order[bounds[s] : bounds[s + 1]]
-            if site_reason[s] is not None:
-                reason[pos[members]] = site_reason[s]
-                continue
-            estimated[pos[members]] = True
-            if len(members) == 1:
-                out_geoms[pos[members[0]]] = cells[s]
-                continue
             shares = np.maximum(radius[members] ** 2, 1.0)
             if max_radius_m is not None or np.allclose(shares, shares[0]):
                 shares = np.ones(len(members))
