@@ -51,6 +51,19 @@ LABELS: dict[str, dict[str, str]] = {
     "ledger": {"zh": "小区台账", "en": "ledger"},
     "estimated_footprint": {"zh": "估算占地", "en": "estimated footprint"},
     "surveyed_footprint": {"zh": "实测占地", "en": "surveyed footprint"},
+    "reason_standalone": {
+        "zh": "户数达到起步规模，可单独选聘物业",
+        "en": "enough households on its own: it can hire a company by itself",
+    },
+    "reason_too_few_compounds": {
+        "zh": "可连片的小区数不足片区最少小区数",
+        "en": "too few neighbouring compounds for a bundle",
+    },
+    "standalone_mode_reason": {
+        "zh": "户数 {households} 达到起步规模 {threshold} 户，可单独选聘物业",
+        "en": "{households} households reach the threshold of {threshold}: "
+        "it can hire a company by itself",
+    },
     "estimated_bundle_area": {
         "zh": "片区范围（虚线：按小区点位估算占地）",
         "en": "bundle area (dashed: estimated from points)",

@@ -52,6 +52,7 @@ from ..compounds import validate_compounds
 from ..coords import to_metric
 from ..errors import InputError, format_rows
 from ..footprints import estimate_footprints, regroup_stacks
+from ..labels import label as _label
 from ..options import Option
 from ._outline import shape_data
 from ._solver import solve_regions
@@ -74,8 +75,8 @@ REASONS: dict[str, str] = {
     "isolated": "周边无可连片的小区（孤岛）",
     "below_threshold": "所在连片区域总户数不足起步规模",
     "unused": "相邻片区已达规模或跨度上限，无法并入",
-    "standalone": "户数达到起步规模，可单独选聘物业",
-    "too_few_compounds": "可连片的小区数不足片区最少小区数",
+    "standalone": _label("reason_standalone"),
+    "too_few_compounds": _label("reason_too_few_compounds"),
 }
 
 _MIN_COMPOUNDS = Option("min_compounds", "count", minimum=1)

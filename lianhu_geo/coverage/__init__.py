@@ -25,6 +25,7 @@ import pandas as pd
 from ..bundling._table import TABLE_COLUMNS
 from ..compounds import validate_compounds
 from ..errors import InputError, format_rows
+from ..labels import label
 from ._fingerprint import fingerprint_compounds, jsonable
 from .triage import DEFAULT_MISSING_MODE, MODE_LABELS, SERVICE_MODES, Rule, triage
 
@@ -435,7 +436,7 @@ def plan_coverage(
     reason[bundled] = ("纳入片区大物业 " + labels[bundled]).astype("string")
     mode[alone] = "standalone"
     reason[alone] = [
-        f"户数 {hh} 达到起步规模 {threshold} 户，可单独选聘物业"
+        label("standalone_mode_reason").format(households=hh, threshold=threshold)
         for hh in data.loc[alone, "households"].tolist()
     ]
     with warnings.catch_warnings(record=True) as caught:

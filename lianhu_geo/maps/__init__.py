@@ -623,9 +623,8 @@ def compare_map(
         lang=lang,
     )
     search = {**unchanged, **moved}
-    return _finish(
-        m, search_layers=search, registry=registry, info=info, legend=Legend(lang), lang=lang
-    )
+    legend = _legend(plan_b, b, lang)
+    return _finish(m, search_layers=search, registry=registry, info=info, legend=legend, lang=lang)
 
 
 def export_html(
