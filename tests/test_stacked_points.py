@@ -72,3 +72,13 @@ def test_plan_of_stacked_points_has_every_compound_once():
     counted = plan.bundles["compound_ids"].str.split(",").explode()
     assert counted.is_unique
     assert isinstance(plan.compounds, gpd.GeoDataFrame)
+
+
+def test_neighbor_graph_refuses_a_distance_that_changes_nothing():
+    points = stacked_points(n=20)
+    with pytest.raises(lg.InputError, match="max_gap_m.*points"):
+        lg.neighbor_graph(points, max_gap_m=100)
+    squares = make_compounds([Point(X0, Y0).buffer(20), Point(X0 + 50, Y0).buffer(20)], [1, 1])
+    with pytest.raises(lg.InputError, match="max_link_m.*footprints"):
+        lg.neighbor_graph(squares, max_link_m=100)
+    assert lg.neighbor_graph(squares, max_gap_m=20).number_of_edges() == 1

@@ -58,9 +58,8 @@ from ._outline import shape_data
 from ._solver import solve_regions
 from ._table import bundle_table
 from .neighbors import (
-    DEFAULT_MAX_GAP_M,
-    DEFAULT_MAX_LINK_M,
     _barrier_geometries,
+    _distance_options,
     _edges,
     _group_codes,
     _to_graph,
@@ -82,34 +81,6 @@ REASONS: dict[str, str] = {
 _MIN_COMPOUNDS = Option("min_compounds", "count", minimum=1)
 #: Cells of a tessellation touch: shared boundary is measured within this reach.
 _TOUCH_M = 0.5
-
-
-def _distance_options(
-    max_gap_m: float | None, max_link_m: float | None, is_point: np.ndarray, graph: object
-) -> tuple[float, float]:
-    """Refuse a distance option that cannot change the result, then apply defaults."""
-    for name, value in (("max_gap_m", max_gap_m), ("max_link_m", max_link_m)):
-        if value is not None:
-            Option(name, "distance", minimum=0).check(value)
-    if graph is not None and max_link_m is not None:
-        raise InputError(
-            "`max_link_m` links points when the graph is built, and a `graph` was given; "
-            "drop one of them."
-        )
-    if max_gap_m is not None and is_point.all():
-        raise InputError(
-            "`max_gap_m` is the gap between footprints, and these compounds are all points, "
-            "so it would change nothing; use `max_link_m` (how far apart two points may be "
-            "linked) instead."
-        )
-    if max_link_m is not None and not is_point.any():
-        raise InputError(
-            "`max_link_m` links compounds given as points, and these compounds all have "
-            "footprints, so it would change nothing; use `max_gap_m` instead."
-        )
-    gap = DEFAULT_MAX_GAP_M if max_gap_m is None else float(max_gap_m)
-    link = DEFAULT_MAX_LINK_M if max_link_m is None else float(max_link_m)
-    return gap, link
 
 
 def _areas(

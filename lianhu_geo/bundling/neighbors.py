@@ -35,6 +35,7 @@ from scipy.spatial import Delaunay, QhullError
 from ..compounds import validate_compounds
 from ..coords import to_metric
 from ..errors import InputError, format_rows
+from ..options import Option
 
 __all__ = [
     "neighbor_graph",
@@ -227,6 +228,37 @@ def _edges(
     return i.astype(np.intp), j.astype(np.intp), np.asarray(gap, dtype=float)
 
 
+def _distance_options(
+    max_gap_m: float | None,
+    max_link_m: float | None,
+    is_point: np.ndarray,
+    graph: object = None,
+) -> tuple[float, float]:
+    """Refuse a distance option that cannot change the result, then apply defaults."""
+    for name, value in (("max_gap_m", max_gap_m), ("max_link_m", max_link_m)):
+        if value is not None:
+            Option(name, "distance", minimum=0).check(value)
+    if graph is not None and max_link_m is not None:
+        raise InputError(
+            "`max_link_m` links points when the graph is built, and a `graph` was given; "
+            "drop one of them."
+        )
+    if max_gap_m is not None and is_point.all():
+        raise InputError(
+            "`max_gap_m` is the gap between footprints, and these compounds are all points, "
+            "so it would change nothing; use `max_link_m` (how far apart two points may be "
+            "linked) instead."
+        )
+    if max_link_m is not None and not is_point.any():
+        raise InputError(
+            "`max_link_m` links compounds given as points, and these compounds all have "
+            "footprints, so it would change nothing; use `max_gap_m` instead."
+        )
+    gap = DEFAULT_MAX_GAP_M if max_gap_m is None else float(max_gap_m)
+    link = DEFAULT_MAX_LINK_M if max_link_m is None else float(max_link_m)
+    return gap, link
+
+
 def _group_codes(data: pd.DataFrame, within: str | None) -> np.ndarray | None:
     if within is None:
         return None
@@ -259,8 +291,8 @@ def _to_graph(ids: np.ndarray, i: np.ndarray, j: np.ndarray, gap: np.ndarray) ->
 def neighbor_graph(
     compounds: gpd.GeoDataFrame,
     *,
-    max_gap_m: float = DEFAULT_MAX_GAP_M,
-    max_link_m: float = DEFAULT_MAX_LINK_M,
+    max_gap_m: float | None = None,
+    max_link_m: float | None = None,
     barriers: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
     within: str | None = "subdistrict",
 ) -> nx.Graph:
@@ -271,12 +303,14 @@ def neighbor_graph(
     compounds : geopandas.GeoDataFrame
         Compounds as accepted by :func:`~lianhu_geo.compounds.validate_compounds`,
         any CRS (projected once to metres internally).
-    max_gap_m : float, default 40
+    max_gap_m : float, optional
         Footprints (Polygon/MultiPolygon) at most this far apart are
-        neighbours; touching is not required. See :data:`DEFAULT_MAX_GAP_M`.
-    max_link_m : float, default 250
+        neighbours; touching is not required. Default
+        :data:`DEFAULT_MAX_GAP_M`; refused when every compound is a point.
+    max_link_m : float, optional
         For compounds given as points: Delaunay edges up to this length,
-        measured between the points. See :data:`DEFAULT_MAX_LINK_M`.
+        measured between the points. Default :data:`DEFAULT_MAX_LINK_M`;
+        refused when no compound is a point.
     barriers : GeoDataFrame or GeoSeries, optional
         Lines or polygons (arterial roads, railway, city wall, parks) that no
         edge may cross: an edge is dropped when the segment between the two
@@ -312,14 +346,14 @@ def neighbor_graph(
     >>> sorted(g.edges(data=True))
     [('A', 'B', {'gap_m': 10.0})]
     """
-    for name, value in (("max_gap_m", max_gap_m), ("max_link_m", max_link_m)):
-        if not (np.isfinite(value) and value >= 0):
-            raise InputError(f"`{name}` must be a distance in metres >= 0, got {value!r}.")
     data = validate_compounds(compounds)
     metric = to_metric(data)
     order = np.argsort(data["compound_id"].to_numpy(dtype=str), kind="stable")
     ids = data["compound_id"].to_numpy(dtype=str)[order]
     geoms = metric.geometry.to_numpy()[order]
+    max_gap_m, max_link_m = _distance_options(
+        max_gap_m, max_link_m, shapely.get_type_id(geoms) == 0
+    )
     groups = _group_codes(data, within)
     blocks = None if barriers is None else _barrier_geometries(barriers, metric.crs)
     i, j, gap = _edges(
