@@ -199,9 +199,10 @@ def estimate_footprints(
     Parameters
     ----------
     compounds : geopandas.GeoDataFrame
-        Compounds as accepted by :func:`~lianhu_geo.compounds.validate_compounds`
-        (any CRS). Points get an estimated area; Polygon/MultiPolygon
-        footprints are kept as surveyed.
+        Compounds as read by :func:`~lianhu_geo.readers.read_compounds` (any
+        CRS; planning fields may still be unknown, only ``households`` is
+        used, and not even that with ``max_radius_m``). Points get an
+        estimated area; Polygon/MultiPolygon footprints are kept as surveyed.
     boundary : GeoDataFrame or GeoSeries, optional
         Area the estimates stay inside, e.g. :func:`lianhu_geo.load_boundary`;
         a point outside it gets no area (reason ``"outside_boundary"``).
@@ -248,7 +249,7 @@ def estimate_footprints(
     True
     """
     max_radius_m = _RADIUS.check(max_radius_m)
-    data = validate_compounds(compounds)
+    data = validate_compounds(compounds, planning=False)  # households alone are needed
     metric = to_metric(data)
     crs = metric.crs
     geoms = metric.geometry.to_numpy()

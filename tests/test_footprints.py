@@ -112,3 +112,11 @@ def test_unknown_households_need_a_radius():
     frame.loc[1, "households"] = None
     with pytest.raises(InputError, match="C001"):
         lg.estimate_footprints(frame)
+
+
+def test_a_scraped_list_without_planning_fields_gets_areas():
+    frame = make_compounds([Point(X0, Y0), Point(X0 + 100, Y0)], [100, 100])
+    frame = frame.drop(columns=["subdistrict", "management"])
+    with pytest.warns(lg.DataWarning, match="subdistrict"):
+        areas = lg.estimate_footprints(frame, max_radius_m=40)
+    assert areas["footprint_estimated"].all() and areas["subdistrict"].isna().all()
