@@ -45,6 +45,7 @@ from .errors import DataWarning, InputError
 from .footprints import estimate_footprints
 from .grid import GridError, NeighborhoodGrid, build_grid
 from .grid.workers import GridWorkers, assign_workers
+from .ledgers import write_template
 from .maps import MapSizeWarning, compare_map, export_html, plan_map
 from .readers import read_compounds
 from .sample import load_boundary, load_sample, load_sample_areas
@@ -118,4 +119,5 @@ __all__ = [
     "ViabilityModel",
     "wgs84_to_bd09",
     "wgs84_to_gcj02",
+    "write_template",
 ]
