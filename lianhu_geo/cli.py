@@ -236,7 +236,24 @@ def _plan_options(args: argparse.Namespace, compounds: Any) -> dict[str, Any]:
         options["exclude"] = read_ids(args.exclude, compounds, lang=args.lang)
     if args.barriers is not None:
         options["barriers"] = read_layer(args.barriers, lang=args.lang)
+    if args.boundary is not None and _has_points(compounds):  # estimated areas stay inside
+        boundary = read_layer(args.boundary, lang=args.lang)
+        if _polygonal(boundary):  # a line is only drawn on the map
+            options["boundary"] = boundary
     return {**options, "created": args.date}
+
+
+def _has_points(compounds: Any) -> bool:
+    import shapely
+
+    return bool((shapely.get_type_id(compounds.geometry.to_numpy()) == 0).any())
+
+
+def _polygonal(layer: Any) -> bool:
+    import shapely
+
+    geoms = layer.geometry.to_numpy()
+    return bool(len(geoms)) and bool((shapely.get_dimensions(geoms) == 2).all())
 
 
 def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:

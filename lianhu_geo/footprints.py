@@ -279,7 +279,14 @@ def estimate_footprints(
         cells = shapely.intersection(cells, shapely.buffer(site_pt, site_r, quad_segs=16))
         site_reason = np.full(n_sites, None, dtype=object)
         if boundary is not None:
-            limit = shapely.union_all(_geometries(boundary, "boundary", crs))
+            outline = _geometries(boundary, "boundary", crs)
+            if not (shapely.get_dimensions(outline) == 2).all():
+                kinds = sorted({g.geom_type for g in outline})
+                raise InputError(
+                    f"`boundary` must be polygons (an area to stay inside), got "
+                    f"{', '.join(kinds)}; pass the district or subdistrict polygons."
+                )
+            limit = shapely.union_all(outline)
             shapely.prepare(limit)
             inside = shapely.covers(limit, site_pt)
             site_reason[~inside] = "outside_boundary"

@@ -607,8 +607,9 @@ message names file, sheet, row and column); 1 an unexpected failure.
         "en": "barrier layer (arterial roads, railways, rivers) that bundles do not cross",
     },
     "boundary": {
-        "zh": "画在地图上的边界图层（如区界）",
-        "en": "boundary layer drawn on the map (e.g. the district outline)",
+        "zh": "画在地图上的边界图层（如区界）；小区只有点位时，估算占地也不超出此边界",
+        "en": "boundary layer drawn on the map (e.g. the district outline); for compounds "
+        "given as points, their estimated areas also stay inside it",
     },
     "basemap": {
         "zh": "地图底图：none 离线可用（默认），amap 与国内地图一致，tianditu 需要 --tianditu-key",

@@ -120,3 +120,10 @@ def test_a_scraped_list_without_planning_fields_gets_areas():
     with pytest.warns(lg.DataWarning, match="subdistrict"):
         areas = lg.estimate_footprints(frame, max_radius_m=40)
     assert areas["footprint_estimated"].all() and areas["subdistrict"].isna().all()
+
+
+def test_boundary_must_be_an_area():
+    frame = make_compounds([Point(X0, Y0), Point(X0 + 100, Y0)], [100, 100])
+    line = gpd.GeoSeries([LineString([(X0 - 50, Y0), (X0 + 50, Y0)])], crs=32649)
+    with pytest.raises(InputError, match="boundary.*polygons.*LineString"):
+        lg.estimate_footprints(frame, boundary=line)

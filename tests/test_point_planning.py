@@ -121,3 +121,20 @@ def test_areas_spans_and_compactness_come_from_estimated_areas():
     for ids, area in zip(result.bundles["compound_ids"], result.bundles["area_m2"], strict=True):
         assert area == pytest.approx(sum(by_id[i] for i in ids.split(",")), rel=1e-3)
     assert np.isfinite(result.bundles["polsby_popper"]).all()
+
+
+def test_boundary_keeps_estimated_areas_inside_and_a_point_outside_adds_nothing():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    pts = [Point(X0 + 100 * k, Y0) for k in range(4)] + [Point(X0 + 350, Y0 + 60)]
+    frame = make_compounds(pts, [150] * 5)
+    inside = box(X0 - 500, Y0 - 500, X0 + 320, Y0 + 40)
+    boundary = gpd.GeoSeries([inside], crs=32649)
+    result = lg.propose_bundles(frame, min_households=300, boundary=boundary)
+    assert result.options["boundary"] is True
+    shapes = result.bundles.geometry
+    assert len(shapes) >= 2 and shapes.within(inside.buffer(1e-6)).all()
+    member = result.labels.iloc[4]
+    assert not pd_na(member)  # the point outside is still planned, its area adds nothing
+    _check_areas(frame.iloc[:4], result.labels.iloc[:4], result.bundles)

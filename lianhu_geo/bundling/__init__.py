@@ -84,15 +84,22 @@ _TOUCH_M = 0.5
 
 
 def _areas(
-    metric: gpd.GeoDataFrame, order: np.ndarray, barriers: object
+    metric: gpd.GeoDataFrame, order: np.ndarray, barriers: object, boundary: object
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Footprints in position order, estimated for points; and which are estimated."""
+    """Footprints in position order, estimated for points; and which are estimated.
+
+    A point that gets no estimated area (outside ``boundary``, inside a
+    barrier) adds nothing to its bundle's outline: an empty polygon.
+    """
     geoms = metric.geometry.to_numpy()[order]
-    if not (shapely.get_type_id(geoms) == 0).any():
+    is_point = shapely.get_type_id(geoms) == 0
+    if not is_point.any():
         return geoms, np.zeros(len(geoms), dtype=bool)
-    est = estimate_footprints(metric, barriers=barriers)
+    est = estimate_footprints(metric, barriers=barriers, boundary=boundary)
     flag = est["footprint_estimated"].to_numpy(dtype=bool)[order]
-    return np.where(flag, est.geometry.to_numpy()[order], geoms), flag
+    areas = np.where(flag, est.geometry.to_numpy()[order], geoms)
+    areas[is_point & ~flag] = shapely.Polygon()
+    return areas, flag
 
 
 def _min_compounds(
@@ -289,6 +296,7 @@ def propose_bundles(
     max_gap_m: float | None = None,
     max_link_m: float | None = None,
     barriers: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
+    boundary: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
     within: str | None = "subdistrict",
     eligible: pd.Series | None = None,
     locked: pd.Series | None = None,
@@ -333,6 +341,10 @@ def propose_bundles(
         ``graph`` is given; barriers also cut estimated areas. Bundles
         always stay in one subdistrict; ``within`` (e.g. ``"community"``)
         can restrict them further.
+    boundary : GeoDataFrame or GeoSeries, optional
+        For compounds given as points: their estimated areas stay inside it
+        (see :func:`lianhu_geo.estimate_footprints`); a point outside gets
+        no area and adds nothing to its bundle's outline.
     eligible : pandas.Series of bool, optional
         Which compounds may be bundled; default: ``management ==
         "unmanaged"``. A boolean array in row order or a list of compound
@@ -438,7 +450,7 @@ def propose_bundles(
     adj.sort_indices()
     xy = shapely.get_coordinates(shapely.point_on_surface(geoms[pos]))
     priority = _priority(data, order)[pos]
-    areas, estimated = _areas(metric, order, barriers)
+    areas, estimated = _areas(metric, order, barriers, boundary)
     if estimated.any():  # estimated areas tile the land: neighbours' cells touch
         area_gap = shapely.distance(areas[ei[keep]], areas[ej[keep]]) if keep.any() else gap[:0]
         shape = shape_data(areas[pos], li, lj, adj, reach_m=_TOUCH_M, gap_m=area_gap)
@@ -521,6 +533,7 @@ def propose_bundles(
         "max_gap_m": max_gap_m,
         "max_link_m": max_link_m,
         "barriers": barriers is not None,
+        "boundary": boundary is not None,
         "within": within,
         "seed": seed,
         "viability": model,

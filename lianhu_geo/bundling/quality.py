@@ -99,6 +99,10 @@ def dissolve_footprints(
             grown = shapely.buffer(multi, close_m, quad_segs=2, join_style="mitre")
             out[groups] = shapely.buffer(grown, -close_m, quad_segs=2, join_style="mitre")
         else:  # an exact union: shared vertices (a stack's point) stay where they are
-            parts_of = np.split(parts[pick], np.flatnonzero(np.diff(local)) + 1)
-            out[groups] = [shapely.union_all(p) for p in parts_of]
+            bounds = np.searchsorted(local, np.arange(len(groups) + 1))
+            kept = parts[pick]
+            out[groups] = [
+                shapely.union_all(kept[a:b]) if b > a else shapely.Polygon()
+                for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+            ]
     return out

@@ -341,7 +341,7 @@ def plan_coverage(
         Passed to :func:`~lianhu_geo.bundling.propose_bundles`:
         ``min_households``, ``max_compounds``, ``min_compounds``,
         ``max_span_m``, ``graph``, ``max_gap_m`` (footprints),
-        ``max_link_m`` (points), ``barriers``, ``within``, ``eligible``,
+        ``max_link_m`` (points), ``barriers``, ``boundary`` (points), ``within``, ``eligible``,
         ``locked``, ``exclude``, ``seed``, ``viability``.
 
     Returns
