@@ -42,6 +42,7 @@ from .coverage.files import read_plan
 from .coverage.scenarios import compare_plans, plan_diff
 from .coverage.triage import MODE_LABELS, SERVICE_MODES
 from .errors import DataWarning, InputError
+from .footprints import estimate_footprints
 from .grid import GridError, NeighborhoodGrid, build_grid
 from .grid.workers import GridWorkers, assign_workers
 from .ledgers import write_template
@@ -85,6 +86,7 @@ __all__ = [
     "convert_coords",
     "CoveragePlan",
     "DataWarning",
+    "estimate_footprints",
     "export_html",
     "find_clusters",
     "gcj02_to_bd09",
