@@ -166,9 +166,11 @@ def run_ours(gdf, adj, threshold, seed):
     coo = sp.triu(adj, k=1).tocoo()
     graph.add_edges_from((ids[i], ids[j]) for i, j in zip(coo.row, coo.col, strict=True))
     t0 = _start()
+    # min_compounds=1: the max-p problem the anchors solve allows regions of one
     result = propose_bundles(
-        gdf, min_households=threshold, max_compounds=None, within=None, graph=graph, seed=seed
-    )
+        gdf, min_households=threshold, max_compounds=None, min_compounds=1, within=None,
+        graph=graph, seed=seed,
+    )  # fmt: skip
     clock = _stop(t0)
     codes, _ = result.labels.reindex(gdf.index).factorize(use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64), {**clock, **_bound(result)}
@@ -184,8 +186,9 @@ def run_ours_own_graph(gdf, adj, threshold, seed):
 
     t0 = _start()
     result = propose_bundles(
-        gdf, min_households=threshold, max_compounds=None, within=None, max_gap_m=0.0, seed=seed
-    )
+        gdf, min_households=threshold, max_compounds=None, min_compounds=1, within=None,
+        max_gap_m=0.0, seed=seed,
+    )  # fmt: skip
     clock = _stop(t0)
     codes, _ = result.labels.reindex(gdf.index).factorize(use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64), {**clock, **_bound(result)}

@@ -48,7 +48,9 @@ def main(sizes: list[int], sigma: float, max_gap_m: float) -> None:
     for n in sizes:
         gdf = tessellation(n, sigma=sigma)
         start = time.perf_counter()
-        result = propose_bundles(gdf, min_households=3000, max_compounds=None, max_gap_m=max_gap_m)
+        result = propose_bundles(
+            gdf, min_households=3000, max_compounds=None, min_compounds=1, max_gap_m=max_gap_m
+        )
         seconds = time.perf_counter() - start
         q = result.quality()
         print(

@@ -43,6 +43,7 @@ from .coverage.scenarios import compare_plans, plan_diff
 from .coverage.triage import MODE_LABELS, SERVICE_MODES
 from .errors import DataWarning, InputError
 from .explorer import explore
+from .footprints import estimate_footprints
 from .grid import GridError, NeighborhoodGrid, build_grid
 from .grid.workers import GridWorkers, assign_workers
 from .ledgers import write_template
@@ -86,6 +87,7 @@ __all__ = [
     "convert_coords",
     "CoveragePlan",
     "DataWarning",
+    "estimate_footprints",
     "explore",
     "export_html",
     "find_clusters",

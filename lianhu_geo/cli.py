@@ -189,6 +189,7 @@ def _parser(lang: str = "zh") -> argparse.ArgumentParser:
         help=cli_text("max_compounds", lang),
     )
     plan.add_argument("--max-gap-m", type=float, help=cli_text("max_gap_m", lang))
+    plan.add_argument("--max-link-m", type=float, help=cli_text("max_link_m", lang))
     plan.add_argument("--max-span-m", type=float, help=cli_text("max_span_m", lang))
     plan.add_argument("--no-bundles", action="store_true", help=cli_text("no_bundles", lang))
     plan.add_argument("--locked", type=Path, metavar="FILE", help=cli_text("locked", lang))
@@ -258,6 +259,8 @@ def _plan_options(args: argparse.Namespace, compounds: Any) -> dict[str, Any]:
         options["min_households"] = args.min_households
     if args.max_gap_m is not None:
         options["max_gap_m"] = args.max_gap_m
+    if args.max_link_m is not None:
+        options["max_link_m"] = args.max_link_m
     if args.max_span_m is not None:
         options["max_span_m"] = args.max_span_m
     if args.locked is not None:
@@ -267,6 +270,10 @@ def _plan_options(args: argparse.Namespace, compounds: Any) -> dict[str, Any]:
         options["exclude"] = read_ids(args.exclude, compounds, lang=args.lang)
     if args.barriers is not None:
         options["barriers"] = read_layer(args.barriers, lang=args.lang)
+    if args.boundary is not None and _has_points(compounds):  # estimated areas stay inside
+        boundary = read_layer(args.boundary, lang=args.lang)
+        if _polygonal(boundary):  # a line is only drawn on the map
+            options["boundary"] = boundary
     return {**options, "created": args.date}
 
 
@@ -277,6 +284,19 @@ def _check_out(folder: Path, names: Sequence[str], lang: str) -> None:
     if folder.is_dir():
         for name in names:
             check_target(folder / name)
+
+
+def _has_points(compounds: Any) -> bool:
+    import shapely
+
+    return bool((shapely.get_type_id(compounds.geometry.to_numpy()) == 0).any())
+
+
+def _polygonal(layer: Any) -> bool:
+    import shapely
+
+    geoms = layer.geometry.to_numpy()
+    return bool(len(geoms)) and bool((shapely.get_dimensions(geoms) == 2).all())
 
 
 def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:

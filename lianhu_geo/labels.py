@@ -60,6 +60,44 @@ LABELS: dict[str, dict[str, str]] = {
     "briefing_pack": {"zh": "汇报材料", "en": "briefing pack"},
     "ledger": {"zh": "小区台账", "en": "ledger"},
     "estimated_footprint": {"zh": "估算占地", "en": "estimated footprint"},
+    "surveyed_footprint": {"zh": "实测占地", "en": "surveyed footprint"},
+    "reason_standalone": {
+        "zh": "户数达到起步规模，可单独选聘物业",
+        "en": "enough households on its own: it can hire a company by itself",
+    },
+    "reason_too_few_compounds": {
+        "zh": "可连片的小区数不足片区最少小区数",
+        "en": "too few neighbouring compounds for a bundle",
+    },
+    "standalone_mode_reason": {
+        "zh": "户数 {households} 达到起步规模 {threshold} 户，可单独选聘物业",
+        "en": "{households} households reach the threshold of {threshold}: "
+        "it can hire a company by itself",
+    },
+    "estimated_bundle_area": {
+        "zh": "片区范围（虚线：按小区点位估算占地）",
+        "en": "bundle area (dashed: estimated from points)",
+    },
+    "approximate_subdistrict": {
+        "zh": "街道大致范围（按小区位置推算，非官方边界）",
+        "en": "subdistricts, approximate (from compound positions, not official)",
+    },
+    "approximate_community": {
+        "zh": "社区大致范围（按小区位置推算，非官方边界）",
+        "en": "communities, approximate (from compound positions, not official)",
+    },
+    "footprint_outside_boundary": {
+        "zh": "位于边界之外，未估算占地",
+        "en": "outside the boundary: no area estimated",
+    },
+    "footprint_inside_barrier": {
+        "zh": "位于道路、水面等障碍范围内，未估算占地",
+        "en": "inside a barrier (road, water ...): no area estimated",
+    },
+    "footprint_inside_footprint": {
+        "zh": "位于已测绘小区范围内，未估算占地",
+        "en": "inside a surveyed compound: no area estimated",
+    },
     "address": {"zh": "地址", "en": "address"},
     "source_file": {"zh": "来源文件", "en": "source file"},
     "source_sheet": {"zh": "来源工作表", "en": "source sheet"},
@@ -604,8 +642,16 @@ files and moved into place when complete: a failure leaves the old ones.
         "en": "most courtyards in one bundle, or 'none' (default: 40)",
     },
     "max_gap_m": {
-        "zh": "相距不超过此距离（米）的院落视为相邻",
-        "en": "courtyards this close (metres) count as neighbours",
+        "zh": "占地相距不超过此距离（米）的院落视为相邻；小区只有点位时不适用（会报错）",
+        "en": "courtyards whose footprints are this close (metres) count as neighbours; "
+        "refused when the compounds are points",
+    },
+    "max_link_m": {
+        "zh": "只有点位（经度/纬度）的小区：相距不超过此距离（米）才可相邻，即三角网连线的最大长度"
+        "（默认 250）；所有小区都有占地时不适用（会报错）",
+        "en": "compounds given as points (lon/lat) this far apart (metres) can be neighbours: "
+        "the longest link of their triangulation (default: 250); refused when every "
+        "compound has a footprint",
     },
     "max_span_m": {"zh": "片区最大跨度（米）", "en": "widest a bundle may be, in metres"},
     "no_bundles": {"zh": "不组建片区，只给兜底模式", "en": "only the fallback modes"},
@@ -623,8 +669,9 @@ files and moved into place when complete: a failure leaves the old ones.
         "en": "barrier layer (arterial roads, railways, rivers) that bundles do not cross",
     },
     "boundary": {
-        "zh": "画在地图上的边界图层（如区界）",
-        "en": "boundary layer drawn on the map (e.g. the district outline)",
+        "zh": "画在地图上的边界图层（如区界）；小区只有点位时，估算占地也不超出此边界",
+        "en": "boundary layer drawn on the map (e.g. the district outline); for compounds "
+        "given as points, their estimated areas also stay inside it",
     },
     "basemap": {
         "zh": "地图底图：none 离线可用（默认），amap 与国内地图一致，tianditu 需要 --tianditu-key",

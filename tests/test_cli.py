@@ -120,6 +120,22 @@ def test_console_entry_point_help():
         assert option in result.stdout
 
 
+def test_point_data_honours_max_link_m_and_refuses_max_gap_m(fixtures_dir, tmp_path, capsys):
+    """For points the linking distance is --max-link-m; --max-gap-m would change nothing."""
+    args = ["--quiet", "plan", str(fixtures_dir / "points_bd09_gbk.csv"), "--coords", "bd09"]
+    args += ["--min-households", "140", "--date", "2026-11-28"]
+    near = main([*args, "--max-link-m", "50", "--out", str(tmp_path / "near")])
+    far = main([*args, "--max-link-m", "3000", "--out", str(tmp_path / "far")])
+    assert near == far == EXIT_OK
+    bundles = [(tmp_path / d / "summary.txt").read_text(encoding="utf-8") for d in ("near", "far")]
+    assert bundles[0] != bundles[1]
+    capsys.readouterr()
+    code = main([*args, "--max-gap-m", "300", "--out", str(tmp_path / "gap")])
+    assert code == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "max_link_m" in err and "Traceback" not in err
+
+
 def test_help_is_chinese_by_default_and_english_on_request(capsys):
     with pytest.raises(SystemExit):
         main(["plan", "--help"])
@@ -195,3 +211,25 @@ def test_template_command(tmp_path, fixtures_dir, capsys):
         "还未填写，填好之前无法规划：台账模板.xlsx, 工作表 小区台账, 第 2、3、4 行, 列 街道" in err
     )
     assert main(["template", "--out", str(tmp_path / "empty.xlsx"), "--lang", "en"]) == EXIT_OK
+
+
+def test_point_data_areas_stay_inside_the_boundary(fixtures_dir, tmp_path):
+    """--boundary (polygons) also keeps the estimated areas of point compounds inside it."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from lianhu_geo import bd09_to_wgs84, read_plan
+
+    outline = tmp_path / "outline.geojson"
+    lon, _ = bd09_to_wgs84(108.950112, 34.269871)  # P04, the east end of the P03-P04 pair
+    area = box(108.90, 34.25, float(lon) + 0.0002, 34.28)  # cuts P04's area 18 m east of it
+    gpd.GeoDataFrame(geometry=[area], crs=4326).to_file(outline)
+    args = ["--quiet", "plan", str(fixtures_dir / "points_bd09_gbk.csv"), "--coords", "bd09"]
+    args += ["--min-households", "140", "--max-link-m", "3000", "--boundary", str(outline)]
+    assert main([*args, "--out", str(tmp_path / "out")]) == EXIT_OK
+    plan = read_plan(tmp_path / "out")
+    assert plan.options["boundary"] is not None and len(plan.bundles)
+    outside = plan.bundles.to_crs(32649).difference(
+        gpd.GeoSeries([area], crs=4326).to_crs(32649).iloc[0]
+    )
+    assert outside.area.max() < 1.0  # m2: edges straight in UTM bow by millimetres in lon/lat

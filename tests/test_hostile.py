@@ -100,7 +100,7 @@ def hostile_table() -> pd.DataFrame:
     )
 
 
-_OPTIONS = ["--date", "2026-11-28", "--min-households", "300", "--max-gap-m", "100"]
+_OPTIONS = ["--date", "2026-11-28", "--min-households", "300", "--max-link-m", "100"]
 
 
 def _as_layer(table: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -482,7 +482,9 @@ def test_stacked_points_give_the_same_bundles_whatever_the_ids():
         g = gpd.GeoDataFrame(
             {
                 "compound_id": ids,
-                "name": ids,
+                # names stay with the rows: only the ids change (stacked compounds that
+                # differ in nothing else split by their data, name included, never by id)
+                "name": [f"院落{k}" for k in range(7)],
                 "subdistrict": "甲",
                 "community": "乙",
                 "households": 150,

@@ -45,7 +45,7 @@ def hostile_page(tmp_path_factory):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
         compounds = read_compounds(hostile_table())
-        plan = plan_coverage(compounds, min_households=300, max_gap_m=100, created="2026-11-28")
+        plan = plan_coverage(compounds, min_households=300, max_link_m=100, created="2026-11-28")
         grid = build_grid(plan, stop_at="unit")  # buildings estimated: announced
     path = export_html(plan, tmp / "hostile.html", grid=grid, title="{{ 7*7 }} </script>")
     with warnings.catch_warnings():

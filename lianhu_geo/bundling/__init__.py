@@ -6,6 +6,9 @@ bundles that one property company can serve. Every proposed bundle, always:
 - is connected in the neighbor graph (see :mod:`lianhu_geo.bundling.neighbors`),
 - has at least ``min_households`` households (from the
   :class:`~lianhu_geo.bundling.viability.ViabilityModel` when not given),
+- has at least ``min_compounds`` compounds (2 by default: a bundle is a
+  group; an eligible compound with enough households on its own is marked
+  ``standalone``, 单独选聘物业, instead),
 - has at most ``max_compounds`` compounds and, if given, a span of at most
   ``max_span_m`` (the largest distance between two members' representative
   points),
@@ -25,6 +28,14 @@ also gives the proven upper bound that :meth:`BundleResult.quality` reports.
 Compounds that stay out get a reason code from :data:`REASONS`. Locked
 bundles (already contracted) are kept exactly as the planner gave them and
 are not checked against the constraints.
+
+Compounds known only as points are linked along their Delaunay edges up to
+``max_link_m`` (see :mod:`~lianhu_geo.bundling.neighbors`; ``max_gap_m``,
+a gap between footprints, means nothing for points and is refused there),
+and their areas come from :func:`lianhu_geo.estimate_footprints`: each
+bundle's outline is the union of its members' estimated areas, so bundles
+never overlap and never cover another compound, and its area, compactness
+and ``footprint_estimated`` flag say that the areas are estimates.
 """
 
 from __future__ import annotations
@@ -44,13 +55,15 @@ from scipy.sparse.csgraph import connected_components
 from ..compounds import validate_compounds
 from ..coords import to_metric
 from ..errors import InputError, format_rows
+from ..footprints import estimate_footprints, regroup_stacks
+from ..labels import label as _label
+from ..options import Option
 from ._outline import shape_data
 from ._solver import solve_regions
 from ._table import bundle_table
 from .neighbors import (
-    DEFAULT_MAX_GAP_M,
-    DEFAULT_MAX_LINK_M,
     _barrier_geometries,
+    _distance_options,
     _edges,
     _group_codes,
     _to_graph,
@@ -69,7 +82,50 @@ REASONS: dict[str, str] = {
     "isolated": "周边无可连片的小区（孤岛）",
     "below_threshold": "所在连片区域总户数不足起步规模",
     "unused": "相邻片区已达规模或跨度上限，无法并入",
+    "standalone": _label("reason_standalone"),
+    "too_few_compounds": _label("reason_too_few_compounds"),
 }
+
+_MIN_COMPOUNDS = Option("min_compounds", "count", minimum=1)
+#: Cells of a tessellation touch: shared boundary is measured within this reach.
+_TOUCH_M = 0.5
+
+
+def _areas(
+    metric: gpd.GeoDataFrame, order: np.ndarray, barriers: object, boundary: object
+) -> tuple[np.ndarray, np.ndarray]:
+    """Footprints in position order, estimated for points; and which are estimated.
+
+    A point that gets no estimated area (outside ``boundary``, inside a
+    barrier) adds nothing to its bundle's outline: an empty polygon.
+    """
+    geoms = metric.geometry.to_numpy()[order]
+    is_point = shapely.get_type_id(geoms) == 0
+    if not is_point.any():
+        return geoms, np.zeros(len(geoms), dtype=bool)
+    est = estimate_footprints(metric, barriers=barriers, boundary=boundary)
+    flag = est["footprint_estimated"].to_numpy(dtype=bool)[order]
+    areas = np.where(flag, est.geometry.to_numpy()[order], geoms)
+    areas[is_point & ~flag] = shapely.Polygon()
+    return areas, flag
+
+
+def _min_compounds(
+    region: np.ndarray, households: np.ndarray, threshold: int, min_compounds: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Dissolve regions of fewer than ``min_compounds``; renumber the rest from 0.
+
+    Returns the new regions and a mask of the free compounds let go.
+    """
+    if not (region >= 0).any():
+        return region, np.zeros(len(region), dtype=bool)
+    size = np.bincount(region[region >= 0])
+    small = (region >= 0) & (size[np.maximum(region, 0)] < min_compounds)
+    region = np.where(small, -1, region)
+    kept = np.unique(region[region >= 0])
+    renumber = np.full(len(size), -1, dtype=np.int64)
+    renumber[kept] = np.arange(len(kept))
+    return np.where(region >= 0, renumber[np.maximum(region, 0)], -1), small
 
 
 @dataclass(frozen=True, eq=False)
@@ -260,11 +316,13 @@ def propose_bundles(
     *,
     min_households: int | None = None,
     max_compounds: int | None = 40,
+    min_compounds: int = 2,
     max_span_m: float | None = None,
     graph: nx.Graph | None = None,
-    max_gap_m: float = DEFAULT_MAX_GAP_M,
-    max_link_m: float = DEFAULT_MAX_LINK_M,
+    max_gap_m: float | None = None,
+    max_link_m: float | None = None,
     barriers: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
+    boundary: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
     within: str | None = "subdistrict",
     eligible: pd.Series | None = None,
     locked: pd.Series | None = None,
@@ -285,16 +343,35 @@ def propose_bundles(
     max_compounds : int or None, default 40
         Most compounds in one bundle (Lianhu's contracted bundles have 32
         and 38 courtyards); None for no cap.
+    min_compounds : int, default 2
+        Fewest compounds in one bundle: a bundle is a group. An eligible
+        compound left on its own with at least ``min_households`` gets
+        reason ``"standalone"`` (单独选聘物业: it can hire a company by
+        itself); members of a smaller group get ``"too_few_compounds"``.
+        1 allows bundles of one compound.
     max_span_m : float, optional
         Largest distance between two members' representative points.
     graph : networkx.Graph, optional
         A prebuilt :func:`~lianhu_geo.bundling.neighbors.neighbor_graph`; its nodes
         must include every compound id (other nodes are ignored). Edges
         across subdistricts (and ``within``) are dropped all the same.
-    max_gap_m, max_link_m, barriers, within
+    max_gap_m : float, optional
+        Footprints this far apart (metres) are neighbours; default
+        :data:`~lianhu_geo.bundling.neighbors.DEFAULT_MAX_GAP_M`. Refused
+        when every compound is a point (it would change nothing).
+    max_link_m : float, optional
+        Points are linked along Delaunay edges up to this long (metres);
+        default :data:`~lianhu_geo.bundling.neighbors.DEFAULT_MAX_LINK_M`.
+        Refused when no compound is a point, or with ``graph``.
+    barriers, within
         Passed to :func:`~lianhu_geo.bundling.neighbors.neighbor_graph` when no
-        ``graph`` is given. Bundles always stay in one subdistrict;
-        ``within`` (e.g. ``"community"``) can restrict them further.
+        ``graph`` is given; barriers also cut estimated areas. Bundles
+        always stay in one subdistrict; ``within`` (e.g. ``"community"``)
+        can restrict them further.
+    boundary : GeoDataFrame or GeoSeries, optional
+        For compounds given as points: their estimated areas stay inside it
+        (see :func:`lianhu_geo.estimate_footprints`); a point outside gets
+        no area and adds nothing to its bundle's outline.
     eligible : pandas.Series of bool, optional
         Which compounds may be bundled; default: ``management ==
         "unmanaged"``. A boolean array in row order or a list of compound
@@ -356,6 +433,7 @@ def propose_bundles(
         and time_limit_s >= 0
     ):
         raise InputError(f"`time_limit_s` must be seconds >= 0, got {time_limit_s!r}.")
+    min_compounds = _MIN_COMPOUNDS.check(min_compounds)
     model = viability if viability is not None else ViabilityModel()
     threshold = int(min_households) if min_households is not None else model.min_households()
     data = validate_compounds(compounds)
@@ -365,6 +443,7 @@ def propose_bundles(
     order = np.argsort(ids_in, kind="stable")  # position p <-> row order[p]
     ids = ids_in[order]
     geoms = metric.geometry.to_numpy()[order]
+    gap_m, link_m = _distance_options(max_gap_m, max_link_m, shapely.get_type_id(geoms) == 0, graph)
     households = data["households"].to_numpy(dtype=np.int64)[order]
     subdistrict = _group_codes(data, "subdistrict")[order]
     extra = _group_codes(data, within)
@@ -373,11 +452,7 @@ def propose_bundles(
     if graph is None:
         blocks = None if barriers is None else _barrier_geometries(barriers, metric.crs)
         ei, ej, gap = _edges(
-            geoms,
-            max_gap_m=float(max_gap_m),
-            max_link_m=float(max_link_m),
-            groups=groups,
-            barriers=blocks,
+            geoms, max_gap_m=gap_m, max_link_m=link_m, groups=groups, barriers=blocks
         )
     else:
         ei, ej = _graph_edges(graph, ids)
@@ -416,10 +491,15 @@ def propose_bundles(
     adj.sort_indices()
     xy = shapely.get_coordinates(shapely.point_on_surface(geoms[pos]))
     priority = _priority(data, order)[pos]
-    # shared boundary is measured within the widest gap the edges actually span: a
-    # prebuilt graph of touching cells must not count boundary 40 m from a corner
-    reach_m = min(float(max_gap_m), float(gap[keep].max())) if keep.any() else 0.0
-    shape = shape_data(geoms[pos], li, lj, adj, reach_m=reach_m, gap_m=gap[keep])
+    areas, estimated = _areas(metric, order, barriers, boundary)
+    if estimated.any():  # estimated areas tile the land: neighbours' cells touch
+        area_gap = shapely.distance(areas[ei[keep]], areas[ej[keep]]) if keep.any() else gap[:0]
+        shape = shape_data(areas[pos], li, lj, adj, reach_m=_TOUCH_M, gap_m=area_gap)
+    else:
+        # shared boundary is measured within the widest gap the edges actually span: a
+        # prebuilt graph of touching cells must not count boundary 40 m from a corner
+        reach_m = min(float(gap_m), float(gap[keep].max())) if keep.any() else 0.0
+        shape = shape_data(geoms[pos], li, lj, adj, reach_m=reach_m, gap_m=gap[keep])
     search: dict[str, Any] = {}
     region = solve_regions(
         adj.indptr,
@@ -435,6 +515,7 @@ def propose_bundles(
         time_limit_s=float(time_limit_s),
         report=search,
     )
+    region, let_go = _min_compounds(region, households[pos], threshold, min_compounds)
 
     # reasons for free compounds left out
     ncomp, comp = connected_components(adj, directed=False)
@@ -445,11 +526,17 @@ def propose_bundles(
     reason[pos[out & (degree == 0)]] = "isolated"
     reason[pos[out & (degree > 0) & (comp_hh[comp] < threshold)]] = "below_threshold"
     reason[pos[out & (degree > 0) & (comp_hh[comp] >= threshold)]] = "unused"
+    reason[pos[let_go]] = "too_few_compounds"
+    reason[pos[out & (households[pos] >= threshold)]] = "standalone"
     reason[excluded] = "excluded"
 
+    if estimated.any():  # a stack shared by bundles: each bundle's wedges side by side
+        group = np.full(n, -1, dtype=np.int64)
+        group[pos] = region
+        areas = regroup_stacks(areas, geoms, group)
     table, label = bundle_table(
         ids=ids,
-        geoms=geoms,
+        geoms=areas,
         households=households,
         subdistrict=data["subdistrict"].to_numpy(dtype=str)[order],
         free_positions=pos,
@@ -457,7 +544,9 @@ def propose_bundles(
         lock_ids=lock_ids,
         threshold=threshold,
         model=model,
-        close_m=float(max_gap_m) / 2,
+        close_m=0.0 if estimated.any() else gap_m / 2,
+        reps=shapely.get_coordinates(shapely.point_on_surface(geoms)),
+        estimated=estimated,
         metric_crs=metric.crs,
         output_crs=data.crs,
     )
@@ -468,13 +557,18 @@ def propose_bundles(
 
     counted = is_eligible & ~excluded
     in_bundle = np.array([v is not None for v in label], dtype=bool)
-    upper = search["upper_bound"] + int(table["locked"].sum())
-    # free compounds' bound by subdistrict (a component never crosses one)
+    # proven bound from the solver, per component, and never more than a
+    # component's compounds allow bundles of min_compounds
+    comp_size = np.bincount(comp, minlength=ncomp)
     names = data["subdistrict"].to_numpy(dtype=str)[order]
     by_subdistrict: dict[str, int] = {}
+    free_upper = 0
     for node, bound in search["bounds"]:
+        bound = min(int(bound), int(comp_size[comp[node]] // min_compounds))
+        free_upper += bound
         name = str(names[pos[node]])
-        by_subdistrict[name] = by_subdistrict.get(name, 0) + int(bound)
+        by_subdistrict[name] = by_subdistrict.get(name, 0) + bound
+    upper = free_upper + int(table["locked"].sum())
     summary = {
         "eligible_compounds": int(counted.sum()),
         "eligible_households": int(households[counted].sum()),
@@ -489,11 +583,13 @@ def propose_bundles(
     options = {
         "min_households": min_households,
         "max_compounds": max_compounds,
+        "min_compounds": min_compounds,
         "max_span_m": max_span_m,
         "graph": graph is not None,
         "max_gap_m": max_gap_m,
         "max_link_m": max_link_m,
         "barriers": barriers is not None,
+        "boundary": boundary is not None,
         "within": within,
         "seed": seed,
         "viability": model,

@@ -19,6 +19,7 @@ TABLE_COLUMNS = [
     "area_m2",
     "span_m",
     "polsby_popper",
+    "footprint_estimated",
     "margin_yuan_month",
     "viable",
     "locked",
@@ -51,11 +52,15 @@ def bundle_table(
     close_m: float,
     metric_crs: object,
     output_crs: object,
+    reps: np.ndarray | None = None,
+    estimated: np.ndarray | None = None,
 ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     """Name bundles and compute their figures.
 
-    All arrays are in compound-id order (positions). Returns the table and
-    the bundle id of each position (None when not bundled).
+    All arrays are in compound-id order (positions). ``reps`` are the
+    members' points for the span (default: a point on each footprint);
+    ``estimated`` flags footprints estimated from points. Returns the table
+    and the bundle id of each position (None when not bundled).
     """
     n = len(ids)
     # groups: new regions first, then locked bundles; each as sorted positions
@@ -87,7 +92,11 @@ def bundle_table(
     sorted_pos = sorted_pos[np.lexsort((sorted_pos, codes[order]))]
     sorted_codes = np.sort(codes)
     bounds = np.searchsorted(sorted_codes, np.arange(n_groups + 1))
-    reps = shapely.get_coordinates(shapely.point_on_surface(geoms))
+    if reps is None:
+        reps = shapely.get_coordinates(shapely.point_on_surface(geoms))
+    if estimated is None:
+        estimated = np.zeros(n, dtype=bool)
+    guessed = np.bincount(codes, weights=estimated[positions], minlength=n_groups) > 0
     hh = np.bincount(codes, weights=households[positions], minlength=n_groups).astype(np.int64)
     count = np.bincount(codes, minlength=n_groups).astype(np.int64)
     subs, member_ids, spans = [], [], []
@@ -106,6 +115,7 @@ def bundle_table(
             "area_m2": np.round(shapely.area(shapes), 1) if n_groups else np.empty(0),
             "span_m": np.round(np.asarray(spans, dtype=float), 1),
             "polsby_popper": np.round(polsby_popper(shapes), 4) if n_groups else np.empty(0),
+            "footprint_estimated": guessed,
             "margin_yuan_month": np.round(margin, 0),
             "viable": hh >= threshold,
             "locked": np.arange(n_groups) >= n_new,

@@ -6,7 +6,11 @@ required. Compounds known only as points are neighbours along the edges of
 their Delaunay triangulation that are at most ``max_link_m`` long (a
 Delaunay graph cut at a distance: it links each point to its natural
 neighbours, never across a closer one, and drops long links over empty
-land). No edge crosses a ``barriers`` feature (arterial road, railway, city
+land). Points within :data:`STACK_TOLERANCE_M` of each other (several
+compounds geocoded to one address) are one site of the triangulation: they
+are linked to each other and each to every point of the neighbouring sites,
+so no result depends on how their ids sort. No edge crosses a ``barriers``
+feature (arterial road, railway, city
 wall, park): an edge is cut when the straight segment between the two
 compounds' representative points touches a barrier. No edge joins compounds
 with different values of ``within`` (by default the subdistrict, because one
@@ -24,13 +28,22 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import shapely
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 from scipy.spatial import Delaunay, QhullError
 
 from ..compounds import validate_compounds
 from ..coords import to_metric
 from ..errors import InputError, format_rows
+from ..options import Option
 
-__all__ = ["neighbor_graph", "DEFAULT_MAX_GAP_M", "DEFAULT_MAX_LINK_M"]
+__all__ = [
+    "neighbor_graph",
+    "stacked_sites",
+    "DEFAULT_MAX_GAP_M",
+    "DEFAULT_MAX_LINK_M",
+    "STACK_TOLERANCE_M",
+]
 
 #: Footprints closer than this are neighbours: a courtyard lane (巷, 3-10 m)
 #: or a branch street (支路, red line 15-30 m) between the walls of two
@@ -60,7 +73,43 @@ def _barrier_geometries(barriers: object, crs: object) -> np.ndarray:
     return geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
 
 
-def _delaunay_pairs(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+#: Points closer than this are one place (a geocoder puts several compounds on
+#: one address, or two ledgers round differently): they are linked to each
+#: other and triangulated as one site, so none of them depends on how the ids
+#: sort, and any number of them on one spot triangulates.
+STACK_TOLERANCE_M = 1.0
+
+
+def stacked_sites(xy: np.ndarray, *, tolerance_m: float = STACK_TOLERANCE_M) -> np.ndarray:
+    """Site number of each point: points within ``tolerance_m`` (chained) share one.
+
+    Sites are numbered by their smallest coordinates (x, then y), never by
+    row order, so the numbering is the same for any order of the points.
+
+    Examples
+    --------
+    >>> stacked_sites(np.array([[5.0, 0.0], [0.0, 0.0], [0.4, 0.0], [5.0, 0.0]])).tolist()
+    [1, 0, 0, 1]
+    """
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    n = len(xy)
+    if n == 0:
+        return np.empty(0, np.intp)
+    points = shapely.points(xy)
+    qi, qj = shapely.STRtree(points).query(points, predicate="dwithin", distance=tolerance_m)
+    graph = coo_matrix((np.ones(len(qi), np.int8), (qi, qj)), shape=(n, n))
+    _, comp = connected_components(graph, directed=False)
+    # renumber components by their lowest point (x, y), independent of row order
+    key = np.lexsort((xy[:, 1], xy[:, 0]))
+    first = np.full(comp.max() + 1, n, dtype=np.intp)
+    np.minimum.at(first, comp[key], np.arange(n))
+    rank = np.empty_like(first)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[comp].astype(np.intp)
+
+
+def _site_pairs(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Delaunay pairs of distinct sites (no two closer than the stack tolerance)."""
     n = len(xy)
     if n < 2:
         return np.empty(0, np.intp), np.empty(0, np.intp)
@@ -69,15 +118,53 @@ def _delaunay_pairs(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return i.astype(np.intp), j.astype(np.intp)
     try:
         tri = Delaunay(xy)
-    except QhullError:  # all points on a line, or nearly: joggle them
-        tri = Delaunay(xy, qhull_options="QJ Qbb Pp")
+    except QhullError:  # all sites on a line, or nearly: joggle them
+        try:
+            tri = Delaunay(xy, qhull_options="QJ Qbb Pp")
+        except QhullError:  # collinear beyond what joggling fixes: link along the line
+            order = np.lexsort((xy[:, 1], xy[:, 0]))
+            return np.minimum(order[:-1], order[1:]), np.maximum(order[:-1], order[1:])
     s = tri.simplices
     pairs = np.concatenate([s[:, [0, 1]], s[:, [1, 2]], s[:, [0, 2]]])
-    if len(tri.coplanar):  # coincident points: link to the vertex they sit on
-        pairs = np.concatenate([pairs, tri.coplanar[:, [0, 2]]])
-    pairs = np.sort(pairs, axis=1)
-    pairs = np.unique(pairs, axis=0)
+    pairs = np.unique(np.sort(pairs, axis=1), axis=0)
     return pairs[:, 0].astype(np.intp), pairs[:, 1].astype(np.intp)
+
+
+def _delaunay_pairs(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Neighbour pairs of points: Delaunay edges between sites, all pairs within a site.
+
+    Stacked points (within :data:`STACK_TOLERANCE_M`) are one site: each is
+    linked to the others on it and to every point of each neighbouring
+    site, so the graph is symmetric in them whatever their ids.
+    """
+    n = len(xy)
+    if n < 2:
+        return np.empty(0, np.intp), np.empty(0, np.intp)
+    site = stacked_sites(xy)
+    n_sites = int(site.max()) + 1
+    order = np.argsort(site, kind="stable")
+    bounds = np.searchsorted(site[order], np.arange(n_sites + 1))
+    site_xy = np.empty((n_sites, 2))
+    for s in range(n_sites):  # the mean of the members, in a fixed (x, y) order
+        members = xy[order[bounds[s] : bounds[s + 1]]]
+        members = members[np.lexsort((members[:, 1], members[:, 0]))]
+        site_xy[s] = members.mean(axis=0)
+    si, sj = _site_pairs(site_xy)
+    size = np.diff(bounds)
+    single = (size[si] == 1) & (size[sj] == 1)
+    first = order[bounds[:-1]]  # the member of a one-point site
+    parts_i, parts_j = [first[si[single]]], [first[sj[single]]]
+    for a, b in zip(si[~single].tolist(), sj[~single].tolist(), strict=True):  # member pairs
+        ma, mb = order[bounds[a] : bounds[a + 1]], order[bounds[b] : bounds[b + 1]]
+        parts_i.append(np.repeat(ma, len(mb)))
+        parts_j.append(np.tile(mb, len(ma)))
+    for s in np.flatnonzero(size > 1).tolist():  # the members of one site with each other
+        members = order[bounds[s] : bounds[s + 1]]
+        a, b = np.triu_indices(len(members), 1)
+        parts_i.append(members[a])
+        parts_j.append(members[b])
+    i, j = np.concatenate(parts_i), np.concatenate(parts_j)
+    return np.minimum(i, j).astype(np.intp), np.maximum(i, j).astype(np.intp)
 
 
 def _edges(
@@ -141,6 +228,37 @@ def _edges(
     return i.astype(np.intp), j.astype(np.intp), np.asarray(gap, dtype=float)
 
 
+def _distance_options(
+    max_gap_m: float | None,
+    max_link_m: float | None,
+    is_point: np.ndarray,
+    graph: object = None,
+) -> tuple[float, float]:
+    """Refuse a distance option that cannot change the result, then apply defaults."""
+    for name, value in (("max_gap_m", max_gap_m), ("max_link_m", max_link_m)):
+        if value is not None:
+            Option(name, "distance", minimum=0).check(value)
+    if graph is not None and max_link_m is not None:
+        raise InputError(
+            "`max_link_m` links points when the graph is built, and a `graph` was given; "
+            "drop one of them."
+        )
+    if max_gap_m is not None and is_point.all():
+        raise InputError(
+            "`max_gap_m` is the gap between footprints, and these compounds are all points, "
+            "so it would change nothing; use `max_link_m` (how far apart two points may be "
+            "linked) instead."
+        )
+    if max_link_m is not None and not is_point.any():
+        raise InputError(
+            "`max_link_m` links compounds given as points, and these compounds all have "
+            "footprints, so it would change nothing; use `max_gap_m` instead."
+        )
+    gap = DEFAULT_MAX_GAP_M if max_gap_m is None else float(max_gap_m)
+    link = DEFAULT_MAX_LINK_M if max_link_m is None else float(max_link_m)
+    return gap, link
+
+
 def _group_codes(data: pd.DataFrame, within: str | None) -> np.ndarray | None:
     if within is None:
         return None
@@ -173,8 +291,8 @@ def _to_graph(ids: np.ndarray, i: np.ndarray, j: np.ndarray, gap: np.ndarray) ->
 def neighbor_graph(
     compounds: gpd.GeoDataFrame,
     *,
-    max_gap_m: float = DEFAULT_MAX_GAP_M,
-    max_link_m: float = DEFAULT_MAX_LINK_M,
+    max_gap_m: float | None = None,
+    max_link_m: float | None = None,
     barriers: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
     within: str | None = "subdistrict",
 ) -> nx.Graph:
@@ -185,12 +303,14 @@ def neighbor_graph(
     compounds : geopandas.GeoDataFrame
         Compounds as accepted by :func:`~lianhu_geo.compounds.validate_compounds`,
         any CRS (projected once to metres internally).
-    max_gap_m : float, default 40
+    max_gap_m : float, optional
         Footprints (Polygon/MultiPolygon) at most this far apart are
-        neighbours; touching is not required. See :data:`DEFAULT_MAX_GAP_M`.
-    max_link_m : float, default 250
+        neighbours; touching is not required. Default
+        :data:`DEFAULT_MAX_GAP_M`; refused when every compound is a point.
+    max_link_m : float, optional
         For compounds given as points: Delaunay edges up to this length,
-        measured between the points. See :data:`DEFAULT_MAX_LINK_M`.
+        measured between the points. Default :data:`DEFAULT_MAX_LINK_M`;
+        refused when no compound is a point.
     barriers : GeoDataFrame or GeoSeries, optional
         Lines or polygons (arterial roads, railway, city wall, parks) that no
         edge may cross: an edge is dropped when the segment between the two
@@ -226,14 +346,14 @@ def neighbor_graph(
     >>> sorted(g.edges(data=True))
     [('A', 'B', {'gap_m': 10.0})]
     """
-    for name, value in (("max_gap_m", max_gap_m), ("max_link_m", max_link_m)):
-        if not (np.isfinite(value) and value >= 0):
-            raise InputError(f"`{name}` must be a distance in metres >= 0, got {value!r}.")
     data = validate_compounds(compounds)
     metric = to_metric(data)
     order = np.argsort(data["compound_id"].to_numpy(dtype=str), kind="stable")
     ids = data["compound_id"].to_numpy(dtype=str)[order]
     geoms = metric.geometry.to_numpy()[order]
+    max_gap_m, max_link_m = _distance_options(
+        max_gap_m, max_link_m, shapely.get_type_id(geoms) == 0
+    )
     groups = _group_codes(data, within)
     blocks = None if barriers is None else _barrier_geometries(barriers, metric.crs)
     i, j, gap = _edges(

@@ -59,7 +59,8 @@ def dissolve_footprints(
 
     Polygon groups are closed by ``close_m`` (buffer out, union, buffer in,
     with mitred corners), so lanes up to ``2 * close_m`` wide inside a bundle
-    become part of its footprint while outer corners stay square. A group
+    become part of its footprint while outer corners stay square; with
+    ``close_m=0`` (estimated areas, which tile the land) the exact union. A group
     with a point member becomes the convex hull of its members buffered by
     :data:`POINT_HULL_BUFFER_M`.
 
@@ -97,6 +98,11 @@ def dissolve_footprints(
         if close_m > 0:
             grown = shapely.buffer(multi, close_m, quad_segs=2, join_style="mitre")
             out[groups] = shapely.buffer(grown, -close_m, quad_segs=2, join_style="mitre")
-        else:
-            out[groups] = shapely.buffer(multi, 0)
+        else:  # an exact union: shared vertices (a stack's point) stay where they are
+            bounds = np.searchsorted(local, np.arange(len(groups) + 1))
+            kept = parts[pick]
+            out[groups] = [
+                shapely.union_all(kept[a:b]) if b > a else shapely.Polygon()
+                for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+            ]
     return out

@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from ..bundling._table import TABLE_COLUMNS
 from ..compounds import validate_compounds
 from ..errors import InputError, format_rows
+from ..labels import label
 from ._fingerprint import fingerprint_compounds, jsonable
 from .triage import DEFAULT_MISSING_MODE, MODE_LABELS, SERVICE_MODES, Rule, triage
 
@@ -67,7 +69,9 @@ class CoveragePlan:
     ----------
     compounds : geopandas.GeoDataFrame
         Every input compound once, same index, input columns plus
-        ``service_mode`` (one of :data:`~lianhu_geo.coverage.triage.SERVICE_MODES`),
+        ``service_mode`` (one of :data:`~lianhu_geo.coverage.triage.SERVICE_MODES`:
+        ``standalone`` for an unmanaged compound left out of bundles that
+        has enough households to hire a company by itself),
         ``bundle_id`` (NA unless bundled), ``mode_reason`` (Chinese text)
         and ``unbundled_reason`` (why an unmanaged compound is not in a
         bundle, Chinese text, else NA).
@@ -387,9 +391,10 @@ def plan_coverage(
         that runs on the same day write byte-identical files.
     **bundle_options
         Passed to :func:`~lianhu_geo.bundling.propose_bundles`:
-        ``min_households``, ``max_compounds``, ``max_span_m``, ``graph``,
-        ``max_gap_m``, ``barriers``, ``within``, ``eligible``, ``locked``,
-        ``exclude``, ``seed``, ``viability``.
+        ``min_households``, ``max_compounds``, ``min_compounds``,
+        ``max_span_m``, ``graph``, ``max_gap_m`` (footprints),
+        ``max_link_m`` (points), ``barriers``, ``boundary`` (points), ``within``, ``eligible``,
+        ``locked``, ``exclude``, ``seed``, ``viability``.
 
     Returns
     -------
@@ -452,6 +457,8 @@ def plan_coverage(
         labels = result.labels.reindex(index).astype("string")
         reason_codes = result.reasons.reindex(index).astype("string")
         why_not = reason_codes.map(lambda c: REASONS.get(c, c), na_action="ignore")
+        alone = (reason_codes == "standalone").fillna(False).to_numpy(dtype=bool)
+        threshold = int(result.min_households)
         bundles = _plan_bundles(result.bundles, data)
         # what bundling reports (with its defaults), then what was passed, as given
         used = {"eligible": None, "locked": None, "exclude": None}
@@ -463,6 +470,8 @@ def plan_coverage(
         if bound is not None:
             options["bundle_upper_bound"] = bound
     else:
+        alone = np.zeros(len(index), dtype=bool)
+        threshold = 0
         labels = pd.Series(pd.NA, index=index, dtype="string")
         why_not = pd.Series(pd.NA, index=index, dtype="string")
         why_not[~professional] = "未做片区划分（bundle=False）"
@@ -473,13 +482,19 @@ def plan_coverage(
     )
 
     bundled = labels.notna().to_numpy() & ~professional
-    rest = ~professional & ~bundled
+    alone &= ~professional & ~bundled
+    rest = ~professional & ~bundled & ~alone
     mode = pd.Series(pd.NA, index=index, dtype="string")
     reason = pd.Series(pd.NA, index=index, dtype="string")
     mode[professional] = "professional"
     reason[professional] = "已有专业物业"
     mode[bundled] = "bundle"
     reason[bundled] = ("纳入片区大物业 " + labels[bundled]).astype("string")
+    mode[alone] = "standalone"
+    reason[alone] = [
+        label("standalone_mode_reason").format(households=hh, threshold=threshold)
+        for hh in data.loc[alone, "households"].tolist()
+    ]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fallback = triage(data[rest], rule=rule, missing_mode=missing_mode)

@@ -85,6 +85,7 @@ BUNDLE_LABELS: dict[str, str] = {
     "area_m2": "面积(平方米)",
     "span_m": "跨度(米)",
     "polsby_popper": "紧凑度(Polsby-Popper)",
+    "footprint_estimated": "面积为估算(按点位)",
     "margin_yuan_month": "月度盈余(元/月)",
     "locked": "已锁定",
     "viable": "经营可行",

@@ -58,6 +58,7 @@ __all__ = [
 SERVICE_MODES: tuple[str, ...] = (
     "professional",
     "bundle",
+    "standalone",
     "extended",
     "self_governed",
     "on_demand",
@@ -70,6 +71,7 @@ FALLBACK_MODES: tuple[str, ...] = ("extended", "self_governed", "on_demand")
 MODE_LABELS: dict[str, str] = {
     "professional": "专业物业",
     "bundle": "片区大物业",
+    "standalone": "单独选聘物业",
     "extended": "延伸式",
     "self_governed": "自治式",
     "on_demand": "订单式",

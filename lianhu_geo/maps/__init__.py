@@ -45,9 +45,10 @@ from ..compounds import _UNWRITABLE
 from ..coords import to_metric
 from ..errors import InputError, format_rows
 from . import _layers as _layers
+from . import _points as _points
 from ._offline import inline_assets, unescape_unicode, use_assets
 from ._render import literal_tree
-from ._style import MODE_LABELS, TEXT, InfoBox, Legend, bundle_colors, mode_style
+from ._style import MODE_LABELS, MODES, TEXT, InfoBox, Legend, bundle_colors, mode_style
 from .basemaps import add_basemap, basemap_coords, check_basemap
 
 __all__ = ["MapSizeWarning", "MAX_RESPONSIVE_MB", "plan_map", "compare_map", "export_html"]
@@ -154,16 +155,21 @@ def _outlines(
     layers = {}
     for level in ("community", "subdistrict", "district"):
         frame = areas.get(level)
+        derived = False
         if frame is None and reference is not None:
             frame = reference[level]
             if level != "district":  # only the areas this plan's compounds are in
                 names = set(compounds[level].astype(str))
                 frame = frame[_name_column(frame, level).isin(names)]
+        if frame is None and level == "district":  # the shipped outline, for data in Lianhu
+            frame = _points.district_outline(compounds)
         if frame is None and level != "district":
             frame = _layers.derived_areas(compounds, level)
+            derived = True
         if frame is None or len(frame) == 0:
             continue
         style, name, show = styles[level]
+        name = _points.outline_name(level, lang, derived=derived) or name
         geom = _layers.display_frame(frame, simplify_m=max(simplify_m, 5.0), coords=coords)
         props = pd.DataFrame({"name": _name_column(frame, level).to_numpy()}, index=frame.index)
         label = None
@@ -291,7 +297,7 @@ def _compound_layers(
             tooltip=folium.GeoJsonTooltip(fields=["name", "mode_label"], labels=False)
             if mask.any()
             else None,
-            marker=folium.CircleMarker(radius=5),
+            marker=_points.point_marker(),
             control=False,
         ).add_to(fg)
     return layers
@@ -317,6 +323,7 @@ def _bundle_layer(
                 .to_numpy(),
                 "name": names.to_numpy(),
                 "color": [colors[i] for i in bundles.index],
+                "estimated": _estimated(bundles),
             },
             index=bundles.index,
         )
@@ -325,12 +332,9 @@ def _bundle_layer(
     layer = folium.GeoJson(
         _layers.feature_collection(geom, props),
         name=_html.escape(name),
-        style_function=lambda f: {
-            "color": f["properties"]["color"],
-            "weight": 1,
-            "fillColor": f["properties"]["color"],
-            "fillOpacity": 0.15,
-        },
+        style_function=lambda f: _points.bundle_style(
+            f["properties"]["color"], bool(f["properties"]["estimated"])
+        ),
         popup=folium.GeoJsonPopup(
             fields=["bundle", "place", "name"],
             aliases=[words["bundle"], words["subdistricts"], words["name"]],
@@ -338,17 +342,31 @@ def _bundle_layer(
         ),
     ).add_to(m)
     edges = folium.GeoJson(
-        _layers.feature_collection(geom, props[["color"]]),
-        style_function=lambda f: {
-            "color": f["properties"]["color"],
-            "weight": 4,
-            "fill": False,
-            "dashArray": dash,
-        },
+        _layers.feature_collection(geom, props[["color", "estimated"]]),
+        style_function=lambda f: _points.edge_style(
+            f["properties"]["color"], bool(f["properties"]["estimated"]), dash
+        ),
         interactive=False,
         control=False,
     )
     return layer, edges
+
+
+def _estimated(bundles: gpd.GeoDataFrame) -> np.ndarray:
+    """Whether each bundle's area is estimated from points (``footprint_estimated``)."""
+    if "footprint_estimated" not in bundles.columns:
+        return np.zeros(len(bundles), dtype=bool)
+    return bundles["footprint_estimated"].fillna(False).to_numpy(dtype=bool)
+
+
+def _legend(plan: Any, compounds: gpd.GeoDataFrame, lang: str) -> Legend:
+    """Build the legend: round symbols for point data, the dashed estimated area."""
+    estimated = bool(_estimated(plan.bundles).any()) if len(plan.bundles) else False
+    return Legend(
+        lang,
+        round_symbols=_points.has_points(compounds),
+        symbols=_points.legend_rows(lang, estimated=estimated),
+    )
 
 
 def _add_edges(m: folium.Map, bundle_layers: list[tuple[folium.GeoJson, folium.GeoJson]]) -> None:
@@ -490,9 +508,7 @@ def plan_map(
     registry["compounds"] = layers
     _add_edges(m, [bundle_layers] if bundle_layers else [])
     unmanaged = int((compounds["service_mode"] != "professional").sum())
-    covered = int(
-        compounds["service_mode"].isin(["bundle", "extended", "self_governed", "on_demand"]).sum()
-    )
+    covered = int(compounds["service_mode"].isin([m for m in MODES if m != "professional"]).sum())
     default_title = (
         f"物业服务覆盖方案：失管小区 {unmanaged} 个，已覆盖 {covered} 个"
         if lang == "zh"
@@ -506,9 +522,8 @@ def plan_map(
         options=dict(getattr(plan, "options", {}) or {}),
         lang=lang,
     )
-    return _finish(
-        m, search_layers=layers, registry=registry, info=info, legend=Legend(lang), lang=lang
-    )
+    legend = _legend(plan, compounds, lang)
+    return _finish(m, search_layers=layers, registry=registry, info=info, legend=legend, lang=lang)
 
 
 def _members(plan: Any) -> pd.Series:
@@ -633,9 +648,8 @@ def compare_map(
         lang=lang,
     )
     search = {**unchanged, **moved}
-    return _finish(
-        m, search_layers=search, registry=registry, info=info, legend=Legend(lang), lang=lang
-    )
+    legend = _legend(plan_b, b, lang)
+    return _finish(m, search_layers=search, registry=registry, info=info, legend=legend, lang=lang)
 
 
 def export_html(

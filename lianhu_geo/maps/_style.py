@@ -24,10 +24,18 @@ __all__ = [
 ]
 
 #: Service modes in legend order.
-MODES: tuple[str, ...] = ("bundle", "extended", "self_governed", "on_demand", "professional")
+MODES: tuple[str, ...] = (
+    "bundle",
+    "standalone",
+    "extended",
+    "self_governed",
+    "on_demand",
+    "professional",
+)
 
 MODE_COLORS: dict[str, str] = {
     "bundle": "#1f78b4",
+    "standalone": "#17becf",
     "extended": "#33a02c",
     "self_governed": "#ff7f00",
     "on_demand": "#e31a1c",
@@ -37,6 +45,7 @@ MODE_COLORS: dict[str, str] = {
 MODE_LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "bundle": "片区大物业",
+        "standalone": "单独选聘物业",
         "extended": "延伸式",
         "self_governed": "自治式",
         "on_demand": "订单式",
@@ -44,6 +53,7 @@ MODE_LABELS: dict[str, dict[str, str]] = {
     },
     "en": {
         "bundle": "bundle (片区大物业)",
+        "standalone": "standalone (单独选聘物业)",
         "extended": "extended (延伸式)",
         "self_governed": "self-governed (自治式)",
         "on_demand": "on-demand (订单式)",
@@ -217,21 +227,36 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, lang: str = "zh", *, extra: tuple[tuple[str, str], ...] = ()):
+    def __init__(
+        self,
+        lang: str = "zh",
+        *,
+        extra: tuple[tuple[str, str], ...] = (),
+        round_symbols: bool = False,
+        symbols: tuple[tuple[str, str], ...] = (),
+    ):
         super().__init__()
         self._name = "Legend"
         labels = MODE_LABELS[lang]
         rows = [f"<b>{html.escape(TEXT[lang]['legend'])}</b>"]
+        # compounds drawn as points get round symbols, as on the map
+        shape = "border-radius:50%;" if round_symbols else ""
         for mode in MODES:
             style = mode_style(mode)
             rows.append(
-                f'<div data-mode="{mode}"><i style="background:{style["fillColor"]};'
+                f'<div data-mode="{mode}"><i class="lianhu-symbol" style="{shape}'
+                f"background:{style['fillColor']};"
                 f'opacity:{max(float(style["fillOpacity"]), 0.4)}"></i>'
                 f"{html.escape(labels[mode])}</div>"
             )
         for label, color in extra:
             rows.append(
                 f'<div><i style="background:none;border:2px solid {color}"></i>'
+                f"{html.escape(label)}</div>"
+            )
+        for label, css in symbols:  # css comes from lianhu_geo, never from the data
+            rows.append(
+                f'<div class="lianhu-note"><i style="{html.escape(css)}"></i>'
                 f"{html.escape(label)}</div>"
             )
         self.html = "".join(rows)
