@@ -281,6 +281,10 @@ def test_points_projected_crs_and_english(islands):
     assert {f["geometry"]["type"] for f in ex.map_data["features"]} == {"Point"}
     assert "share in bundles" in ex.w_figures.value and "片区" not in ex.w_figures.value
     assert ex.w_max_compounds.description == "most compounds per bundle"
+    assert ex.w_max_gap.value == 250  # points link by distance: the slider is max_link_m
+    ex.w_max_gap.value = 400
+    ex.wait()
+    _same(ex, points, min_households=100, max_link_m=400.0)
 
 
 def test_data_warnings_are_said_not_lost(compounds):

@@ -16,7 +16,6 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from ..bundling.neighbors import DEFAULT_MAX_GAP_M
 from ..bundling.viability import ViabilityModel
 from ..errors import InputError, format_rows
 from ..options import Option, check_options
@@ -31,7 +30,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("min_households", "count", minimum=1, allow_none=True),
     Option("max_compounds", "count", minimum=1, allow_none=True),
     Option("max_span_m", "distance", minimum=0, exclusive_minimum=True, allow_none=True),
-    Option("max_gap_m", "distance", minimum=0),
+    Option("max_gap_m", "distance", minimum=0, allow_none=True),
+    Option("max_link_m", "distance", minimum=0, allow_none=True),
     Option("fee_yuan_per_m2_month", "number", minimum=0),
     Option("floor_area_m2_per_household", "number", minimum=0),
     Option("collection_rate", "number", minimum=0, exclusive_minimum=True, maximum=1),
@@ -48,7 +48,8 @@ DEFAULTS: dict[str, Any] = {
     "min_households": None,
     "max_compounds": 40,
     "max_span_m": None,
-    "max_gap_m": DEFAULT_MAX_GAP_M,
+    "max_gap_m": None,  # None: the library's defaults (footprints: 40 m gap; points: 250 m link)
+    "max_link_m": None,
     **{name: getattr(_MODEL, name) for name in MODEL_FIELDS},
     "subdistricts": (),
 }
@@ -220,9 +221,11 @@ class ExploreState:
             "min_households": o["min_households"],
             "max_compounds": o["max_compounds"],
             "max_span_m": o["max_span_m"],
-            "max_gap_m": o["max_gap_m"],
             "viability": ViabilityModel(**{k: o[k] for k in MODEL_FIELDS}),
         }
+        for name in ("max_gap_m", "max_link_m"):  # given only when set: each fits one geometry
+            if o[name] is not None:
+                kwargs[name] = o[name]
         ids = data["compound_id"].astype(str)
         if self.locked:
             locked = ids.map(self.locked)

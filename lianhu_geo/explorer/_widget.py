@@ -29,6 +29,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from .._write import atomic_path
+from ..bundling.neighbors import DEFAULT_MAX_GAP_M, DEFAULT_MAX_LINK_M
 from ..coords import metric_crs
 from ..coverage import plan_coverage
 from ..coverage.scenarios import compare_plans, plan_diff
@@ -153,6 +154,10 @@ class Explorer(widgets.VBox):
         self.revision = 0
         self._geometry = _mapdata.display_geometry(compounds)
         self._metric_crs = metric_crs(compounds)
+        # the linking distance: the gap between footprints, or how far apart points may link
+        points = bool((compounds.geometry.geom_type == "Point").all())
+        self._link_option = "max_link_m" if points else "max_gap_m"
+        self._link_default = DEFAULT_MAX_LINK_M if points else DEFAULT_MAX_GAP_M
         self._plan_lock = threading.Lock()
         self._generation = 0
         self._syncing = False
@@ -202,7 +207,7 @@ class Explorer(widgets.VBox):
             min=100, max=4000, step=50, description=t("max_span_m"), layout=wide, **slider
         )
         self.w_max_gap = widgets.IntSlider(
-            min=0, max=250, step=5, description=t("max_gap_m"), layout=wide, **slider
+            min=0, max=500, step=5, description=t("max_gap_m"), layout=wide, **slider
         )
         self.w_subdistricts = widgets.SelectMultiple(
             options=list(self.state.all_subdistricts),
@@ -380,7 +385,8 @@ class Explorer(widgets.VBox):
             self.w_span_none.value = o["max_span_m"] is None
             self._put(self.w_max_span, int(round(o["max_span_m"] or 1000)))
             self.w_max_span.disabled = o["max_span_m"] is None
-            self._put(self.w_max_gap, int(round(o["max_gap_m"])))
+            link = o[self._link_option]
+            self._put(self.w_max_gap, int(round(self._link_default if link is None else link)))
             self.w_subdistricts.value = tuple(o["subdistricts"])
         finally:
             self._syncing = False
@@ -422,7 +428,7 @@ class Explorer(widgets.VBox):
         elif w is self.w_max_span:
             options["max_span_m"] = float(w.value)
         elif w is self.w_max_gap:
-            options["max_gap_m"] = float(w.value)
+            options[self._link_option] = float(w.value)
         elif w is self.w_subdistricts:
             options["subdistricts"] = tuple(w.value)
         try:
