@@ -42,6 +42,7 @@ from .coverage.files import read_plan
 from .coverage.scenarios import compare_plans, plan_diff
 from .coverage.triage import MODE_LABELS, SERVICE_MODES
 from .errors import DataWarning, InputError
+from .explorer import explore
 from .footprints import estimate_footprints
 from .grid import GridError, NeighborhoodGrid, build_grid
 from .grid.workers import GridWorkers, assign_workers
@@ -87,6 +88,7 @@ __all__ = [
     "CoveragePlan",
     "DataWarning",
     "estimate_footprints",
+    "explore",
     "export_html",
     "find_clusters",
     "gcj02_to_bd09",

@@ -19,6 +19,7 @@ Distances and areas are computed in one projected CRS, :func:`metric_crs`
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import geopandas as gpd
@@ -217,7 +218,18 @@ def metric_crs(data: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
     """
     if data.crs is not None and data.crs.is_projected:
         return data.crs
-    return data.estimate_utm_crs()
+    if data.crs is None or len(data) == 0:
+        return data.estimate_utm_crs()  # raises geopandas' own error
+    # the query behind estimate_utm_crs reads the PROJ database (~0.1 s a call): remember
+    # its answer for the same CRS and extent, which a replan of the same compounds asks again
+    bounds = tuple(float(v) for v in data.total_bounds)
+    return _utm_crs(data.crs.to_wkt(), bounds)
+
+
+@functools.lru_cache(maxsize=256)
+def _utm_crs(wkt: str, bounds: tuple[float, float, float, float]) -> CRS:
+    box = gpd.GeoSeries([shapely.box(*bounds)], crs=CRS.from_wkt(wkt))
+    return box.estimate_utm_crs()
 
 
 def to_metric(data: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
