@@ -95,6 +95,7 @@ class CompanyShortlist:
         unmatched = self.unmatched.copy()
         unmatched["target_type"] = unmatched["target_type"].map(label)
         companies = pd.DataFrame(self.companies.drop(columns=self.companies.geometry.name))
+        companies = companies.sort_values("company_id", kind="stable")
         companies = companies.rename(columns={"name": "company_name"})
         return write_workbook(
             path,

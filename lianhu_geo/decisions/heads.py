@@ -156,6 +156,7 @@ class HeadRoster:
         """Write the roster, each cadre's monthly visit calendar and the compounds."""
         cadres = pd.DataFrame(self.cadres.drop(columns=self.cadres.geometry.name))
         cadres["level"] = cadres["level"].map(lambda v: label(f"level_{v}"))
+        cadres = cadres.sort_values("cadre_id", kind="stable")
         cadres = cadres.rename(columns={"name": "cadre_name"})
         compounds = pd.DataFrame(
             self.compounds.loc[
@@ -171,9 +172,13 @@ class HeadRoster:
                     "visits_per_month",
                 ],
             ]
-        )
+        ).sort_values("compound_id", kind="stable")
         status = pd.DataFrame(
-            [(k, "" if v is None else v) for k, v in self.status.as_dict().items()],
+            [
+                (k, "" if v is None else v)
+                for k, v in self.status.as_dict().items()
+                if k != "seconds"
+            ],
             columns=[label("item"), label("value")],
         )
         return write_workbook(

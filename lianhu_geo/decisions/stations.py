@@ -57,8 +57,12 @@ def _nearest(
     if len(target) == 0:
         return best, metres
     if dist.graph is None:
-        d, j = cKDTree(target).query(source)
-        return np.asarray(j, dtype=int), np.asarray(d, dtype=float) * dist.detour_factor
+        k = min(4, len(target))
+        d, j = cKDTree(target).query(source, k=k)
+        d, j = np.asarray(d, dtype=float).reshape(n, k), np.asarray(j, dtype=int).reshape(n, k)
+        tied = d <= d[:, :1] + 1e-6  # equally near: the station first by id
+        best = np.where(tied, j, np.iinfo(int).max).min(axis=1)
+        return best, d[:, 0] * dist.detour_factor
     for i, j, d in dist.within(source, target, search_m):
         if best[i] < 0 or d < metres[i] - 1e-9:
             best[i], metres[i] = j, d
@@ -94,6 +98,7 @@ class StationCoverage:
         """Write the coverage report (summary, compounds, stations) as one workbook."""
         compounds = _compound_sheet(self.compounds, ["station_id", "station_distance_m", "covered"])
         stations = pd.DataFrame(self.stations.drop(columns=self.stations.geometry.name))
+        stations = stations.sort_values("station_id", kind="stable")
         stations = stations.rename(columns={"name": "station_name"})
         return write_workbook(
             path,
@@ -156,7 +161,11 @@ class StationSites:
             lambda v: label(f"station_{v}")
         )
         status = pd.DataFrame(
-            [(k, "" if v is None else v) for k, v in self.status.as_dict().items()],
+            [
+                (k, "" if v is None else v)
+                for k, v in self.status.as_dict().items()
+                if k != "seconds"
+            ],
             columns=[label("item"), label("value")],
         )
         return write_workbook(
@@ -188,7 +197,7 @@ def _headers(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _compound_sheet(frame: gpd.GeoDataFrame, extra: list[str]) -> pd.DataFrame:
     base = ["compound_id", "name", "subdistrict", "community", "households", "management"]
-    table = pd.DataFrame(frame[[*base, *extra]]).copy()
+    table = pd.DataFrame(frame[[*base, *extra]]).sort_values("compound_id", kind="stable")
     table["management"] = table["management"].map(lambda v: label(str(v)))
     return _headers(table)
 
