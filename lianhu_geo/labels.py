@@ -119,6 +119,8 @@ LABELS: dict[str, dict[str, str]] = {
     "compound_names": {"zh": "负责小区", "en": "compounds"},
     "eligible": {"zh": "需配院长", "en": "needs a head"},
     "heads": {"zh": "院长人数", "en": "heads"},
+    "cadre_office": {"zh": "院长办公地点", "en": "head's office"},
+    "first_choice_color": {"zh": "颜色: 首选企业", "en": "colour: first-choice company"},
     "roster": {"zh": "院长安排", "en": "roster"},
     "visit_calendar": {"zh": "走访日程", "en": "visit calendar"},
     "visit": {"zh": "第几次走访", "en": "visit"},

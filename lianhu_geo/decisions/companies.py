@@ -62,10 +62,14 @@ class CompanyShortlist:
     companies : geopandas.GeoDataFrame
         The companies with ``managed_compounds``, ``managed_households``,
         ``spare_households`` and ``first_choice_of`` (targets they rank first for).
+    compounds : geopandas.GeoDataFrame
+        The plan's compounds with ``target_id`` (bundle or extended compound,
+        else NA) and ``first_choice`` (the rank-1 company's name, else NA).
     options : dict
     """
 
-    def __init__(self, shortlist, unmatched, companies, targets, options) -> None:
+    def __init__(self, shortlist, unmatched, companies, targets, options, compounds=None) -> None:
+        self.compounds = compounds
         self.shortlist = shortlist
         self.unmatched = unmatched
         self.companies = companies
@@ -385,4 +389,13 @@ def match_companies(
         "extended_types": list(extended_types),
         "roads": roads is not None,
     }
-    return CompanyShortlist(shortlist, unmatched, out, targets.drop(columns="members"), options)
+    mapped = plan.compounds.copy()
+    target_of = pd.Series(pd.NA, index=mapped.index, dtype="string")
+    for t in targets.itertuples(index=False):
+        target_of[t.members] = t.target_id
+    top1 = shortlist[shortlist["rank"] == 1].set_index("target_id")["company_name"]
+    mapped["target_id"] = target_of
+    mapped["first_choice"] = target_of.map(top1).astype("string")
+    return CompanyShortlist(
+        shortlist, unmatched, out, targets.drop(columns="members"), options, mapped
+    )
