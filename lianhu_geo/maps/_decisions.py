@@ -236,7 +236,7 @@ def _heads(m, result, lang) -> None:
                 "tour_m": used["tour_m"].round(0),
             }
         ),
-        label("cadre_name", lang),
+        label("cadre_office", lang),
         STATUS_COLORS["office"],
         4,
     )
