@@ -29,6 +29,9 @@ Plan property management for residential compounds (小区/院落).
   lianhu-geo plan my.xlsx --coords bd09 --out results
   lianhu-geo validate my.csv --coords bd09 check a file without planning
   lianhu-geo grid --out results            the five-level grid and grid workers
+  lianhu-geo stations --out results        service stations: who is within reach, new sites
+  lianhu-geo heads --out results           compound heads (小区院长) and their visit calendar
+  lianhu-geo companies --out results       candidate companies for each bundle
 
 Input files: Excel (.xlsx), CSV (UTF-8 or GBK), GeoJSON, GeoPackage or
 Shapefile, one row per compound; headers in English or Chinese (小区名称,
@@ -199,7 +202,64 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="workload cap of one grid worker (default: the library's)",
     )
+    _decision_parsers(sub)
     return parser
+
+
+def _decision_parsers(sub: Any) -> None:
+    def common(p: argparse.ArgumentParser) -> None:
+        _add_input(p, required=False)
+        p.add_argument("--out", type=Path, required=True, help="folder for the results")
+        p.add_argument(
+            "--detour-factor",
+            type=float,
+            default=1.0,
+            help="straight-line distances times this (default 1.0)",
+        )
+        p.add_argument("--lang", choices=["zh", "en"], default="zh", help="map language")
+
+    stations = sub.add_parser(
+        "stations",
+        help="service stations (党群服务站): coverage of the compounds and new sites",
+        description="Say which compounds have a party-masses service station within "
+        "--max-walk-m, and choose new sites so that every compound (or every unmanaged one) "
+        "has one: station_coverage.xlsx, new_sites.xlsx, stations_map.html, sites_map.html.",
+    )
+    common(stations)
+    stations.add_argument(
+        "--stations", type=Path, help="stations file; default: the sample's 504 stations"
+    )
+    stations.add_argument("--max-walk-m", type=float, default=500.0, help="default 500")
+    stations.add_argument("--budget", type=int, help="most new stations (default: cover all)")
+    stations.add_argument(
+        "--cover", choices=["all", "unmanaged"], default="unmanaged", help="default unmanaged"
+    )
+
+    heads = sub.add_parser(
+        "heads",
+        help="compound heads (小区院长): who heads which compound, monthly visit calendar",
+        description="Give every old unmanaged compound one cadre as its head, no cadre over "
+        "--max-visits-per-cadre a month, travel small: heads.xlsx (roster and calendar), "
+        "heads_map.html.",
+    )
+    common(heads)
+    heads.add_argument("--cadres", type=Path, help="cadres file; default: the sample's cadres")
+    heads.add_argument("--visits-per-month", type=int, default=4, help="default 4")
+    heads.add_argument("--max-visits-per-cadre", type=int, default=8, help="default 8")
+    heads.add_argument("--month", help="YYYY-MM for calendar dates (default: weeks)")
+
+    companies = sub.add_parser(
+        "companies",
+        help="candidate companies (引进物业企业) for each bundle and extended compound",
+        description="Plan the compounds, then rank companies for each bundle and each "
+        "extended-mode compound with the reasons: companies.xlsx, companies_map.html.",
+    )
+    common(companies)
+    companies.add_argument(
+        "--companies", type=Path, help="companies file; default: the sample's 168"
+    )
+    companies.add_argument("--max-distance-m", type=float, default=3000.0, help="default 3000")
+    companies.add_argument("--top", type=int, default=5, help="candidates per target (default 5)")
 
 
 def _version() -> str:
@@ -283,10 +343,102 @@ def _run_grid(args: argparse.Namespace, progress: _Progress) -> None:
         print(f"\nResults in {args.out}: grid_report.csv, grid.json")
 
 
+def _table(args: argparse.Namespace, progress: _Progress, kind: str, compounds: Any = None):
+    from . import decisions, sample
+
+    path = getattr(args, kind)
+    if path is None:
+        with progress.step(f"loading the sample's {kind} (synthetic)"):
+            return getattr(sample, f"load_sample_{kind}")()
+    with progress.step(f"reading {path}"):
+        reader = getattr(decisions, f"read_{kind}")
+        if kind == "stations":
+            return reader(path, compounds, coords=args.coords)
+        return reader(path, coords=args.coords)
+
+
+def _run_stations(args: argparse.Namespace, progress: _Progress) -> None:
+    from .decisions import site_stations, station_coverage
+    from .maps._decisions import write_decision_map
+
+    compounds = _load(args, progress)
+    stations = _table(args, progress, "stations", compounds)
+    options = {"max_walk_m": args.max_walk_m, "detour_factor": args.detour_factor}
+    with progress.step("station coverage"):
+        report = station_coverage(compounds, stations, **options)
+    with progress.step("choosing new sites"):
+        sites = site_stations(
+            compounds, existing=stations, budget=args.budget, cover=args.cover, **options
+        )
+    args.out.mkdir(parents=True, exist_ok=True)
+    with progress.step(f"writing workbooks and maps to {args.out}"):
+        report.to_excel(args.out / "station_coverage.xlsx")
+        sites.to_excel(args.out / "new_sites.xlsx")
+        write_decision_map(report, args.out / "stations_map.html", lang=args.lang)
+        write_decision_map(sites, args.out / "sites_map.html", lang=args.lang)
+    print(report.summary(lang="zh").to_string())
+    print(f"\n{sites!r}")
+    print(
+        f"\nResults in {args.out}: station_coverage.xlsx, new_sites.xlsx, stations_map.html, "
+        "sites_map.html"
+    )
+
+
+def _run_heads(args: argparse.Namespace, progress: _Progress) -> None:
+    from .decisions import assign_heads
+    from .maps._decisions import write_decision_map
+
+    compounds = _load(args, progress)
+    cadres = _table(args, progress, "cadres")
+    with progress.step("assigning compound heads"):
+        roster = assign_heads(
+            compounds,
+            cadres,
+            visits_per_month=args.visits_per_month,
+            max_visits_per_cadre=args.max_visits_per_cadre,
+            month=args.month,
+            detour_factor=args.detour_factor,
+        )
+    args.out.mkdir(parents=True, exist_ok=True)
+    with progress.step(f"writing heads.xlsx and heads_map.html to {args.out}"):
+        roster.to_excel(args.out / "heads.xlsx")
+        write_decision_map(roster, args.out / "heads_map.html", lang=args.lang)
+    print(roster.summary(lang="zh").to_string())
+    print(f"\n{roster!r}\n\nResults in {args.out}: heads.xlsx, heads_map.html")
+
+
+def _run_companies(args: argparse.Namespace, progress: _Progress) -> None:
+    from .coverage import plan_coverage
+    from .decisions import match_companies
+    from .maps._decisions import write_decision_map
+
+    compounds = _load(args, progress)
+    companies = _table(args, progress, "companies")
+    with progress.step("planning bundles and service modes"):
+        plan = plan_coverage(compounds)
+    with progress.step("ranking companies"):
+        short = match_companies(
+            plan,
+            companies,
+            max_distance_m=args.max_distance_m,
+            top=args.top,
+            detour_factor=args.detour_factor,
+        )
+    args.out.mkdir(parents=True, exist_ok=True)
+    with progress.step(f"writing companies.xlsx and companies_map.html to {args.out}"):
+        short.to_excel(args.out / "companies.xlsx")
+        write_decision_map(short, args.out / "companies_map.html", lang=args.lang)
+    print(short.overview(lang="zh").to_string())
+    print(f"\n{short!r}\n\nResults in {args.out}: companies.xlsx, companies_map.html")
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Progress], None]] = {
     "plan": _run_plan,
     "validate": _run_validate,
     "grid": _run_grid,
+    "stations": _run_stations,
+    "heads": _run_heads,
+    "companies": _run_companies,
 }
 
 
