@@ -78,9 +78,7 @@ def greedy_heads(compounds, cadres, visits=4, cap=8):
         j = ok[np.argmin(d_office[ok, i])]
         members[j].append(i)
         left[j] -= 1
-    total = sum(
-        tour_length(j, members[j], d_office[j], d_stop)[0] for j in range(len(cadres))
-    )
+    total = sum(tour_length(j, members[j], d_office[j], d_stop)[0] for j in range(len(cadres)))
     return total * visits, roster
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import openpyxl
+
 from lianhu_geo.cli import EXIT_BAD_INPUT, EXIT_OK, main
 
 

@@ -367,8 +367,8 @@ def site_stations(
     >>> compounds = lg.load_sample()
     >>> sites = lg.site_stations(compounds, existing=lg.load_sample_stations(),
     ...                          cover="unmanaged")
-    >>> sites.status.status, set(sites.compounds["station_status"]) - {"not_a_target"}
-    ('optimal', {'existing', 'new'})
+    >>> sites.status.status, sorted(set(sites.compounds["station_status"]) - {"not_a_target"})
+    ('optimal', ['existing', 'new'])
     """
     opts = check_options(
         {

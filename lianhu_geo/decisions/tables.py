@@ -421,8 +421,9 @@ def validate_cadres(
     >>> import pandas as pd
     >>> table = pd.DataFrame({"干部编号": ["K1"], "姓名": ["王芳"], "级别": ["街道"],
     ...                       "街道": ["北院门街道"], "经度": [108.94], "纬度": [34.26]})
-    >>> validate_cadres(table)[["cadre_id", "level", "max_visits"]].to_dict("records")
-    [{'cadre_id': 'K1', 'level': 'subdistrict', 'max_visits': <NA>}]
+    >>> cadres = validate_cadres(table)
+    >>> cadres[["cadre_id", "level"]].to_dict("records"), bool(cadres["max_visits"].isna().all())
+    ([{'cadre_id': 'K1', 'level': 'subdistrict'}], True)
     """
     frame = _table(data, "cadres", columns)
     gdf = _location(frame, "cadres", required=True)
