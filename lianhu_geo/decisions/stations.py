@@ -351,6 +351,9 @@ def site_stations(
         Use HiGHS where the size allows; ``False`` runs the heuristic only.
     time_limit_s : float, default 20
         HiGHS's time limit (a safety net; it first stops at a node limit).
+        When HiGHS stops at it (``status.status == "limit"``, with the gap it
+        proved) the sites found can depend on the machine's speed;
+        ``exact=False`` gives the same sites on every machine.
 
     Returns
     -------
