@@ -61,6 +61,7 @@ from .decisions import (
 from .errors import DataWarning, InputError
 from .grid import GridError, NeighborhoodGrid, build_grid
 from .grid.workers import GridWorkers, assign_workers
+from .ledgers import write_template
 from .maps import MapSizeWarning, compare_map, export_html, plan_map
 from .readers import read_compounds
 from .sample import (
@@ -157,4 +158,5 @@ __all__ = [
     "ViabilityModel",
     "wgs84_to_bd09",
     "wgs84_to_gcj02",
+    "write_template",
 ]

@@ -1,8 +1,10 @@
-"""The ``lianhu-geo`` command: plan, validate and grid for people who do not write Python.
+"""The ``lianhu-geo`` command: plan, validate, template and grid for people who do not write Python.
 
-Exit codes: 0 done; 2 wrong command-line usage; 3 the input data has a
-problem (the message says which rows and columns, and how to fix them);
-1 anything else (a bug: please report it with the message).
+Messages and ``--help`` are in Chinese by default; ``--lang en`` anywhere on
+the command line gives English. Exit codes: 0 done; 2 wrong command-line
+usage; 3 the input data has a problem (the message names file, sheet, Excel
+row and column, and how to fix it); 1 anything else (a bug: please report it
+with the message).
 """
 
 from __future__ import annotations
@@ -17,37 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .labels import cli_text
 
 __all__ = ["main", "EXIT_OK", "EXIT_USAGE", "EXIT_BAD_INPUT", "EXIT_FAILURE"]
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
 
-_DESCRIPTION = """\
-Plan property management for residential compounds (小区/院落).
-
-  lianhu-geo plan --out results            plan the embedded Lianhu sample
-  lianhu-geo plan my.xlsx --coords bd09 --out results
-  lianhu-geo validate my.csv --coords bd09 check a file without planning
-  lianhu-geo grid --out results            the five-level grid and grid workers
-  lianhu-geo stations --out results        service stations: who is within reach, new sites
-  lianhu-geo heads --out results           compound heads (小区院长) and their visit calendar
-  lianhu-geo companies --out results       candidate companies for each bundle
-
-Input files: Excel (.xlsx), CSV (UTF-8 or GBK), GeoJSON, GeoPackage or
-Shapefile, one row per compound; headers in English or Chinese (小区名称,
-街道, 社区, 户数, 管理状态, 经度, 纬度 ...). Without an input file the
-embedded synthetic Lianhu sample is used.
-
-Exit codes: 0 done; 2 wrong command line; 3 a problem in the input data
-(the message names the rows and columns to fix); 1 an unexpected failure.
-"""
-
 
 class _Progress:
     """Say what is happening on stderr, with how long each step took."""
 
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet
+    def __init__(self, quiet: bool, lang: str) -> None:
+        self.quiet, self.lang = quiet, lang
 
     @contextmanager
     def step(self, text: str) -> Iterator[None]:
@@ -60,54 +43,81 @@ class _Progress:
         if not self.quiet:
             print(f" ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
         for w in caught:
-            print(f"  warning: {w.message}", file=sys.stderr)
+            print(cli_text("warning", self.lang, text=w.message), file=sys.stderr)
 
 
-def _columns(pairs: Sequence[str] | None) -> dict[str, str] | None:
+def _columns(pairs: Sequence[str] | None, lang: str) -> dict[str, str] | None:
     if not pairs:
         return None
     out = {}
     for pair in pairs:
         header, sep, column = pair.partition("=")
         if not sep or not header or not column:
-            raise InputError(f"--column {pair!r} must look like 'their header=column'.")
+            raise InputError(cli_text("bad_column_option", lang, pair=pair))
         out[header] = column
     return out
+
+
+def _sheet(values: list[str] | None) -> object:
+    if not values:
+        return None
+    return values[0] if len(values) == 1 else values
+
+
+def _read_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "coords": args.coords,
+        "columns": _columns(args.column, args.lang),
+        "sheet": _sheet(args.sheet),
+        "header_row": args.header_row,
+        "layer": args.layer,
+        "crs": args.crs,
+        "dedupe": args.dedupe,
+        "lang": args.lang,
+    }
 
 
 def _load(args: argparse.Namespace, progress: _Progress):
     from .readers import read_compounds
     from .sample import load_sample
 
-    if args.input is None:
-        with progress.step("loading the embedded Lianhu sample (synthetic)"):
+    if not args.input:
+        with progress.step(cli_text("step_sample", args.lang)):
             return load_sample()
-    with progress.step(f"reading {args.input}"):
-        return read_compounds(args.input, coords=args.coords, columns=_columns(args.column))
+    files = ", ".join(map(str, args.input))
+    with progress.step(cli_text("step_read", args.lang, files=files)):
+        source = args.input[0] if len(args.input) == 1 else list(args.input)
+        return read_compounds(source, **_read_options(args))
 
 
-def _add_input(parser: argparse.ArgumentParser, *, required: bool) -> None:
+def _add_input(parser: argparse.ArgumentParser, lang: str, *, required: bool) -> None:
     parser.add_argument(
         "input",
-        nargs=None if required else "?",
+        nargs="+" if required else "*",
         type=Path,
-        help="compounds file (.xlsx, .csv, .geojson, .gpkg, .shp)"
-        + ("" if required else "; default: the embedded Lianhu sample"),
+        help=cli_text("input", lang) + ("" if required else cli_text("input_default", lang)),
     )
     parser.add_argument(
-        "--coords",
-        choices=["wgs84", "gcj02", "bd09"],
-        default="wgs84",
-        help="coordinate system of the file's lon/lat: bd09 for Baidu maps, gcj02 for "
-        "Amap/Tencent, wgs84 for GPS (default: wgs84)",
+        "--coords", choices=["wgs84", "gcj02", "bd09"], default=None, help=cli_text("coords", lang)
+    )
+    parser.add_argument("--crs", metavar="EPSG", help=cli_text("crs", lang))
+    parser.add_argument("--sheet", action="append", metavar="SHEET", help=cli_text("sheet", lang))
+    parser.add_argument("--header-row", type=int, metavar="ROW", help=cli_text("header_row", lang))
+    parser.add_argument("--layer", help=cli_text("layer", lang))
+    parser.add_argument(
+        "--column", action="append", metavar="HEADER=COLUMN", help=cli_text("column", lang)
     )
     parser.add_argument(
-        "--column",
-        action="append",
-        metavar="HEADER=COLUMN",
-        help="map a header the reader does not know, e.g. --column 居住户数=households "
-        "(repeatable)",
+        "--dedupe",
+        choices=["warn", "error", "keep_first"],
+        default="warn",
+        help=cli_text("dedupe", lang),
     )
+    _add_lang(parser, lang)
+
+
+def _add_lang(parser: argparse.ArgumentParser, lang: str) -> None:
+    parser.add_argument("--lang", choices=["zh", "en"], default="zh", help=cli_text("lang", lang))
 
 
 def _positive_or_none(text: str) -> int | None:
@@ -119,147 +129,125 @@ def _positive_or_none(text: str) -> int | None:
     return value
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(lang: str = "zh") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lianhu-geo",
-        description=_DESCRIPTION,
+        description=cli_text("description", lang),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only the results")
+    parser.add_argument("-q", "--quiet", action="store_true", help=cli_text("quiet", lang))
+    parser.add_argument(
+        "--lang", dest="top_lang", choices=["zh", "en"], help=cli_text("lang", lang)
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     plan = sub.add_parser(
-        "plan",
-        help="bundle, give every unmanaged compound a service mode, write map and tables",
-        description="Bundle neighbouring unmanaged compounds (片区大物业), give every other "
-        "unmanaged compound a fallback mode (延伸式/自治式/订单式), and write the meeting "
-        "map (map.html), a GeoPackage (plan.gpkg), an Excel workbook (plan.xlsx) and a "
-        "summary (summary.txt) into --out.",
+        "plan", help=cli_text("plan", lang), description=cli_text("plan_description", lang)
     )
-    _add_input(plan, required=False)
-    plan.add_argument("--out", type=Path, required=True, help="folder for the results")
-    plan.add_argument(
-        "--min-households",
-        type=int,
-        help="households a bundle needs to be viable (default: from the cost model)",
-    )
+    _add_input(plan, lang, required=False)
+    plan.add_argument("--out", type=Path, required=True, help=cli_text("out", lang))
+    plan.add_argument("--min-households", type=int, help=cli_text("min_households", lang))
     plan.add_argument(
         "--max-compounds",
         type=_positive_or_none,
         default=40,
-        help="most courtyards in one bundle, or 'none' (default: 40)",
+        help=cli_text("max_compounds", lang),
     )
-    plan.add_argument(
-        "--max-gap-m",
-        type=float,
-        help="courtyards this close (metres) count as neighbours (default: the library's)",
-    )
-    plan.add_argument("--max-span-m", type=float, help="widest a bundle may be, in metres")
-    plan.add_argument("--no-bundles", action="store_true", help="only the fallback modes")
+    plan.add_argument("--max-gap-m", type=float, help=cli_text("max_gap_m", lang))
+    plan.add_argument("--max-span-m", type=float, help=cli_text("max_span_m", lang))
+    plan.add_argument("--no-bundles", action="store_true", help=cli_text("no_bundles", lang))
+    plan.add_argument("--locked", type=Path, metavar="FILE", help=cli_text("locked", lang))
+    plan.add_argument("--exclude", metavar="FILE|IDS", help=cli_text("exclude", lang))
+    plan.add_argument("--barriers", type=Path, metavar="FILE", help=cli_text("barriers", lang))
+    plan.add_argument("--boundary", type=Path, metavar="FILE", help=cli_text("boundary", lang))
     plan.add_argument(
         "--basemap",
         choices=["none", "osm", "amap", "tianditu"],
         default="none",
-        help="map background; 'none' works offline (default), amap lines up with "
-        "Chinese maps, tianditu needs --tianditu-key",
+        help=cli_text("basemap", lang),
     )
-    plan.add_argument("--tianditu-key", help="your Tianditu key, for --basemap tianditu")
-    plan.add_argument("--lang", choices=["zh", "en"], default="zh", help="map language")
-    plan.add_argument(
-        "--date", help="date printed on the map and files, YYYY-MM-DD (default: none)"
-    )
-    plan.add_argument("--seed", type=int, default=0, help="seed for tie-breaking (default 0)")
+    plan.add_argument("--tianditu-key", help=cli_text("tianditu_key", lang))
+    plan.add_argument("--date", help=cli_text("date", lang))
+    plan.add_argument("--seed", type=int, default=0, help=cli_text("seed", lang))
 
     validate = sub.add_parser(
         "validate",
-        help="check a compounds file and report problems, without planning",
-        description="Read a compounds file and report what planning would refuse: "
-        "missing columns, unknown values, bad coordinates. Exit code 3 if it cannot "
-        "be planned.",
+        help=cli_text("validate", lang),
+        description=cli_text("validate_description", lang),
     )
-    _add_input(validate, required=True)
+    _add_input(validate, lang, required=True)
+
+    template = sub.add_parser(
+        "template",
+        help=cli_text("template", lang),
+        description=cli_text("template_description", lang),
+    )
+    _add_input(template, lang, required=False)
+    template.add_argument("--out", type=Path, required=True, help=cli_text("template_out", lang))
+    template.add_argument("--by", choices=["subdistrict", "community"], help=cli_text("by", lang))
 
     grid = sub.add_parser(
-        "grid",
-        help="the five-level neighbourhood grid (邻里格) and its grid workers",
-        description="Build zone > compound > building > unit > household from the plan "
-        "(zones are bundles, else communities), staff every grid, and print grids and "
-        "grid workers per level and subdistrict.",
+        "grid", help=cli_text("grid", lang), description=cli_text("grid_description", lang)
     )
-    _add_input(grid, required=False)
-    grid.add_argument("--out", type=Path, help="folder for grid_report.csv and grid.json")
+    _add_input(grid, lang, required=False)
+    grid.add_argument("--out", type=Path, help=cli_text("grid_out", lang))
     grid.add_argument(
         "--levels",
         nargs="+",
         default=["compound", "building"],
         choices=["zone", "compound", "building", "unit"],
-        help="grid levels that get a grid worker (default: compound building)",
+        help=cli_text("levels", lang),
     )
     grid.add_argument(
         "--max-households-per-worker",
         type=int,
         default=None,
-        help="workload cap of one grid worker (default: the library's)",
+        help=cli_text("max_households_per_worker", lang),
     )
-    _decision_parsers(sub)
+    _decision_parsers(sub, lang)
     return parser
 
 
-def _decision_parsers(sub: Any) -> None:
-    def common(p: argparse.ArgumentParser) -> None:
-        _add_input(p, required=False)
-        p.add_argument("--out", type=Path, required=True, help="folder for the results")
-        p.add_argument(
-            "--detour-factor",
-            type=float,
-            default=1.0,
-            help="straight-line distances times this (default 1.0)",
+def _decision_parsers(sub: Any, lang: str) -> None:
+    def common(kind: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(
+            kind, help=cli_text(kind, lang), description=cli_text(f"{kind}_description", lang)
         )
-        p.add_argument("--lang", choices=["zh", "en"], default="zh", help="map language")
+        _add_input(p, lang, required=False)
+        p.add_argument("--out", type=Path, required=True, help=cli_text("decisions_out", lang))
+        p.add_argument(
+            "--detour-factor", type=float, default=1.0, help=cli_text("detour_factor", lang)
+        )
+        p.add_argument(
+            f"--{kind}-file",
+            dest=f"{kind}_file",
+            type=Path,
+            help=cli_text(f"{'cadres' if kind == 'heads' else kind}_file", lang),
+        )
+        return p
 
-    stations = sub.add_parser(
-        "stations",
-        help="service stations (党群服务站): coverage of the compounds and new sites",
-        description="Say which compounds have a party-masses service station within "
-        "--max-walk-m, and choose new sites so that every compound (or every unmanaged one) "
-        "has one: station_coverage.xlsx, new_sites.xlsx, stations_map.html, sites_map.html.",
-    )
-    common(stations)
+    stations = common("stations")
     stations.add_argument(
-        "--stations", type=Path, help="stations file; default: the sample's 504 stations"
+        "--max-walk-m", type=float, default=500.0, help=cli_text("max_walk_m", lang)
     )
-    stations.add_argument("--max-walk-m", type=float, default=500.0, help="default 500")
-    stations.add_argument("--budget", type=int, help="most new stations (default: cover all)")
+    stations.add_argument("--budget", type=int, help=cli_text("budget", lang))
     stations.add_argument(
-        "--cover", choices=["all", "unmanaged"], default="unmanaged", help="default unmanaged"
+        "--cover", choices=["all", "unmanaged"], default="unmanaged", help=cli_text("cover", lang)
     )
-
-    heads = sub.add_parser(
-        "heads",
-        help="compound heads (小区院长): who heads which compound, monthly visit calendar",
-        description="Give every old unmanaged compound one cadre as its head, no cadre over "
-        "--max-visits-per-cadre a month, travel small: heads.xlsx (roster and calendar), "
-        "heads_map.html.",
+    heads = common("heads")
+    heads.add_argument(
+        "--visits-per-month", type=int, default=4, help=cli_text("visits_per_month", lang)
     )
-    common(heads)
-    heads.add_argument("--cadres", type=Path, help="cadres file; default: the sample's cadres")
-    heads.add_argument("--visits-per-month", type=int, default=4, help="default 4")
-    heads.add_argument("--max-visits-per-cadre", type=int, default=8, help="default 8")
-    heads.add_argument("--month", help="YYYY-MM for calendar dates (default: weeks)")
-
-    companies = sub.add_parser(
-        "companies",
-        help="candidate companies (引进物业企业) for each bundle and extended compound",
-        description="Plan the compounds, then rank companies for each bundle and each "
-        "extended-mode compound with the reasons: companies.xlsx, companies_map.html.",
+    heads.add_argument(
+        "--max-visits-per-cadre", type=int, default=8, help=cli_text("max_visits_per_cadre", lang)
     )
-    common(companies)
+    heads.add_argument("--month", help=cli_text("month", lang))
+    companies = common("companies")
     companies.add_argument(
-        "--companies", type=Path, help="companies file; default: the sample's 168"
+        "--max-distance-m", type=float, default=3000.0, help=cli_text("max_distance_m", lang)
     )
-    companies.add_argument("--max-distance-m", type=float, default=3000.0, help="default 3000")
-    companies.add_argument("--top", type=int, default=5, help="candidates per target (default 5)")
+    companies.add_argument("--top", type=int, default=5, help=cli_text("top", lang))
 
 
 def _version() -> str:
@@ -268,7 +256,9 @@ def _version() -> str:
     return __version__
 
 
-def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
+def _plan_options(args: argparse.Namespace, compounds: Any) -> dict[str, Any]:
+    from .ledgers import locked_series, read_ids, read_layer, read_locked
+
     if args.no_bundles:
         return {"bundle": False, "created": args.date}
     options: dict[str, Any] = {"max_compounds": args.max_compounds, "seed": args.seed}
@@ -278,61 +268,100 @@ def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
         options["max_gap_m"] = args.max_gap_m
     if args.max_span_m is not None:
         options["max_span_m"] = args.max_span_m
+    if args.locked is not None:
+        locked = read_locked(args.locked, lang=args.lang)
+        options["locked"] = locked_series(locked, compounds, file=args.locked.name, lang=args.lang)
+    if args.exclude is not None:
+        options["exclude"] = read_ids(args.exclude, compounds, lang=args.lang)
+    if args.barriers is not None:
+        options["barriers"] = read_layer(args.barriers, lang=args.lang)
     return {**options, "created": args.date}
 
 
 def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
     from .coverage import SUMMARY_LABELS, plan_coverage
+    from .ledgers import read_layer
     from .maps import export_html
 
+    lang = args.lang
     compounds = _load(args, progress)
-    with progress.step("planning bundles and service modes"):
-        plan = plan_coverage(compounds, **_plan_options(args))
+    boundary = None if args.boundary is None else read_layer(args.boundary, lang=lang)
+    with progress.step(cli_text("step_plan", lang)):
+        plan = plan_coverage(compounds, **_plan_options(args, compounds))
     args.out.mkdir(parents=True, exist_ok=True)
-    with progress.step(f"writing plan.gpkg and plan.xlsx to {args.out}"):
+    with progress.step(cli_text("step_files", lang, out=args.out)):
         plan.to_file(args.out)
-    with progress.step("writing the meeting map map.html"):
+    map_options: dict[str, Any] = {} if boundary is None else {"boundary": boundary}
+    with progress.step(cli_text("step_map", lang)):
         export_html(
             plan,
             args.out / "map.html",
             basemap=args.basemap,
             tianditu_key=args.tianditu_key,
-            lang=args.lang,
+            lang=lang,
             date=args.date,
+            **map_options,
         )
     rate = SUMMARY_LABELS["coverage_rate"]
     summary = plan.summary(lang="zh").to_string(formatters={rate: "{:.0%}".format})
     (args.out / "summary.txt").write_text(summary + "\n", encoding="utf-8")
     print(summary)
-    print(f"\nResults in {args.out}: map.html, plan.gpkg, plan.xlsx, summary.txt")
+    files = "map.html, plan.gpkg, plan.xlsx, summary.txt"
+    print("\n" + cli_text("results", lang, out=args.out, files=files))
 
 
 def _run_validate(args: argparse.Namespace, progress: _Progress) -> None:
     from .compounds import REQUIRED_COLUMNS, validate_compounds
+    from .labels import label
 
+    lang = args.lang
     compounds = _load(args, progress)
     unknown = {c: int(compounds[c].isna().sum()) for c in REQUIRED_COLUMNS}
-    print(f"{len(compounds)} compounds read from {args.input}")
+    files = ", ".join(map(str, args.input))
+    print(cli_text("read_count", lang, count=len(compounds), files=files))
     for column, count in unknown.items():
         if count:
-            print(f"  {column}: unknown for {count} compounds")
+            name = label(column, lang) if lang == "zh" else column
+            print(cli_text("unknown_count", lang, column=name, count=count))
+    provenance = ["source_file", "source_sheet", "source_row"]
+    if any(unknown.values()) and all(c in compounds.columns for c in provenance):
+        from .labels import message
+        from .ledgers import place
+
+        detail = message("place_sep", lang).join(
+            place(compounds.loc[compounds[c].isna(), provenance], lang=lang, column=label(c, lang))
+            for c, count in unknown.items()
+            if count
+        )
+        raise InputError(message("cannot_plan", lang, detail=detail))
     validate_compounds(compounds)  # raises, naming the rows, if planning would refuse
-    print("OK: every compound can be planned.")
+    print(cli_text("validate_ok", lang))
+
+
+def _run_template(args: argparse.Namespace, progress: _Progress) -> None:
+    from .ledgers import write_template
+
+    compounds = _load(args, progress) if args.input else None
+    with progress.step(cli_text("step_template", args.lang, out=args.out)):
+        write_template(args.out, compounds=compounds, lang=args.lang, by=args.by)
+    count = 0 if compounds is None else len(compounds)
+    print(cli_text("template_done", args.lang, out=args.out, count=count))
 
 
 def _run_grid(args: argparse.Namespace, progress: _Progress) -> None:
     from .coverage import plan_coverage
     from .grid import build_grid
 
+    lang = args.lang
     compounds = _load(args, progress)
-    with progress.step("planning bundles (zones of the grid)"):
+    with progress.step(cli_text("step_zones", lang)):
         plan = plan_coverage(compounds)
-    with progress.step("building the five-level grid"):
+    with progress.step(cli_text("step_grid", lang)):
         grid = build_grid(plan, stop_at="unit")
     options = {"levels": tuple(args.levels)}
     if args.max_households_per_worker is not None:
         options["max_households_per_worker"] = args.max_households_per_worker
-    with progress.step("assigning grid workers"):
+    with progress.step(cli_text("step_workers", lang)):
         workers = grid.assign_workers(**options)
     report = grid.report(workers, lang="zh")
     print(report.to_string())
@@ -340,57 +369,70 @@ def _run_grid(args: argparse.Namespace, progress: _Progress) -> None:
         args.out.mkdir(parents=True, exist_ok=True)
         report.to_csv(args.out / "grid_report.csv", encoding="utf-8-sig")
         (args.out / "grid.json").write_text(grid.to_json(indent=1), encoding="utf-8")
-        print(f"\nResults in {args.out}: grid_report.csv, grid.json")
+        print("\n" + cli_text("results", lang, out=args.out, files="grid_report.csv, grid.json"))
 
 
 def _table(args: argparse.Namespace, progress: _Progress, kind: str, compounds: Any = None):
     from . import decisions, sample
 
-    path = getattr(args, kind)
+    path = getattr(args, f"{args.command}_file")
+    coords = args.coords or "wgs84"
     if path is None:
-        with progress.step(f"loading the sample's {kind} (synthetic)"):
+        with progress.step(cli_text("step_sample_table", args.lang, kind=kind)):
             return getattr(sample, f"load_sample_{kind}")()
-    with progress.step(f"reading {path}"):
+    with progress.step(cli_text("step_read", args.lang, files=path)):
         reader = getattr(decisions, f"read_{kind}")
         if kind == "stations":
-            return reader(path, compounds, coords=args.coords)
-        return reader(path, coords=args.coords)
+            return reader(path, compounds, coords=coords)
+        return reader(path, coords=coords)
+
+
+def _write_results(args: argparse.Namespace, progress: _Progress, files: dict) -> None:
+    from .maps._decisions import write_decision_map
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    with progress.step(cli_text("step_write_decisions", args.lang, out=args.out)):
+        for name, result in files.items():
+            if name.endswith(".xlsx"):
+                result.to_excel(args.out / name)
+            else:
+                write_decision_map(result, args.out / name, lang=args.lang)
+    names = ", ".join(files)
+    print("\n" + cli_text("decisions_done", args.lang, out=args.out, files=names))
 
 
 def _run_stations(args: argparse.Namespace, progress: _Progress) -> None:
     from .decisions import site_stations, station_coverage
-    from .maps._decisions import write_decision_map
 
     compounds = _load(args, progress)
     stations = _table(args, progress, "stations", compounds)
     options = {"max_walk_m": args.max_walk_m, "detour_factor": args.detour_factor}
-    with progress.step("station coverage"):
+    with progress.step(cli_text("step_decide", args.lang, what="station_coverage")):
         report = station_coverage(compounds, stations, **options)
-    with progress.step("choosing new sites"):
+    with progress.step(cli_text("step_decide", args.lang, what="site_stations")):
         sites = site_stations(
             compounds, existing=stations, budget=args.budget, cover=args.cover, **options
         )
-    args.out.mkdir(parents=True, exist_ok=True)
-    with progress.step(f"writing workbooks and maps to {args.out}"):
-        report.to_excel(args.out / "station_coverage.xlsx")
-        sites.to_excel(args.out / "new_sites.xlsx")
-        write_decision_map(report, args.out / "stations_map.html", lang=args.lang)
-        write_decision_map(sites, args.out / "sites_map.html", lang=args.lang)
-    print(report.summary(lang="zh").to_string())
+    print(report.summary(lang=args.lang).to_string())
     print(f"\n{sites!r}")
-    print(
-        f"\nResults in {args.out}: station_coverage.xlsx, new_sites.xlsx, stations_map.html, "
-        "sites_map.html"
+    _write_results(
+        args,
+        progress,
+        {
+            "station_coverage.xlsx": report,
+            "new_sites.xlsx": sites,
+            "stations_map.html": report,
+            "sites_map.html": sites,
+        },
     )
 
 
 def _run_heads(args: argparse.Namespace, progress: _Progress) -> None:
     from .decisions import assign_heads
-    from .maps._decisions import write_decision_map
 
     compounds = _load(args, progress)
     cadres = _table(args, progress, "cadres")
-    with progress.step("assigning compound heads"):
+    with progress.step(cli_text("step_decide", args.lang, what="assign_heads")):
         roster = assign_heads(
             compounds,
             cadres,
@@ -399,24 +441,20 @@ def _run_heads(args: argparse.Namespace, progress: _Progress) -> None:
             month=args.month,
             detour_factor=args.detour_factor,
         )
-    args.out.mkdir(parents=True, exist_ok=True)
-    with progress.step(f"writing heads.xlsx and heads_map.html to {args.out}"):
-        roster.to_excel(args.out / "heads.xlsx")
-        write_decision_map(roster, args.out / "heads_map.html", lang=args.lang)
-    print(roster.summary(lang="zh").to_string())
-    print(f"\n{roster!r}\n\nResults in {args.out}: heads.xlsx, heads_map.html")
+    print(roster.summary(lang=args.lang).to_string())
+    print(f"\n{roster!r}")
+    _write_results(args, progress, {"heads.xlsx": roster, "heads_map.html": roster})
 
 
 def _run_companies(args: argparse.Namespace, progress: _Progress) -> None:
     from .coverage import plan_coverage
     from .decisions import match_companies
-    from .maps._decisions import write_decision_map
 
     compounds = _load(args, progress)
     companies = _table(args, progress, "companies")
-    with progress.step("planning bundles and service modes"):
+    with progress.step(cli_text("step_decide", args.lang, what="plan_coverage")):
         plan = plan_coverage(compounds)
-    with progress.step("ranking companies"):
+    with progress.step(cli_text("step_decide", args.lang, what="match_companies")):
         short = match_companies(
             plan,
             companies,
@@ -424,22 +462,30 @@ def _run_companies(args: argparse.Namespace, progress: _Progress) -> None:
             top=args.top,
             detour_factor=args.detour_factor,
         )
-    args.out.mkdir(parents=True, exist_ok=True)
-    with progress.step(f"writing companies.xlsx and companies_map.html to {args.out}"):
-        short.to_excel(args.out / "companies.xlsx")
-        write_decision_map(short, args.out / "companies_map.html", lang=args.lang)
-    print(short.overview(lang="zh").to_string())
-    print(f"\n{short!r}\n\nResults in {args.out}: companies.xlsx, companies_map.html")
+    print(short.overview(lang=args.lang).to_string())
+    print(f"\n{short!r}")
+    _write_results(args, progress, {"companies.xlsx": short, "companies_map.html": short})
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Progress], None]] = {
     "plan": _run_plan,
     "validate": _run_validate,
+    "template": _run_template,
     "grid": _run_grid,
     "stations": _run_stations,
     "heads": _run_heads,
     "companies": _run_companies,
 }
+
+
+def _lang(argv: Sequence[str]) -> str:
+    """Return the language asked for anywhere on the line (``--lang en`` or ``--lang=en``)."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("zh", "en"):
+            return argv[i + 1]
+        if arg in ("--lang=en", "--lang=zh"):
+            return arg.split("=", 1)[1]
+    return "zh"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -463,12 +509,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> main(["--quiet", "validate", "no_such_file.csv"])
     3
     """
-    args = _parser().parse_args(argv)
-    progress = _Progress(args.quiet)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _lang(argv)
+    args = _parser(lang).parse_args(argv)
+    args.lang = lang  # wherever --lang stood on the line
+    progress = _Progress(args.quiet, args.lang)
     try:
         _COMMANDS[args.command](args, progress)
     except InputError as exc:
-        print(f"\nerror: {exc}", file=sys.stderr)
+        print("\n" + cli_text("error", args.lang, text=exc), file=sys.stderr)
         return EXIT_BAD_INPUT
     return EXIT_OK
 

@@ -44,6 +44,8 @@ __all__ = [
     "OPTIONAL_COLUMNS",
     "ALIASES",
     "MANAGEMENT_VALUES",
+    "NO_COMPANY_VALUES",
+    "PROVENANCE_COLUMNS",
     "OLD_BEFORE_YEAR",
     "standardize_columns",
     "validate_compounds",
@@ -79,6 +81,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "community": ("社区", "所属社区", "社区名称", "社区居委会"),
     "households": ("户数", "总户数", "住户数", "居民户数", "房屋总数"),
     "management": ("管理状态", "物业状态", "物业管理状态", "物业管理"),
+    # a yes/no column "is there a property company": 有/是 = professional
+    "has_management": ("有无物业", "是否有物业", "有无物业管理", "是否有物业管理", "有物业"),
     "buildings": ("楼栋数", "楼栋", "楼数", "栋数"),
     "units": ("单元数", "单元"),
     "build_year": ("建成年代", "建成年份", "建筑年代", "竣工年份", "建成时间"),
@@ -87,7 +91,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "willing_to_pay": ("willing_to", "是否愿意付费", "愿意付费", "付费意愿"),
     "owners_committee": ("owners_com", "业委会", "物管会", "是否有业委会", "业委会/物管会"),
     "property_company": ("property_c", "物业公司", "物业企业", "物业服务企业"),
-    "fee_yuan_per_m2": ("fee_yuan_p", "物业费", "物业费单价", "物业费(元/平米/月)"),
+    "fee_yuan_per_m2": (
+        "fee_yuan_p",
+        "物业费",
+        "物业费单价",
+        "物业费(元/平米/月)",
+        "物业费(元/平方米·月)",
+    ),
     # geometry sources in tables
     "lon": ("lng", "longitude", "x", "经度"),
     "lat": ("latitude", "y", "纬度"),
@@ -107,7 +117,17 @@ MANAGEMENT_VALUES: dict[str, str] = {
     "失管小区": "unmanaged",
     "无物业": "unmanaged",
     "未管": "unmanaged",
+    "有": "professional",
+    "无": "unmanaged",
 }
+
+#: ``property_company`` values that mean "no company": read as unknown (NA).
+NO_COMPANY_VALUES: tuple[str, ...] = ("无", "暂无", "没有", "无物业", "-", "--", "—", "/", "／")
+
+#: Where each row came from, when read from a file: the file's name, the
+#: sheet (or layer) and the row number as Excel shows it (feature number in a
+#: GIS layer). Errors name rows by these when present.
+PROVENANCE_COLUMNS: tuple[str, ...] = ("source_file", "source_sheet", "source_row")
 
 #: A compound is ``old`` (老旧小区) when built before this year.
 OLD_BEFORE_YEAR = 2000
@@ -164,6 +184,8 @@ def standardize_columns(
     for header in data.columns:
         if header == geometry:
             continue
+        if _key(header) == "id" and "compound_id" in data.columns and "id" not in explicit:
+            continue  # geopandas' to_json() writes a feature `id` beside `compound_id`
         target = explicit.get(_key(header))
         if target is None and _key(header) in lookup:
             target = lookup[_key(header)]
@@ -187,6 +209,17 @@ def standardize_columns(
 
 def _row_names(data: pd.DataFrame, mask: np.ndarray | pd.Series) -> str:
     mask = np.asarray(mask, dtype=bool)
+    if all(c in data.columns for c in PROVENANCE_COLUMNS):
+        from .ledgers._place import place
+
+        prov = data.loc[mask, list(PROVENANCE_COLUMNS)]
+        ids = data.loc[mask, "compound_id"] if "compound_id" in data.columns else None
+        named = [  # "C1 (台账.xlsx, sheet Sheet1, row 7)"; format_rows counts the rest
+            (f"{ids.iloc[k]} " if ids is not None and _present(ids.iloc[k]) else "")
+            + f"({place(prov.iloc[[k]], lang='en')})"
+            for k in range(min(len(prov), 10))
+        ]
+        return format_rows(named + [""] * (len(prov) - len(named)))
     if "compound_id" in data.columns:
         ids = data["compound_id"].to_numpy(dtype=object)
         labels = [
@@ -421,6 +454,11 @@ def validate_compounds(
     if not isinstance(out, gpd.GeoDataFrame):
         out = gpd.GeoDataFrame(out, geometry=data.geometry.name, crs=data.crs)
     out = out.copy()
+    if "has_management" in out.columns:
+        has = _to_bool(out, "has_management")
+        if "management" not in out.columns:
+            out["management"] = has.map({True: "professional", False: "unmanaged"}).astype("object")
+        out = out.drop(columns="has_management")
 
     missing = [c for c in REQUIRED_COLUMNS if c not in out.columns]
     if missing and planning:
@@ -454,6 +492,9 @@ def validate_compounds(
     for c in _TEXT_COLUMNS:
         if c in out.columns:
             out[c] = _to_text(out[c])
+    if "property_company" in out.columns:
+        company = out["property_company"]
+        out["property_company"] = company.mask(company.isin(NO_COMPANY_VALUES))
     for c in _INT_COLUMNS:
         if c in out.columns:
             out[c] = _to_int(out, c)

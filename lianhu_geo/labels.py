@@ -19,7 +19,17 @@ from collections.abc import Mapping
 
 from .errors import InputError
 
-__all__ = ["LANGS", "LABELS", "label", "labels", "check_lang"]
+__all__ = [
+    "LANGS",
+    "LABELS",
+    "MESSAGES",
+    "CLI_TEXTS",
+    "cli_text",
+    "label",
+    "labels",
+    "message",
+    "check_lang",
+]
 
 #: The languages every label exists in; ``zh`` is the default for planners.
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -50,6 +60,11 @@ LABELS: dict[str, dict[str, str]] = {
     "briefing_pack": {"zh": "汇报材料", "en": "briefing pack"},
     "ledger": {"zh": "小区台账", "en": "ledger"},
     "estimated_footprint": {"zh": "估算占地", "en": "estimated footprint"},
+    "address": {"zh": "地址", "en": "address"},
+    "source_file": {"zh": "来源文件", "en": "source file"},
+    "source_sheet": {"zh": "来源工作表", "en": "source sheet"},
+    "source_row": {"zh": "来源行号", "en": "source row"},
+    "notes": {"zh": "备注", "en": "notes"},
     # compound columns
     "compound_id": {"zh": "小区编号", "en": "compound id"},
     "name": {"zh": "小区名称", "en": "name"},
@@ -212,3 +227,612 @@ def labels(keys: Mapping[str, object] | list[str] | tuple[str, ...], lang: str =
     {'extended': '延伸式', 'on_demand': '订单式'}
     """
     return {key: label(key, lang) for key in keys}
+
+
+# ---------------------------------------------------------------------------
+# Messages: what the readers and the command say, in both languages.
+#
+# Each message is a ``str.format`` pattern written here; the values put in
+# (file names, headers, cell text) are inserted as data, never parsed as a
+# pattern. ``{where}`` is a place made by :func:`lianhu_geo.ledgers.place`,
+# e.g. "小区台账_青年路.xlsx, 工作表 Sheet1, 第 7 行, 列 户数".
+# ---------------------------------------------------------------------------
+
+#: message key -> {"zh": pattern, "en": pattern}
+MESSAGES: dict[str, dict[str, str]] = {
+    # places
+    "place_sheet": {"zh": "工作表 {sheet}", "en": "sheet {sheet}"},
+    "place_layer": {"zh": "图层 {sheet}", "en": "layer {sheet}"},
+    "place_row": {"zh": "第 {rows} 行", "en": "row {rows}"},
+    "place_rows": {"zh": "第 {rows} 行", "en": "rows {rows}"},
+    "place_feature": {"zh": "第 {rows} 个要素", "en": "feature {rows}"},
+    "place_features": {"zh": "第 {rows} 个要素", "en": "features {rows}"},
+    "place_header": {"zh": "第 {row} 行（表头）", "en": "row {row} (the header)"},
+    "place_column": {"zh": "列 {column}", "en": "column {column}"},
+    "place_more": {"zh": "等共 {count} 处", "en": "and {count} more"},
+    "list_sep": {"zh": "、", "en": ", "},
+    "place_sep": {"zh": "；", "en": "; "},
+    # files
+    "no_file": {
+        "zh": "无法读取 {file}：文件不存在。请检查路径。",
+        "en": "cannot read {file}: no such file. Check the path.",
+    },
+    "unknown_type": {
+        "zh": "无法读取 {file}：不认识的文件类型 {suffix}；可用 {known}。",
+        "en": "cannot read {file}: unknown file type {suffix}; use one of {known}.",
+    },
+    "unreadable": {
+        "zh": "无法读取 {file}：{reason}。请确认文件完整、未损坏（用 Excel 或 QGIS 打开试试）。",
+        "en": "cannot read {file}: {reason}. Check that the file is complete and not "
+        "corrupted (open it in Excel or QGIS).",
+    },
+    "not_text": {
+        "zh": "无法读取 {file}：既不是 UTF-8 也不是 GBK/GB18030 文本。请在 Excel 中另存为“CSV UTF"
+        "-8”。",
+        "en": "cannot read {file}: not UTF-8 or GBK/GB18030 text. Save it from Excel as "
+        "'CSV UTF-8'.",
+    },
+    "empty_folder": {
+        "zh": "文件夹 {file} 中没有可读的台账文件（{known}）。",
+        "en": "the folder {file} holds no ledger files ({known}).",
+    },
+    "no_sources": {
+        "zh": "没有给出要读取的文件。",
+        "en": "no files were given to read.",
+    },
+    "empty_workbook": {
+        "zh": "{file} 中没有任何数据（所有工作表都是空的）。",
+        "en": "{file} holds no data (every sheet is empty).",
+    },
+    "no_table": {
+        "zh": "{file} 中找不到小区表格：前 {scan} 行里没有一行表头含有两个以上认识的列名"
+        "（如 {examples}）。请用 header_row=（命令行 --header-row）指出表头在第几行，"
+        "或用 columns= 说明各列。",
+        "en": "no compounds table found in {file}: none of the first {scan} rows is a "
+        "header with two or more known column names (such as {examples}). Say which "
+        "row holds the header with header_row= (--header-row), or map headers with "
+        "columns=.",
+    },
+    "header_row_range": {
+        "zh": "{file}，{sheet_place}：header_row={row} 超出表格范围（共 {count} 行）。",
+        "en": "{file}, {sheet_place}: header_row={row} is beyond the table ({count} rows).",
+    },
+    "sheet_not_found": {
+        "zh": "{file} 中没有工作表 {sheet}；已有：{sheets}。",
+        "en": "{file} has no sheet {sheet}; it has: {sheets}.",
+    },
+    "layer_not_found": {
+        "zh": "{file} 中没有图层 {sheet}；已有：{sheets}。",
+        "en": "{file} has no layer {sheet}; it has: {sheets}.",
+    },
+    "sheets_differ": {
+        "zh": "{file} 有多个表格，列不相同：{detail}。请用 sheet=（命令行 --sheet）指定要读的工作"
+        "表。",
+        "en": "{file} holds several tables with different columns: {detail}. Say which "
+        "sheet to read with sheet= (--sheet).",
+    },
+    "layers_differ": {
+        "zh": "{file} 有多个图层，字段不相同：{detail}。请用 layer=（命令行 --layer）指定要读的图"
+        "层。",
+        "en": "{file} holds several layers with different fields: {detail}. Say which "
+        "layer to read with layer= (--layer).",
+    },
+    "header_clash": {
+        "zh": "{file}，{sheet_place}：两个表头指向同一列：{detail}。请删除或改名其中一个，"
+        "或用 columns= 说明哪个表头是哪一列。",
+        "en": "{file}, {sheet_place}: two headers name the same column: {detail}. Rename "
+        "or drop one of them, or pass columns= to say which header is which.",
+    },
+    # coordinates
+    "no_location": {
+        "zh": "{file}，{sheet_place}：没有位置列。请加上经度、纬度两列（可用表头：{lon} / {lat}，"
+        "可带坐标系，如 经度_gcj02、经度(百度)），或一列 WKT 几何（{wkt}）。",
+        "en": "{file}, {sheet_place}: no location columns. Add longitude and latitude "
+        "(headers accepted: {lon} / {lat}, optionally with their system, e.g. "
+        "经度_gcj02, lng_bd09, 经度(百度)) or a WKT column ({wkt}).",
+    },
+    "coords_unknown": {
+        "zh": "coords={coords!r} 不是已知坐标系；可用 {known}（百度地图 bd09，高德/腾讯 gcj02，GP"
+        "S wgs84）。",
+        "en": "coords={coords!r} is not a known coordinate system; use one of {known} "
+        "(Baidu maps: bd09, Amap/Tencent: gcj02, GPS: wgs84).",
+    },
+    "coords_disagree": {
+        "zh": "{file}，{sheet_place}：表头 {headers} 写明坐标系是 {found}，但给出的是 "
+        "coords={coords!r}。请去掉 coords=，或改为 coords={found!r}。",
+        "en": "{file}, {sheet_place}: the headers {headers} say the coordinates are "
+        "{found}, but coords={coords!r} was given. Drop coords=, or use coords={found!r}.",
+    },
+    "coords_ambiguous": {
+        "zh": "{file}，{sheet_place}：表中有多套坐标（{found}），请用 coords= 指定使用哪一套。",
+        "en": "{file}, {sheet_place}: the table holds several coordinate systems "
+        "({found}); say which to use with coords=.",
+    },
+    "crs_unknown": {
+        "zh": "crs={crs!r} 不是可识别的坐标参考系：{reason}。请写 EPSG 编号，如 "
+        "crs='EPSG:4545'（CGCS2000 3 度带高斯-克吕格 中央经线 108°E）或 "
+        "crs='EPSG:2381'（西安 1980 3 度带 108°E）。",
+        "en": "crs={crs!r} is not a coordinate reference system: {reason}. Give an EPSG "
+        "code, e.g. crs='EPSG:4545' (CGCS2000 3-degree Gauss-Kruger CM 108E) or "
+        "crs='EPSG:2381' (Xian 1980 3-degree Gauss-Kruger CM 108E).",
+    },
+    "crs_with_coords": {
+        "zh": "crs= 与 coords={coords!r} 不能同时使用：coords 只用于经纬度（高德、百度），crs 用"
+        "于投影坐标（米）。",
+        "en": "crs= and coords={coords!r} cannot be used together: coords is for "
+        "Chinese lon/lat systems, crs for projected coordinates in metres.",
+    },
+    "layer_projected": {
+        "zh": "{file}，{sheet_place}：图层是投影坐标系（{crs}）；coords={coords!r} 只用于经纬度。"
+        "请去掉 coords=。",
+        "en": "{file}, {sheet_place} is in a projected CRS ({crs}); coords={coords!r} only "
+        "applies to lon/lat data. Drop the coords argument.",
+    },
+    "looks_like_metres": {
+        "zh": "{where}：坐标 {values} 看起来是以米为单位的投影坐标，不是经纬度。请用 crs= "
+        "（命令行 --crs）说明坐标系，如 crs='EPSG:4545'（CGCS2000 3 度带高斯-克吕格 108°E）、"
+        "crs='EPSG:4524'（CGCS2000 3 度带第 36 带，带号前缀）、crs='EPSG:2381'（西安 1980 3 度带 "
+        "108°E）。",
+        "en": "{where}: coordinates {values} look like projected metres, not lon/lat. "
+        "Say which system they are in with crs= (--crs), e.g. crs='EPSG:4545' (CGCS2000 "
+        "3-degree Gauss-Kruger CM 108E), crs='EPSG:4524' (CGCS2000 3-degree GK zone 36, "
+        "with the zone prefix), crs='EPSG:2381' (Xian 1980 3-degree GK CM 108E).",
+    },
+    "outside_china": {
+        "zh": "{where}：位置在中国境外（经度 73-136，纬度 3-54）。请检查坐标，以及 coords=/crs= "
+        "是否写对了坐标系。",
+        "en": "{where}: outside China (lon 73-136, lat 3-54). Check the coordinates, and "
+        "that coords=/crs= name their system.",
+    },
+    "swapped": {
+        "zh": "{where}：经纬度似乎写反了（经度在中国约为 73-136）。请交换经度、纬度两列。",
+        "en": "{where}: latitude and longitude look swapped (longitude is about 73-136 in "
+        "China). Swap the two columns.",
+    },
+    "axes_swapped": {
+        "zh": "{file}，{sheet_place}：按测绘习惯把 {x} 读作北坐标、{y} 读作东坐标。",
+        "en": "{file}, {sheet_place}: read {x} as northing and {y} as easting, as "
+        "surveyors write X/Y.",
+    },
+    "no_geometry": {
+        "zh": "{where}：没有位置（坐标为空）。请填写经纬度；没有位置的小区无法规划。",
+        "en": "{where}: no location (empty coordinates). Fill them in; a compound "
+        "without a location cannot be planned.",
+    },
+    "bad_wkt": {
+        "zh": "{where}：不是有效的 WKT 几何；请写成 POLYGON ((108.94 34.26, ...)) 这样的格式。",
+        "en": "{where}: not valid WKT; write geometry as POLYGON ((108.94 34.26, ...)).",
+    },
+    # values
+    "not_number": {
+        "zh": "{where}：应为数字，实际是 {values}。请只写数字（不带单位），不详可留空。",
+        "en": "{where}: must be a number, found {values}. Write plain numbers (no units), "
+        "or leave the cell empty if unknown.",
+    },
+    "not_whole": {
+        "zh": "{where}：应为整数，实际是 {values}。",
+        "en": "{where}: must be a whole number, found {values}.",
+    },
+    "negative": {
+        "zh": "{where}：不能为负数，实际是 {values}。请改正，不详可留空。",
+        "en": "{where}: must be >= 0, found {values}. Correct it, or leave the cell empty "
+        "if unknown.",
+    },
+    "not_yes_no": {
+        "zh": "{where}：应填 是/否（或 有/无），实际是 {values}。不详可留空。",
+        "en": "{where}: must be yes/no (是/否, 有/无, yes/no, 1/0), found {values}. Leave "
+        "the cell empty if unknown.",
+    },
+    "bad_management": {
+        "zh": "{where}：管理状态应为 专业物业 或 失管，实际是 {values}。可用写法：{accepted}。",
+        "en": "{where}: management must be professional or unmanaged, found {values}. "
+        "Accepted spellings: {accepted}.",
+    },
+    "empty_id": {
+        "zh": "{where}：小区编号为空。请给每个小区一个编号，或删去编号列，由行号生成编号。",
+        "en": "{where}: the compound id is empty. Give every compound an id, or drop the "
+        "id column to have ids made from row numbers.",
+    },
+    "duplicate_id": {
+        "zh": "小区编号重复：{detail}。请给每个小区一个唯一编号。",
+        "en": "compound ids appear more than once: {detail}. Give each compound its own id.",
+    },
+    "duplicate_name": {
+        "zh": "可能重复的小区（名称相同或相近，相距不到 {distance_m:.0f} 米）：{detail}。"
+        "请核对后删去重复的一行，或用 dedupe='keep_first'（命令行 --dedupe keep_first）只保留第一"
+        "行。",
+        "en": "possible duplicate compounds (same or nearly the same name, less than "
+        "{distance_m:.0f} m apart): {detail}. Check them and delete the repeated row, "
+        "or pass dedupe='keep_first' (--dedupe keep_first) to keep the first of each.",
+    },
+    "dropped_duplicates": {
+        "zh": "按 dedupe='keep_first' 删去了重复的小区：{detail}。",
+        "en": "dropped duplicate compounds as dedupe='keep_first' asks: {detail}.",
+    },
+    "duplicate_pair": {"zh": "{first} 与 {second}", "en": "{first} and {second}"},
+    "ids_made": {
+        "zh": "输入中没有小区编号列；已按行序生成编号 {first}、{second}……。请补上编号，以便修改文"
+        "件后编号不变。",
+        "en": "the input has no compound id column; ids {first}, {second}... were made "
+        "from the row order. Add ids to keep them stable across edits of the file.",
+    },
+    "missing_columns": {
+        "zh": "输入中没有 {columns} 列，所有小区的这些字段都记为不详；填好之前无法规划。",
+        "en": "the input lacks {columns}; they are left unknown for all rows, and "
+        "planning functions will refuse these rows until they are filled.",
+    },
+    "empty_cells": {
+        "zh": "以下单元格还未填写，填好之前无法规划：{detail}。",
+        "en": "these cells are still empty, and planning needs them: {detail}.",
+    },
+    "cannot_plan": {
+        "zh": "还不能规划，这些单元格需要填写：{detail}。",
+        "en": "cannot be planned yet; these cells need filling: {detail}.",
+    },
+    "company_contradiction": {
+        "zh": "{where}：管理状态写的是有物业，但物业公司写的是 {values}。请核对。",
+        "en": "{where}: management says professional but the property company says "
+        "{values}. Check which is right.",
+    },
+    "management_contradiction": {
+        "zh": "{where}：两列管理状态互相矛盾（{values}）。请核对。",
+        "en": "{where}: the two management columns disagree ({values}). Check which is right.",
+    },
+    "template_columns": {
+        "zh": "compounds 中缺少 {columns} 列，模板无法预填。",
+        "en": "compounds lacks {columns}; the template cannot be pre-filled.",
+    },
+    "locked_table": {
+        "zh": "{file}：已签约片区表应有“片区”一列和“小区编号”一列（或每个片区一列小区编号）；找到"
+        "的表头：{headers}。",
+        "en": "{file}: a locked-bundles table needs a bundle column and a compound id "
+        "column (or one column of compound ids per bundle); headers found: {headers}.",
+    },
+    "locked_unknown_ids": {
+        "zh": "{file}：这些小区编号不在小区表中：{ids}。",
+        "en": "{file}: these compound ids are not in the compounds: {ids}.",
+    },
+    "locked_twice": {
+        "zh": "{file}：小区 {ids} 同时属于多个片区。",
+        "en": "{file}: compounds {ids} are in more than one bundle.",
+    },
+}
+
+
+def message(key: str, lang: str = "zh", /, **fields: object) -> str:
+    """Return the message ``key`` in ``lang`` with ``fields`` put in.
+
+    The pattern is ours, from :data:`MESSAGES`; the fields are data.
+
+    >>> message("no_file", "en", file="a.csv")
+    'cannot read a.csv: no such file. Check the path.'
+    >>> message("no_file", "zh", file="a.csv")
+    '无法读取 a.csv：文件不存在。请检查路径。'
+    """
+    check_lang(lang)
+    return MESSAGES[key][lang].format(**fields)
+
+
+#: The command's help and progress words (``lianhu-geo --help`` is Chinese by
+#: default; ``--lang en`` anywhere on the line gives English).
+CLI_TEXTS: dict[str, dict[str, str]] = {
+    "description": {
+        "zh": """为住宅小区（院落）规划物业管理。
+
+  lianhu-geo plan --out 结果                     规划内置的莲湖示例数据
+  lianhu-geo plan 台账.xlsx --out 结果            规划一个台账（或多个文件、一个文件夹）
+  lianhu-geo validate 台账.xlsx                   只检查台账，不做规划
+  lianhu-geo template 点位.csv --out 台账模板.xlsx  生成下发各街道、社区填写的台账模板
+  lianhu-geo grid --out 结果                     五级邻里格与网格员
+  lianhu-geo stations --out 结果                 党群服务站覆盖与新建选址
+  lianhu-geo heads --out 结果                    小区院长安排与每月走访日程
+  lianhu-geo companies --out 结果                各片区的候选物业企业
+
+输入：Excel（.xlsx）、CSV（UTF-8 或 GBK，逗号或分号分隔）、GeoJSON、GeoPackage、
+FileGDB 或 Shapefile，每行一个小区；中英文表头均可（小区名称、街道、社区、户数、
+管理状态、经度、纬度……），标题行、合并单元格、多个工作表会自动识别。
+不给输入文件时使用内置的莲湖示例数据（合成数据）。
+
+退出码：0 完成；2 命令行写错；3 输入数据有问题（提示会指出文件、工作表、行和列）；
+1 意外错误。加 --lang en 显示英文。
+""",
+        "en": """Plan property management for residential compounds (小区/院落).
+
+  lianhu-geo plan --out results                   plan the embedded Lianhu sample
+  lianhu-geo plan ledger.xlsx --out results        plan a ledger (or many files, a folder)
+  lianhu-geo validate ledger.xlsx                  check a ledger without planning
+  lianhu-geo template points.csv --out tmpl.xlsx   the fill-in ledger for the offices
+  lianhu-geo grid --out results                    the five-level grid and grid workers
+  lianhu-geo stations --out results                service stations: reach and new sites
+  lianhu-geo heads --out results                   compound heads and their visit calendar
+  lianhu-geo companies --out results               candidate companies for each bundle
+
+Input files: Excel (.xlsx), CSV (UTF-8 or GBK, comma or semicolon), GeoJSON,
+GeoPackage, FileGDB or Shapefile, one row per compound; headers in English or
+Chinese (小区名称, 街道, 社区, 户数, 管理状态, 经度, 纬度 ...); title rows,
+merged cells and several sheets are found by themselves. Without an input
+file the embedded synthetic Lianhu sample is used.
+
+Exit codes: 0 done; 2 wrong command line; 3 a problem in the input data (the
+message names file, sheet, row and column); 1 an unexpected failure.
+""",
+    },
+    "quiet": {"zh": "只输出结果", "en": "print only the results"},
+    "lang": {
+        "zh": "提示和地图的语言：zh（默认）或 en",
+        "en": "language of messages and map: zh (default) or en",
+    },
+    "plan": {
+        "zh": "组建片区大物业、为每个失管小区确定服务模式，输出地图和表格",
+        "en": "bundle, give every unmanaged compound a service mode, write map and tables",
+    },
+    "plan_description": {
+        "zh": "把相邻的失管小区组成片区大物业，其余失管小区给出兜底模式（延伸式/自治式/订单式），"
+        "并在 --out 中写出会议地图 map.html、plan.gpkg、plan.xlsx 和汇总 summary.txt。",
+        "en": "Bundle neighbouring unmanaged compounds (片区大物业), give every other unmanaged "
+        "compound a fallback mode (延伸式/自治式/订单式), and write the meeting map (map.html), "
+        "a GeoPackage (plan.gpkg), an Excel workbook (plan.xlsx) and a summary (summary.txt) "
+        "into --out.",
+    },
+    "validate": {
+        "zh": "检查台账并报告问题，不做规划",
+        "en": "check a compounds file and report problems, without planning",
+    },
+    "validate_description": {
+        "zh": "读取台账并报告规划会拒绝的内容：缺少的列、未填的单元格、错误的数值和坐标。不能规划"
+        "时退出码为 3。",
+        "en": "Read a compounds file and report what planning would refuse: missing columns, "
+        "empty cells, bad values and coordinates. Exit code 3 if it cannot be planned.",
+    },
+    "grid": {
+        "zh": "五级邻里格与网格员",
+        "en": "the five-level neighbourhood grid (邻里格) and its grid workers",
+    },
+    "stations": {
+        "zh": "党群服务站：哪些小区步行可达，新站建在哪里",
+        "en": "service stations (党群服务站): coverage of the compounds and new sites",
+    },
+    "stations_description": {
+        "zh": "给出每个小区 --max-walk-m 米内是否有党群服务站，并选址新建服务站，使每个（失管）"
+        "小区都步行可达：station_coverage.xlsx、new_sites.xlsx、stations_map.html、sites_map.html。",
+        "en": "Say which compounds have a party-masses service station within --max-walk-m, "
+        "and choose new sites so that every compound (or every unmanaged one) has one: "
+        "station_coverage.xlsx, new_sites.xlsx, stations_map.html, sites_map.html.",
+    },
+    "heads": {
+        "zh": "小区院长：哪位干部负责哪个小区，每月走访日程",
+        "en": "compound heads (小区院长): who heads which compound, monthly visit calendar",
+    },
+    "heads_description": {
+        "zh": "为每个老旧失管小区安排一名院长，每位干部每月走访不超过 --max-visits-per-cadre 次，"
+        "路程尽量短：heads.xlsx（院长安排与走访日程）、heads_map.html。",
+        "en": "Give every old unmanaged compound one cadre as its head, no cadre over "
+        "--max-visits-per-cadre visits a month, travel small: heads.xlsx (roster and "
+        "calendar), heads_map.html.",
+    },
+    "companies": {
+        "zh": "引进物业企业：各片区与延伸式小区的候选企业",
+        "en": "candidate companies (引进物业企业) for each bundle and extended compound",
+    },
+    "companies_description": {
+        "zh": "先做覆盖规划，再为每个片区和每个延伸式小区列出候选企业及理由：companies.xlsx、"
+        "companies_map.html。",
+        "en": "Plan the compounds, then rank companies for each bundle and each extended-mode "
+        "compound with the reasons: companies.xlsx, companies_map.html.",
+    },
+    "stations_file": {
+        "zh": "服务站文件；默认：示例数据的 504 个服务站",
+        "en": "stations file; default: the sample's 504 stations",
+    },
+    "cadres_file": {
+        "zh": "干部文件；默认：示例数据的干部",
+        "en": "cadres file; default: the sample's cadres",
+    },
+    "companies_file": {
+        "zh": "企业文件；默认：示例数据的 168 家企业",
+        "en": "companies file; default: the sample's 168 companies",
+    },
+    "decisions_out": {"zh": "结果文件夹", "en": "folder for the results"},
+    "detour_factor": {
+        "zh": "直线距离乘以此系数（默认 1.0）",
+        "en": "straight-line distances times this (default 1.0)",
+    },
+    "max_walk_m": {"zh": "步行距离上限，米（默认 500）", "en": "walk in metres (default 500)"},
+    "budget": {
+        "zh": "最多新建几个服务站（默认：全部覆盖）",
+        "en": "most new stations (default: cover all)",
+    },
+    "cover": {
+        "zh": "覆盖对象：all 全部小区，unmanaged 失管小区（默认）",
+        "en": "targets: all compounds or unmanaged ones (default)",
+    },
+    "visits_per_month": {
+        "zh": "每个小区每月走访次数（默认 4）",
+        "en": "visits a month (default 4)",
+    },
+    "max_visits_per_cadre": {
+        "zh": "每位干部每月走访上限（默认 8）",
+        "en": "most visits a month per cadre (default 8)",
+    },
+    "month": {
+        "zh": "日程的月份 YYYY-MM（默认：按周）",
+        "en": "YYYY-MM for calendar dates (default: weeks)",
+    },
+    "max_distance_m": {
+        "zh": "企业在管小区或办公地点的最远距离，米（默认 3000）",
+        "en": "farthest managed compound or office, metres (default 3000)",
+    },
+    "top": {"zh": "每个对象列出几家候选（默认 5）", "en": "candidates per target (default 5)"},
+    "step_sample_table": {
+        "zh": "载入示例数据的{kind}（合成数据）",
+        "en": "loading the sample's {kind} (synthetic)",
+    },
+    "step_decide": {"zh": "求解：{what}", "en": "solving: {what}"},
+    "step_write_decisions": {
+        "zh": "写出工作簿和地图到 {out}",
+        "en": "writing workbooks and maps to {out}",
+    },
+    "decisions_done": {"zh": "结果在 {out}：{files}", "en": "Results in {out}: {files}"},
+    "grid_description": {
+        "zh": "由规划结果建立 片区 > 小区 > 楼栋 > 单元 > 居民家庭 五级网格，配备网格员，按层级和"
+        "街道输出网格数与网格员数。",
+        "en": "Build zone > compound > building > unit > household from the plan (zones are "
+        "bundles, else communities), staff every grid, and print grids and grid workers per "
+        "level and subdistrict.",
+    },
+    "template": {
+        "zh": "生成下发填写的台账模板（可预填点位）",
+        "en": "write the fill-in ledger template (pre-filled from points)",
+    },
+    "template_description": {
+        "zh": "写出带下拉框、数字校验、冻结表头和填写说明的台账模板。给出名称和点位列表（爬取、地"
+        "理编码或高德导出）时，"
+        "每个小区预填一行，待填的单元格标黄。填好后直接用 lianhu-geo validate 读回。",
+        "en": "Write the ledger template with drop-downs, number checks, a frozen header and "
+        "instructions. Given a list of names and points (a scrape, a geocoder, an Amap export) "
+        "it pre-fills one row per compound and shades the cells still to fill. Read the filled "
+        "copy back with lianhu-geo validate.",
+    },
+    "input": {
+        "zh": "台账文件（.xlsx .csv .geojson .gpkg .gdb .shp），可给多个文件或一个文件夹",
+        "en": "compounds files (.xlsx .csv .geojson .gpkg .gdb .shp); several files or a folder",
+    },
+    "input_default": {
+        "zh": "；不给则用内置的莲湖示例数据",
+        "en": "; default: the embedded Lianhu sample",
+    },
+    "coords": {
+        "zh": "经纬度的坐标系：bd09 百度，gcj02 高德/腾讯，wgs84 GPS（默认：按表头判断，否则 wgs8"
+        "4）",
+        "en": "system of the lon/lat: bd09 Baidu, gcj02 Amap/Tencent, wgs84 GPS (default: "
+        "what the headers say, else wgs84)",
+    },
+    "crs": {
+        "zh": "以米为单位的投影坐标的坐标系，如 EPSG:4545（CGCS2000 3 度带 108°E）、EPSG:2381（西"
+        "安 1980）",
+        "en": "system of projected coordinates in metres, e.g. EPSG:4545 (CGCS2000 3-degree GK "
+        "CM 108E), EPSG:2381 (Xian 1980)",
+    },
+    "column": {
+        "zh": "说明读不懂的表头，如 --column 居住户数=households（可重复）",
+        "en": "map a header the reader does not know, e.g. --column 居住户数=households (repeatab"
+        "le)",
+    },
+    "sheet": {
+        "zh": "要读的工作表名称（可重复；默认：所有列相同的表格工作表）",
+        "en": "sheet to read (repeatable; default: every sheet holding the same table)",
+    },
+    "header_row": {
+        "zh": "表头所在行（Excel 行号；默认自动查找）",
+        "en": "row of the header as Excel numbers it (default: found)",
+    },
+    "layer": {"zh": "GeoPackage/FileGDB 中要读的图层", "en": "layer of a GeoPackage or FileGDB"},
+    "dedupe": {
+        "zh": "名称相同且相距很近的小区：warn 提示（默认）、error 报错、keep_first 只保留第一行",
+        "en": "compounds of the same name close together: warn (default), error, keep_first",
+    },
+    "out": {"zh": "结果文件夹", "en": "folder for the results"},
+    "template_out": {"zh": "要写出的模板文件（.xlsx）", "en": "the template file to write (.xlsx)"},
+    "by": {"zh": "每个街道或社区一张工作表", "en": "one sheet per subdistrict or community"},
+    "min_households": {
+        "zh": "片区可行所需的户数（默认：由成本模型计算）",
+        "en": "households a bundle needs to be viable (default: from the cost model)",
+    },
+    "max_compounds": {
+        "zh": "一个片区最多的院落数，或 none（默认 40）",
+        "en": "most courtyards in one bundle, or 'none' (default: 40)",
+    },
+    "max_gap_m": {
+        "zh": "相距不超过此距离（米）的院落视为相邻",
+        "en": "courtyards this close (metres) count as neighbours",
+    },
+    "max_span_m": {"zh": "片区最大跨度（米）", "en": "widest a bundle may be, in metres"},
+    "no_bundles": {"zh": "不组建片区，只给兜底模式", "en": "only the fallback modes"},
+    "locked": {
+        "zh": "已签约片区表：片区名称 → 小区编号（或每个片区一列）",
+        "en": "table of bundles already contracted: bundle name -> compound ids (or one column pe"
+        "r bundle)",
+    },
+    "exclude": {
+        "zh": "不参与组建片区的小区：编号文件，或 C1,C2 这样的编号列表",
+        "en": "compounds left out of bundling: a file of ids, or ids like C1,C2",
+    },
+    "barriers": {
+        "zh": "阻隔图层（主干道、铁路、河流），片区不跨越",
+        "en": "barrier layer (arterial roads, railways, rivers) that bundles do not cross",
+    },
+    "boundary": {
+        "zh": "画在地图上的边界图层（如区界）",
+        "en": "boundary layer drawn on the map (e.g. the district outline)",
+    },
+    "basemap": {
+        "zh": "地图底图：none 离线可用（默认），amap 与国内地图一致，tianditu 需要 --tianditu-key",
+        "en": "map background; 'none' works offline (default), amap lines up with Chinese maps, "
+        "tianditu needs --tianditu-key",
+    },
+    "tianditu_key": {
+        "zh": "天地图密钥，用于 --basemap tianditu",
+        "en": "your Tianditu key, for --basemap tianditu",
+    },
+    "date": {
+        "zh": "印在地图和文件上的日期，YYYY-MM-DD（默认不印）",
+        "en": "date printed on the map and files, YYYY-MM-DD (default: none)",
+    },
+    "seed": {"zh": "平局时的随机种子（默认 0）", "en": "seed for tie-breaking (default 0)"},
+    "levels": {
+        "zh": "配备网格员的网格层级（默认 compound building）",
+        "en": "grid levels that get a grid worker (default: compound building)",
+    },
+    "max_households_per_worker": {
+        "zh": "一名网格员最多服务的户数（默认：库的设定）",
+        "en": "workload cap of one grid worker (default: the library's)",
+    },
+    "grid_out": {
+        "zh": "写出 grid_report.csv 和 grid.json 的文件夹",
+        "en": "folder for grid_report.csv and grid.json",
+    },
+    # progress and results
+    "step_sample": {
+        "zh": "读取内置的莲湖示例数据（合成）",
+        "en": "loading the embedded Lianhu sample (synthetic)",
+    },
+    "step_read": {"zh": "读取 {files}", "en": "reading {files}"},
+    "step_plan": {"zh": "组建片区、确定服务模式", "en": "planning bundles and service modes"},
+    "step_files": {
+        "zh": "在 {out} 写出 plan.gpkg 和 plan.xlsx",
+        "en": "writing plan.gpkg and plan.xlsx to {out}",
+    },
+    "step_map": {"zh": "写出会议地图 map.html", "en": "writing the meeting map map.html"},
+    "step_zones": {"zh": "组建片区（网格的片区层）", "en": "planning bundles (zones of the grid)"},
+    "step_grid": {"zh": "建立五级网格", "en": "building the five-level grid"},
+    "step_workers": {"zh": "配备网格员", "en": "assigning grid workers"},
+    "step_template": {"zh": "写出台账模板 {out}", "en": "writing the ledger template {out}"},
+    "results": {"zh": "结果在 {out}：{files}", "en": "Results in {out}: {files}"},
+    "read_count": {
+        "zh": "从 {files} 读入 {count} 个小区",
+        "en": "{count} compounds read from {files}",
+    },
+    "unknown_count": {
+        "zh": "  {column}：{count} 个小区未填",
+        "en": "  {column}: unknown for {count} compounds",
+    },
+    "validate_ok": {"zh": "通过：每个小区都可以规划。", "en": "OK: every compound can be planned."},
+    "template_done": {
+        "zh": "模板已写出：{out}（{count} 行预填）",
+        "en": "template written: {out} ({count} rows pre-filled)",
+    },
+    "warning": {"zh": "  警告：{text}", "en": "  warning: {text}"},
+    "error": {"zh": "错误：{text}", "en": "error: {text}"},
+    "bad_column_option": {
+        "zh": "--column {pair!r} 应写成 '表头=列名'。",
+        "en": "--column {pair!r} must look like 'their header=column'.",
+    },
+    "bad_positive": {"zh": "应为正整数或 none", "en": "must be a positive number or 'none'"},
+}
+
+
+def cli_text(key: str, lang: str = "zh", /, **fields: object) -> str:
+    """Return the command's text ``key`` in ``lang``, with ``fields`` put in."""
+    check_lang(lang)
+    text = CLI_TEXTS[key][lang]
+    return text.format(**fields) if fields else text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -9,7 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# beside the checkout; LIANHU_SHARED_DATA points elsewhere (a worktree in a subfolder)
+SHARED_DATA = Path(os.environ.get("LIANHU_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +36,14 @@ def grid3x3() -> gpd.GeoDataFrame:
 def islands() -> gpd.GeoDataFrame:
     """Two groups of three courtyards 3 km apart and a lone one; string ids."""
     return gpd.read_file(FIXTURES / "islands.geojson")
+
+
+@pytest.fixture(scope="session")
+def filegdb(tmp_path_factory) -> Path:
+    """A FileGDB with two layers, written by ``fixtures/make_ledgers.py``."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_ledgers", FIXTURES / "make_ledgers.py")
+    make_ledgers = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_ledgers)
+    return make_ledgers.filegdb(tmp_path_factory.mktemp("gdb"))

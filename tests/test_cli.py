@@ -48,13 +48,15 @@ def test_plan_a_bd09_spreadsheet_with_options(fixtures_dir, tmp_path, capsys):
     )
     assert code == EXIT_OK
     captured = capsys.readouterr()
-    assert "planning bundles" in captured.err  # progress goes to stderr
+    assert "组建片区、确定服务模式" in captured.err  # progress goes to stderr, in Chinese
     assert "合计" in captured.out
     assert (tmp_path / "map.html").exists()
 
 
 def test_validate_good_file(fixtures_dir, capsys):
-    code = main(["validate", str(fixtures_dir / "points_bd09_gbk.csv"), "--coords", "bd09"])
+    code = main(
+        ["validate", str(fixtures_dir / "points_bd09_gbk.csv"), "--coords", "bd09", "--lang", "en"]
+    )
     assert code == EXIT_OK
     assert "OK: every compound can be planned" in capsys.readouterr().out
 
@@ -62,10 +64,14 @@ def test_validate_good_file(fixtures_dir, capsys):
 def test_validate_partial_file_names_the_rows(tmp_path, capsys):
     path = tmp_path / "names.csv"
     path.write_text("小区名称,经度,纬度\n甲院,108.95,34.27\n乙院,108.96,34.27\n", encoding="utf-8")
-    assert main(["validate", str(path), "--coords", "bd09"]) == EXIT_BAD_INPUT
+    assert main(["validate", str(path), "--coords", "bd09", "--lang", "en"]) == EXIT_BAD_INPUT
     captured = capsys.readouterr()
     assert "subdistrict: unknown for 2 compounds" in captured.out
-    assert "error: `subdistrict` is unknown for rows R1, R2" in captured.err
+    assert (
+        "error: cannot be planned yet; these cells need filling: names.csv, sheet names, rows "
+        in (captured.err)
+    )
+    assert "rows 2, 3, column subdistrict" in captured.err
     assert "warning: the input lacks" in captured.err
     assert "Traceback" not in captured.err
 
@@ -73,7 +79,9 @@ def test_validate_partial_file_names_the_rows(tmp_path, capsys):
 def test_bad_input_is_a_message_and_exit_code_3_not_a_traceback(fixtures_dir, capsys):
     assert main(["plan", str(fixtures_dir / "broken.geojson"), "--out", "x"]) == EXIT_BAD_INPUT
     err = capsys.readouterr().err
-    assert "error: cannot read" in err and "Traceback" not in err
+    assert "错误：无法读取" in err and "Traceback" not in err
+    assert main(["plan", str(fixtures_dir / "broken.geojson"), "--out", "x", "--lang", "en"]) == 3
+    assert "error: cannot read" in capsys.readouterr().err
 
 
 def test_column_option_maps_unknown_headers(tmp_path, capsys):
@@ -84,7 +92,7 @@ def test_column_option_maps_unknown_headers(tmp_path, capsys):
         encoding="utf-8",
     )
     assert main(["validate", str(path), "--column", "居住户数合计=households"]) == EXIT_OK
-    assert main(["validate", str(path), "--column", "居住户数合计"]) == EXIT_BAD_INPUT
+    assert main(["validate", str(path), "--column", "居住户数合计", "--lang", "en"]) == 3
     assert "must look like 'their header=column'" in capsys.readouterr().err
 
 
@@ -110,3 +118,80 @@ def test_console_entry_point_help():
     )
     for option in ("--coords", "--min-households", "--max-compounds", "--basemap", "--out"):
         assert option in result.stdout
+
+
+def test_help_is_chinese_by_default_and_english_on_request(capsys):
+    with pytest.raises(SystemExit):
+        main(["plan", "--help"])
+    chinese = capsys.readouterr().out
+    assert "已签约片区表" in chinese and "--locked" in chinese and "--header-row" in chinese
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "--help"])
+    english = capsys.readouterr().out
+    assert "Plan property management" in english and "template" in english
+
+
+def test_reader_options_on_the_command_line(fixtures_dir, filegdb, capsys):
+    ledgers = fixtures_dir / "ledgers"
+    gk = str(ledgers / "高斯投影_4545.xlsx")
+    assert main(["validate", gk]) == EXIT_BAD_INPUT
+    assert "第 3、4 行, 列 X坐标/Y坐标：坐标" in capsys.readouterr().err
+    assert main(["validate", gk, "--crs", "EPSG:4545", "--header-row", "2"]) == EXIT_OK
+    assert "通过" in capsys.readouterr().out
+    book = str(ledgers / "按社区分表.xlsx")
+    assert main(["validate", book, "--sheet", "劳动路社区", "--lang", "en"]) == EXIT_OK
+    assert "1 compounds read" in capsys.readouterr().out
+    gdb = str(filegdb)
+    assert main(["validate", gdb]) == EXIT_BAD_INPUT
+    assert "--layer" in capsys.readouterr().err
+    assert main(["validate", gdb, "--layer", "compounds"]) == EXIT_OK
+    both = [str(ledgers / "分号分隔.csv"), str(ledgers / "台账_gbk.csv")]
+    assert main(["validate", *both, "--dedupe", "error"]) == EXIT_OK
+
+
+def test_plan_with_locked_excluded_barriers_and_boundary(fixtures_dir, tmp_path, capsys):
+    from lianhu_geo import read_plan
+
+    book = str(fixtures_dir / "ledgers" / "按社区分表.xlsx")
+    locked = tmp_path / "已签约片区.csv"
+    locked.write_text("片区,小区编号\n桃园一片,TY04、TY05\n", encoding="utf-8")
+    barrier = tmp_path / "roads.geojson"
+    barrier.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+        '"geometry": {"type": "LineString", "coordinates": [[108.90, 34.30], [108.92, 34.30]]}}]}',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["plan", book, "--out", str(out), "--locked", str(locked), "--exclude", "TY01"]
+    args += ["--barriers", str(barrier), "--boundary", str(barrier), "--min-households", "100"]
+    assert main(["--quiet", *args]) == EXIT_OK
+    plan = read_plan(out).compounds.set_index("compound_id")
+    assert plan.loc["TY04", "bundle_id"] == plan.loc["TY05", "bundle_id"] == "桃园一片"
+    assert plan.loc["TY01", "unbundled_reason"] in ("excluded", "规划人员排除")
+    locked.write_text("片区,小区编号\n桃园一片,TY04、XX9\n", encoding="utf-8")
+    assert main(["--quiet", *args]) == EXIT_BAD_INPUT
+    assert "已签约片区.csv：这些小区编号不在小区表中：XX9" in capsys.readouterr().err
+    ids = tmp_path / "不参与.txt"
+    ids.write_text("TY01\nTY03\n", encoding="utf-8")
+    args[args.index("--locked") + 1] = str(tmp_path / "none.csv")
+    assert main(["--quiet", *args]) == EXIT_BAD_INPUT
+    assert "none.csv：文件不存在" in capsys.readouterr().err
+    args[args.index("--exclude") + 1] = str(tmp_path / "不在.txt")
+    assert main(["--quiet", *args[: args.index("--locked")], *args[args.index("--exclude") :]]) == 3
+    assert "不在.txt：文件不存在" in capsys.readouterr().err
+    assert main(["--quiet", "plan", book, "--out", str(out), "--exclude", str(ids)]) == EXIT_OK
+    plan = read_plan(out).compounds.set_index("compound_id")
+    assert plan.loc[["TY01", "TY03"], "unbundled_reason"].isin(["excluded", "规划人员排除"]).all()
+
+
+def test_template_command(tmp_path, fixtures_dir, capsys):
+    out = tmp_path / "台账模板.xlsx"
+    amap = str(fixtures_dir / "ledgers" / "高德导出.csv")
+    assert main(["template", amap, "--out", str(out)]) == EXIT_OK
+    assert "3 行预填" in capsys.readouterr().out
+    assert main(["validate", str(out)]) == EXIT_BAD_INPUT  # still to fill: said cell by cell
+    err = capsys.readouterr().err
+    assert (
+        "还未填写，填好之前无法规划：台账模板.xlsx, 工作表 小区台账, 第 2、3、4 行, 列 街道" in err
+    )
+    assert main(["template", "--out", str(tmp_path / "empty.xlsx"), "--lang", "en"]) == EXIT_OK

@@ -564,6 +564,42 @@ def validate_companies(
     return _ordered(gdf, COMPANY_COLUMNS)
 
 
+_GIS_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".zip", ".fgb", ".gml", ".kml"}
+_CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def _read_path(path: Path) -> pd.DataFrame:
+    """Read a table (CSV in UTF-8 or GBK, Excel) or a GIS layer, every cell as it is."""
+    if not path.exists():
+        raise InputError(f"cannot read {path}: no such file. Check the path.")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in {".csv", ".txt", ".tsv"}:
+            sep = "\t" if suffix == ".tsv" else ","
+            for encoding in _CSV_ENCODINGS:
+                try:
+                    return pd.read_csv(path, dtype=str, encoding=encoding, sep=sep)
+                except UnicodeDecodeError:
+                    continue
+            raise InputError(
+                f"cannot read {path}: not UTF-8 or GBK/GB18030 text. Save it from Excel as "
+                "'CSV UTF-8'."
+            )
+        if suffix in {".xlsx", ".xlsm", ".xls"}:
+            return pd.read_excel(path, dtype=object)
+        if suffix in _GIS_SUFFIXES or path.is_dir():
+            return gpd.read_file(path)
+    except InputError:
+        raise
+    except Exception as exc:  # the reader's own words say what is wrong
+        raise InputError(
+            f"cannot read {path}: {type(exc).__name__}: {exc}. Check that the file is complete "
+            "(open it in Excel or QGIS)."
+        ) from exc
+    known = ", ".join(sorted(_GIS_SUFFIXES | {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"}))
+    raise InputError(f"cannot read {path}: unknown file type {suffix!r}; use one of {known}.")
+
+
 def _read(
     source: str | os.PathLike | pd.DataFrame,
     table: str,
@@ -571,8 +607,6 @@ def _read(
     columns: Mapping[str, str] | None,
 ) -> gpd.GeoDataFrame:
     """Read a file or table and put its locations in WGS84 points."""
-    from ..readers import _read_path
-
     if coords not in COORDINATE_SYSTEMS:
         raise InputError(
             f"coords={coords!r} is not a known coordinate system; use one of "
