@@ -63,6 +63,7 @@ from .grid import GridError, NeighborhoodGrid, build_grid
 from .grid.workers import GridWorkers, assign_workers
 from .ledgers import write_template
 from .maps import MapSizeWarning, compare_map, export_html, plan_map
+from .maps._decisions import decision_map, write_decision_map
 from .readers import read_compounds
 from .sample import (
     load_boundary,
@@ -102,7 +103,9 @@ __all__ = [
     "assign_heads",
     "assign_workers",
     "CompanyShortlist",
+    "decision_map",
     "HeadRoster",
+    "write_decision_map",
     "load_sample_cadres",
     "load_sample_companies",
     "load_sample_stations",
