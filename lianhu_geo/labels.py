@@ -168,6 +168,11 @@ LABELS: dict[str, dict[str, str]] = {
     "bundles_matched": {"zh": "有候选的片区", "en": "bundles with candidates"},
     "extended_matched": {"zh": "有候选的延伸式小区", "en": "extended with candidates"},
     "first_choices": {"zh": "首选企业数", "en": "first-choice companies"},
+    "first_choice_households": {"zh": "首选对象户数", "en": "households as first choice"},
+    "over_committed": {
+        "zh": "首选对象超出承接能力",
+        "en": "first choice beyond capacity",
+    },
     "reason_nearest_managed": {
         "zh": "最近在管小区 {id} 距离 {distance} 米",
         "en": "manages {id}, {distance} m away",

@@ -86,7 +86,10 @@ def test_ranked_by_room_then_managed_nearby_then_distance(case):
         "extended": 2,
         "extended_matched": 1,
         "first_choices": 2,
+        "over_committed": 0,
     }
+    p1 = short.companies.set_index("company_id").loc["P1"]
+    assert p1["first_choice_households"] == 300 and not p1["over_committed"]
 
 
 def test_reasons_when_no_candidate(case):

@@ -117,3 +117,20 @@ def test_every_compound_one_head_and_no_cap_exceeded(points, offices, caps, exac
     assert roster.cadres["compounds"].sum() == len(points)
     listed = ",".join(s for s in roster.cadres["compound_ids"] if s).split(",")
     assert sorted(listed) == sorted(compounds["compound_id"])
+
+
+def test_roads_decide_who_is_near():
+    import geopandas as gpd
+    from decision_fixtures import CRS, X0, Y0
+    from shapely.geometry import LineString
+
+    # one compound between two offices; only the east office has a road to it
+    compounds = compounds_at([(100, 0)])
+    cadres = cadres_at([(0, 0), (300, 0)])
+    road = LineString([(X0 + 100, Y0), (X0 + 300, Y0)])
+    roads = gpd.GeoDataFrame(geometry=[road, LineString([(X0, Y0), (X0, Y0 + 50)])], crs=CRS)
+    straight = assign_heads(compounds, cadres)
+    walked = assign_heads(compounds, cadres, roads=roads)
+    assert straight.compounds["cadre_id"].tolist() == ["K00"]
+    assert walked.compounds["cadre_id"].tolist() == ["K01"]
+    assert walked.cadres["tour_m"].tolist()[1] == pytest.approx(400, abs=1)

@@ -61,7 +61,10 @@ class CompanyShortlist:
         ``reason``: targets without any candidate.
     companies : geopandas.GeoDataFrame
         The companies with ``managed_compounds``, ``managed_households``,
-        ``spare_households`` and ``first_choice_of`` (targets they rank first for).
+        ``spare_households``, ``first_choice_of`` (targets they rank first for),
+        ``first_choice_households`` and ``over_committed`` (first choice for more
+        households, all targets together, than they have room for: award one
+        of those targets to the next candidate).
     compounds : geopandas.GeoDataFrame
         The plan's compounds with ``target_id`` (bundle or extended compound,
         else NA) and ``first_choice`` (the rank-1 company's name, else NA).
@@ -130,6 +133,12 @@ def _counts(group: pd.DataFrame, shortlist: pd.DataFrame) -> dict:
         "extended": len(extended),
         "extended_matched": int(extended["matched"].sum()),
         "first_choices": int(chosen["company_id"].nunique()),
+        "over_committed": int(
+            chosen.groupby("company_id")["households"]
+            .sum()
+            .gt(chosen.groupby("company_id")["spare_households"].first().fillna(np.inf))
+            .sum()
+        ),
     }
 
 
@@ -382,6 +391,13 @@ def match_companies(
         .agg(lambda s: ",".join(s))
     )
     out["first_choice_of"] = out["company_id"].map(first).astype("string")
+    load = shortlist[shortlist["rank"] == 1].groupby("company_id")["households"].sum()
+    out["first_choice_households"] = out["company_id"].map(load).fillna(0).astype(int)
+    # rank 1 for several targets whose households together exceed the room left
+    out["over_committed"] = (
+        out["spare_households"].notna()
+        & (out["first_choice_households"] > out["spare_households"].fillna(0))
+    ).astype(bool)
     out = out.loc[companies.index]  # the input's row order again
     options = {
         **opts,

@@ -344,8 +344,6 @@ def assign_heads(
     if opts["same_subdistrict"]:
         allowed = (level[None, :] == "district") | (sub_k[None, :] == sub_c[:, None])
 
-    _check_feasible(allowed, slots, sub_c, visits, caps, valid["compound_id"].to_numpy()[rows])
-
     dist = Distances(crs, detour_factor=opts["detour_factor"], roads=roads)
     cxy = metric_points(valid, crs)[rows] if n else np.zeros((0, 2))
     oxy = metric_points(cadres_v, crs)[corder]
@@ -353,6 +351,7 @@ def assign_heads(
     d_stop = dist.matrix(cxy, cxy) if n else np.zeros((0, 0))
     reachable = np.isfinite(d_office.T)
     allowed &= reachable
+    _check_feasible(allowed, slots, sub_c, visits, caps, valid["compound_id"].to_numpy()[rows])
     big = np.where(np.isfinite(d_office.T), 2.0 * d_office.T, 1e12)
     cost = big * visits
 
