@@ -5,7 +5,8 @@ other unmanaged compound a fallback service mode, build the five-level 邻里格
 grid, and export meeting maps.
 
 Each job has its own subpackage (:mod:`~lianhu_geo.bundling`,
-:mod:`~lianhu_geo.coverage`, :mod:`~lianhu_geo.grid`, :mod:`~lianhu_geo.maps`);
+:mod:`~lianhu_geo.coverage`, :mod:`~lianhu_geo.grid`, :mod:`~lianhu_geo.maps`,
+:mod:`~lianhu_geo.decisions` for service stations, compound heads and companies);
 the data model and the ways data come in (compounds, readers, coords, sample)
 sit at the top. Every public name is re-exported here.
 """
@@ -41,6 +42,22 @@ from .coverage import CoveragePlan, plan_coverage
 from .coverage.files import read_plan
 from .coverage.scenarios import compare_plans, plan_diff
 from .coverage.triage import MODE_LABELS, SERVICE_MODES
+from .decisions import (
+    CompanyShortlist,
+    HeadRoster,
+    StationCoverage,
+    StationSites,
+    assign_heads,
+    match_companies,
+    read_cadres,
+    read_companies,
+    read_stations,
+    site_stations,
+    station_coverage,
+    validate_cadres,
+    validate_companies,
+    validate_stations,
+)
 from .errors import DataWarning, InputError
 from .explorer import explore
 from .footprints import estimate_footprints
@@ -48,8 +65,16 @@ from .grid import GridError, NeighborhoodGrid, build_grid
 from .grid.workers import GridWorkers, assign_workers
 from .ledgers import write_template
 from .maps import MapSizeWarning, compare_map, export_html, plan_map
+from .maps._decisions import decision_map, write_decision_map
 from .readers import read_compounds
-from .sample import load_boundary, load_sample, load_sample_areas
+from .sample import (
+    load_boundary,
+    load_sample,
+    load_sample_areas,
+    load_sample_cadres,
+    load_sample_companies,
+    load_sample_stations,
+)
 
 # Public module paths from before the subpackages (``lianhu_geo.neighbors`` and
 # friends) stay importable: each is the module in its job's subpackage.
@@ -77,7 +102,26 @@ except PackageNotFoundError:  # running from a source checkout
 
 __all__ = [
     "ALIASES",
+    "assign_heads",
     "assign_workers",
+    "CompanyShortlist",
+    "decision_map",
+    "HeadRoster",
+    "write_decision_map",
+    "load_sample_cadres",
+    "load_sample_companies",
+    "load_sample_stations",
+    "match_companies",
+    "read_cadres",
+    "read_companies",
+    "read_stations",
+    "site_stations",
+    "station_coverage",
+    "StationCoverage",
+    "StationSites",
+    "validate_cadres",
+    "validate_companies",
+    "validate_stations",
     "bd09_to_gcj02",
     "bd09_to_wgs84",
     "build_grid",

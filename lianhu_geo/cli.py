@@ -240,7 +240,49 @@ def _parser(lang: str = "zh") -> argparse.ArgumentParser:
         default=None,
         help=cli_text("max_households_per_worker", lang),
     )
+    _decision_parsers(sub, lang)
     return parser
+
+
+def _decision_parsers(sub: Any, lang: str) -> None:
+    def common(kind: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(
+            kind, help=cli_text(kind, lang), description=cli_text(f"{kind}_description", lang)
+        )
+        _add_input(p, lang, required=False)
+        p.add_argument("--out", type=Path, required=True, help=cli_text("decisions_out", lang))
+        p.add_argument(
+            "--detour-factor", type=float, default=1.0, help=cli_text("detour_factor", lang)
+        )
+        p.add_argument(
+            f"--{kind}-file",
+            dest=f"{kind}_file",
+            type=Path,
+            help=cli_text(f"{'cadres' if kind == 'heads' else kind}_file", lang),
+        )
+        return p
+
+    stations = common("stations")
+    stations.add_argument(
+        "--max-walk-m", type=float, default=500.0, help=cli_text("max_walk_m", lang)
+    )
+    stations.add_argument("--budget", type=int, help=cli_text("budget", lang))
+    stations.add_argument(
+        "--cover", choices=["all", "unmanaged"], default="unmanaged", help=cli_text("cover", lang)
+    )
+    heads = common("heads")
+    heads.add_argument(
+        "--visits-per-month", type=int, default=4, help=cli_text("visits_per_month", lang)
+    )
+    heads.add_argument(
+        "--max-visits-per-cadre", type=int, default=8, help=cli_text("max_visits_per_cadre", lang)
+    )
+    heads.add_argument("--month", help=cli_text("month", lang))
+    companies = common("companies")
+    companies.add_argument(
+        "--max-distance-m", type=float, default=3000.0, help=cli_text("max_distance_m", lang)
+    )
+    companies.add_argument("--top", type=int, default=5, help=cli_text("top", lang))
 
 
 def _version() -> str:
@@ -428,11 +470,109 @@ def _os_error(exc: OSError, lang: str) -> tuple[int, str]:
     return code, cli_text("cannot_write", lang, where=where, reason=reason, advice=advice)
 
 
+def _table(args: argparse.Namespace, progress: _Progress, kind: str, compounds: Any = None):
+    from . import decisions, sample
+
+    path = getattr(args, f"{args.command}_file")
+    coords = args.coords or "wgs84"
+    if path is None:
+        with progress.step(cli_text("step_sample_table", args.lang, kind=kind)):
+            return getattr(sample, f"load_sample_{kind}")()
+    with progress.step(cli_text("step_read", args.lang, files=path)):
+        reader = getattr(decisions, f"read_{kind}")
+        if kind == "stations":
+            return reader(path, compounds, coords=coords)
+        return reader(path, coords=coords)
+
+
+def _write_results(args: argparse.Namespace, progress: _Progress, files: dict) -> None:
+    from .maps._decisions import write_decision_map
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    with progress.step(cli_text("step_write_decisions", args.lang, out=args.out)):
+        for name, result in files.items():
+            if name.endswith(".xlsx"):
+                result.to_excel(args.out / name)
+            else:
+                write_decision_map(result, args.out / name, lang=args.lang)
+    names = ", ".join(files)
+    print("\n" + cli_text("decisions_done", args.lang, out=args.out, files=names))
+
+
+def _run_stations(args: argparse.Namespace, progress: _Progress) -> None:
+    from .decisions import site_stations, station_coverage
+
+    compounds = _load(args, progress)
+    stations = _table(args, progress, "stations", compounds)
+    options = {"max_walk_m": args.max_walk_m, "detour_factor": args.detour_factor}
+    with progress.step(cli_text("step_decide", args.lang, what="station_coverage")):
+        report = station_coverage(compounds, stations, **options)
+    with progress.step(cli_text("step_decide", args.lang, what="site_stations")):
+        sites = site_stations(
+            compounds, existing=stations, budget=args.budget, cover=args.cover, **options
+        )
+    print(report.summary(lang=args.lang).to_string())
+    print(f"\n{sites!r}")
+    _write_results(
+        args,
+        progress,
+        {
+            "station_coverage.xlsx": report,
+            "new_sites.xlsx": sites,
+            "stations_map.html": report,
+            "sites_map.html": sites,
+        },
+    )
+
+
+def _run_heads(args: argparse.Namespace, progress: _Progress) -> None:
+    from .decisions import assign_heads
+
+    compounds = _load(args, progress)
+    cadres = _table(args, progress, "cadres")
+    with progress.step(cli_text("step_decide", args.lang, what="assign_heads")):
+        roster = assign_heads(
+            compounds,
+            cadres,
+            visits_per_month=args.visits_per_month,
+            max_visits_per_cadre=args.max_visits_per_cadre,
+            month=args.month,
+            detour_factor=args.detour_factor,
+        )
+    print(roster.summary(lang=args.lang).to_string())
+    print(f"\n{roster!r}")
+    _write_results(args, progress, {"heads.xlsx": roster, "heads_map.html": roster})
+
+
+def _run_companies(args: argparse.Namespace, progress: _Progress) -> None:
+    from .coverage import plan_coverage
+    from .decisions import match_companies
+
+    compounds = _load(args, progress)
+    companies = _table(args, progress, "companies")
+    with progress.step(cli_text("step_decide", args.lang, what="plan_coverage")):
+        plan = plan_coverage(compounds)
+    with progress.step(cli_text("step_decide", args.lang, what="match_companies")):
+        short = match_companies(
+            plan,
+            companies,
+            max_distance_m=args.max_distance_m,
+            top=args.top,
+            detour_factor=args.detour_factor,
+        )
+    print(short.overview(lang=args.lang).to_string())
+    print(f"\n{short!r}")
+    _write_results(args, progress, {"companies.xlsx": short, "companies_map.html": short})
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Progress], None]] = {
     "plan": _run_plan,
     "validate": _run_validate,
     "template": _run_template,
     "grid": _run_grid,
+    "stations": _run_stations,
+    "heads": _run_heads,
+    "companies": _run_companies,
 }
 
 

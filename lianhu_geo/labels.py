@@ -169,6 +169,119 @@ LABELS: dict[str, dict[str, str]] = {
     "exported": {"zh": "已导出", "en": "exported"},
     "changed": {"zh": "有变化的小区", "en": "compounds that change"},
     "unchanged": {"zh": "无变化", "en": "unchanged"},
+    # the district's other decisions: service stations, compound heads, companies
+    "station_coverage": {"zh": "党群服务站覆盖", "en": "service station coverage"},
+    "station_id": {"zh": "服务站编号", "en": "station id"},
+    "station_name": {"zh": "服务站名称", "en": "station name"},
+    "head": {"zh": "站长", "en": "station head"},
+    "station_distance_m": {"zh": "到服务站距离(米)", "en": "distance to station (m)"},
+    "within_reach": {"zh": "步行可达", "en": "within reach"},
+    "compounds_served": {"zh": "服务小区数", "en": "compounds served"},
+    "households_served": {"zh": "服务户数", "en": "households served"},
+    "compounds_reached": {"zh": "可达小区数", "en": "compounds within reach"},
+    "unmanaged_reached": {"zh": "可达失管小区", "en": "unmanaged within reach"},
+    "households_reached": {"zh": "可达户数", "en": "households within reach"},
+    "reach_rate": {"zh": "可达率", "en": "reach rate"},
+    "unmanaged_reach_rate": {"zh": "失管小区可达率", "en": "unmanaged reach rate"},
+    "summary": {"zh": "汇总", "en": "summary"},
+    "item": {"zh": "项目", "en": "item"},
+    "value": {"zh": "内容", "en": "value"},
+    "solver": {"zh": "求解说明", "en": "solver"},
+    "new_sites": {"zh": "新建服务站选址", "en": "new station sites"},
+    "new_site": {"zh": "新建服务站", "en": "new station"},
+    "new_compounds": {"zh": "新增覆盖小区", "en": "compounds newly reached"},
+    "new_households": {"zh": "新增覆盖户数", "en": "households newly reached"},
+    "station_status": {"zh": "服务站覆盖情况", "en": "station status"},
+    "station_existing": {"zh": "已有服务站可达", "en": "existing station within reach"},
+    "station_new": {"zh": "新建服务站可达", "en": "new station within reach"},
+    "station_uncovered": {"zh": "未覆盖(站点数不足)", "en": "not reached (budget)"},
+    "station_uncoverable": {"zh": "无法覆盖", "en": "cannot be reached"},
+    "station_not_a_target": {"zh": "不在本次范围", "en": "not a target"},
+    "uncoverable_reason": {"zh": "未覆盖原因", "en": "why not reached"},
+    "reason_budget": {
+        "zh": "新建服务站数量已用完",
+        "en": "the budget of new stations is used up",
+    },
+    "reason_no_candidate": {
+        "zh": "{walk} 米内没有可建服务站的小区",
+        "en": "no candidate site within {walk} m",
+    },
+    "cadre_id": {"zh": "干部编号", "en": "cadre id"},
+    "cadre_name": {"zh": "院长姓名", "en": "head's name"},
+    "level": {"zh": "级别", "en": "level"},
+    "level_district": {"zh": "区级", "en": "district"},
+    "level_subdistrict": {"zh": "街道级", "en": "subdistrict"},
+    "max_visits": {"zh": "每月走访上限", "en": "most visits a month"},
+    "visits": {"zh": "每月走访次数", "en": "visits a month"},
+    "visits_per_month": {"zh": "每月走访次数", "en": "visits a month"},
+    "tour_m": {"zh": "每轮走访路程(米)", "en": "one round (m)"},
+    "monthly_travel_m": {"zh": "每月路程(米)", "en": "travel a month (m)"},
+    "monthly_travel_km": {"zh": "每月路程(公里)", "en": "travel a month (km)"},
+    "compound_ids": {"zh": "负责小区编号", "en": "compound ids"},
+    "compound_names": {"zh": "负责小区", "en": "compounds"},
+    "eligible": {"zh": "需配院长", "en": "needs a head"},
+    "heads": {"zh": "院长人数", "en": "heads"},
+    "cadre_office": {"zh": "院长办公地点", "en": "head's office"},
+    "first_choice_color": {"zh": "颜色: 首选企业", "en": "colour: first-choice company"},
+    "roster": {"zh": "院长安排", "en": "roster"},
+    "visit_calendar": {"zh": "走访日程", "en": "visit calendar"},
+    "visit": {"zh": "第几次走访", "en": "visit"},
+    "date": {"zh": "日期", "en": "date"},
+    "week_n": {"zh": "第{n}周", "en": "week {n}"},
+    "weekday_0": {"zh": "周一", "en": "Mon"},
+    "weekday_1": {"zh": "周二", "en": "Tue"},
+    "weekday_2": {"zh": "周三", "en": "Wed"},
+    "weekday_3": {"zh": "周四", "en": "Thu"},
+    "weekday_4": {"zh": "周五", "en": "Fri"},
+    "company_id": {"zh": "企业编号", "en": "company id"},
+    "company_name": {"zh": "企业名称", "en": "company"},
+    "service_types": {"zh": "服务类型", "en": "service types"},
+    "capacity_households": {"zh": "承接能力(户)", "en": "capacity (households)"},
+    "qualification": {"zh": "资质", "en": "qualification"},
+    "managed_compounds": {"zh": "在管小区数", "en": "compounds managed"},
+    "managed_households": {"zh": "在管户数", "en": "households managed"},
+    "spare_households": {"zh": "剩余承接能力(户)", "en": "spare capacity (households)"},
+    "first_choice_of": {"zh": "首选对象", "en": "first choice for"},
+    "overview": {"zh": "街道总览", "en": "overview"},
+    "shortlist": {"zh": "候选企业", "en": "shortlist"},
+    "unmatched": {"zh": "暂无候选", "en": "no candidate"},
+    "target_type": {"zh": "对象类型", "en": "target"},
+    "target_id": {"zh": "对象编号", "en": "target id"},
+    "rank": {"zh": "排序", "en": "rank"},
+    "distance_m": {"zh": "距离(米)", "en": "distance (m)"},
+    "nearest_compound_id": {"zh": "最近在管小区", "en": "nearest managed compound"},
+    "reason": {"zh": "理由", "en": "reason"},
+    "bundles_matched": {"zh": "有候选的片区", "en": "bundles with candidates"},
+    "extended_matched": {"zh": "有候选的延伸式小区", "en": "extended with candidates"},
+    "first_choices": {"zh": "首选企业数", "en": "first-choice companies"},
+    "first_choice_households": {"zh": "首选对象户数", "en": "households as first choice"},
+    "over_committed": {
+        "zh": "首选对象超出承接能力",
+        "en": "first choice beyond capacity",
+    },
+    "reason_nearest_managed": {
+        "zh": "最近在管小区 {id} 距离 {distance} 米",
+        "en": "manages {id}, {distance} m away",
+    },
+    "reason_office": {"zh": "办公地点距离 {distance} 米", "en": "office {distance} m away"},
+    "reason_spare": {
+        "zh": "剩余承接能力 {households} 户",
+        "en": "room for {households} households",
+    },
+    "reason_spare_unknown": {"zh": "承接能力不详", "en": "capacity unknown"},
+    "reason_qualification": {"zh": "资质 {q}", "en": "qualification {q}"},
+    "reason_no_company_near": {
+        "zh": "{distance} 米内没有可承接{kind}的企业",
+        "en": "no company for the {kind} within {distance} m",
+    },
+    "reason_none_qualified": {
+        "zh": "附近 {n} 家企业资质均不符合要求",
+        "en": "{n} companies nearby, none with an accepted qualification",
+    },
+    "reason_no_capacity": {
+        "zh": "附近 {n} 家企业剩余承接能力均不足 {households} 户",
+        "en": "{n} companies nearby, none with room for {households} households",
+    },
     # words
     "yes": {"zh": "是", "en": "yes"},
     "no": {"zh": "否", "en": "no"},
@@ -508,6 +621,9 @@ CLI_TEXTS: dict[str, dict[str, str]] = {
   lianhu-geo validate 台账.xlsx                   只检查台账，不做规划
   lianhu-geo template 点位.csv --out 台账模板.xlsx  生成下发各街道、社区填写的台账模板
   lianhu-geo grid --out 结果                     五级邻里格与网格员
+  lianhu-geo stations --out 结果                 党群服务站覆盖与新建选址
+  lianhu-geo heads --out 结果                    小区院长安排与每月走访日程
+  lianhu-geo companies --out 结果                各片区的候选物业企业
 
 输入：Excel（.xlsx）、CSV（UTF-8 或 GBK，逗号或分号分隔）、GeoJSON、GeoPackage、
 FileGDB 或 Shapefile，每行一个小区；中英文表头均可（小区名称、街道、社区、户数、
@@ -526,6 +642,9 @@ FileGDB 或 Shapefile，每行一个小区；中英文表头均可（小区名�
   lianhu-geo validate ledger.xlsx                  check a ledger without planning
   lianhu-geo template points.csv --out tmpl.xlsx   the fill-in ledger for the offices
   lianhu-geo grid --out results                    the five-level grid and grid workers
+  lianhu-geo stations --out results                service stations: reach and new sites
+  lianhu-geo heads --out results                   compound heads and their visit calendar
+  lianhu-geo companies --out results               candidate companies for each bundle
 
 Input files: Excel (.xlsx), CSV (UTF-8 or GBK, comma or semicolon), GeoJSON,
 GeoPackage, FileGDB or Shapefile, one row per compound; headers in English or
@@ -572,6 +691,91 @@ files and moved into place when complete: a failure leaves the old ones.
         "zh": "五级邻里格与网格员",
         "en": "the five-level neighbourhood grid (邻里格) and its grid workers",
     },
+    "stations": {
+        "zh": "党群服务站：哪些小区步行可达，新站建在哪里",
+        "en": "service stations (党群服务站): coverage of the compounds and new sites",
+    },
+    "stations_description": {
+        "zh": "给出每个小区 --max-walk-m 米内是否有党群服务站，并选址新建服务站，使每个（失管）"
+        "小区都步行可达：station_coverage.xlsx、new_sites.xlsx、stations_map.html、sites_map.html。",
+        "en": "Say which compounds have a party-masses service station within --max-walk-m, "
+        "and choose new sites so that every compound (or every unmanaged one) has one: "
+        "station_coverage.xlsx, new_sites.xlsx, stations_map.html, sites_map.html.",
+    },
+    "heads": {
+        "zh": "小区院长：哪位干部负责哪个小区，每月走访日程",
+        "en": "compound heads (小区院长): who heads which compound, monthly visit calendar",
+    },
+    "heads_description": {
+        "zh": "为每个老旧失管小区安排一名院长，每位干部每月走访不超过 --max-visits-per-cadre 次，"
+        "路程尽量短：heads.xlsx（院长安排与走访日程）、heads_map.html。",
+        "en": "Give every old unmanaged compound one cadre as its head, no cadre over "
+        "--max-visits-per-cadre visits a month, travel small: heads.xlsx (roster and "
+        "calendar), heads_map.html.",
+    },
+    "companies": {
+        "zh": "引进物业企业：各片区与延伸式小区的候选企业",
+        "en": "candidate companies (引进物业企业) for each bundle and extended compound",
+    },
+    "companies_description": {
+        "zh": "先做覆盖规划，再为每个片区和每个延伸式小区列出候选企业及理由：companies.xlsx、"
+        "companies_map.html。",
+        "en": "Plan the compounds, then rank companies for each bundle and each extended-mode "
+        "compound with the reasons: companies.xlsx, companies_map.html.",
+    },
+    "stations_file": {
+        "zh": "服务站文件；默认：示例数据的 504 个服务站",
+        "en": "stations file; default: the sample's 504 stations",
+    },
+    "cadres_file": {
+        "zh": "干部文件；默认：示例数据的干部",
+        "en": "cadres file; default: the sample's cadres",
+    },
+    "companies_file": {
+        "zh": "企业文件；默认：示例数据的 168 家企业",
+        "en": "companies file; default: the sample's 168 companies",
+    },
+    "decisions_out": {"zh": "结果文件夹", "en": "folder for the results"},
+    "detour_factor": {
+        "zh": "直线距离乘以此系数（默认 1.0）",
+        "en": "straight-line distances times this (default 1.0)",
+    },
+    "max_walk_m": {"zh": "步行距离上限，米（默认 500）", "en": "walk in metres (default 500)"},
+    "budget": {
+        "zh": "最多新建几个服务站（默认：全部覆盖）",
+        "en": "most new stations (default: cover all)",
+    },
+    "cover": {
+        "zh": "覆盖对象：all 全部小区，unmanaged 失管小区（默认）",
+        "en": "targets: all compounds or unmanaged ones (default)",
+    },
+    "visits_per_month": {
+        "zh": "每个小区每月走访次数（默认 4）",
+        "en": "visits a month (default 4)",
+    },
+    "max_visits_per_cadre": {
+        "zh": "每位干部每月走访上限（默认 8）",
+        "en": "most visits a month per cadre (default 8)",
+    },
+    "month": {
+        "zh": "日程的月份 YYYY-MM（默认：按周）",
+        "en": "YYYY-MM for calendar dates (default: weeks)",
+    },
+    "max_distance_m": {
+        "zh": "企业在管小区或办公地点的最远距离，米（默认 3000）",
+        "en": "farthest managed compound or office, metres (default 3000)",
+    },
+    "top": {"zh": "每个对象列出几家候选（默认 5）", "en": "candidates per target (default 5)"},
+    "step_sample_table": {
+        "zh": "载入示例数据的{kind}（合成数据）",
+        "en": "loading the sample's {kind} (synthetic)",
+    },
+    "step_decide": {"zh": "求解：{what}", "en": "solving: {what}"},
+    "step_write_decisions": {
+        "zh": "写出工作簿和地图到 {out}",
+        "en": "writing workbooks and maps to {out}",
+    },
+    "decisions_done": {"zh": "结果在 {out}：{files}", "en": "Results in {out}: {files}"},
     "grid_description": {
         "zh": "由规划结果建立 片区 > 小区 > 楼栋 > 单元 > 居民家庭 五级网格，配备网格员，按层级和"
         "街道输出网格数与网格员数。",

@@ -26,7 +26,14 @@ import shapely.geometry
 from .compounds import validate_compounds
 from .errors import InputError
 
-__all__ = ["load_boundary", "load_sample", "load_sample_areas"]
+__all__ = [
+    "load_boundary",
+    "load_sample",
+    "load_sample_areas",
+    "load_sample_stations",
+    "load_sample_cadres",
+    "load_sample_companies",
+]
 
 _LEVELS = ("subdistrict", "community")
 
@@ -161,3 +168,92 @@ def load_sample_areas(level: str = "subdistrict") -> gpd.GeoDataFrame:
     out = out.reset_index(drop=True)
     out.attrs["source"] = areas.attrs["source"]
     return out
+
+
+def _decision_table(filename: str, validate) -> gpd.GeoDataFrame:
+    frame = _read(filename)
+    source = frame.attrs["source"]
+    out = validate(frame)
+    out.attrs["source"] = source
+    return out
+
+
+def load_sample_stations() -> gpd.GeoDataFrame:
+    """Load the sample's 504 synthetic party-masses service stations (党群服务站).
+
+    Each sits in a professional compound of :func:`load_sample` (a property
+    company's manager is its head), larger compounds likelier, as Lianhu
+    set up stations in 504 compounds. SYNTHETIC (see ``attrs["source"]``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Validated by :func:`~lianhu_geo.decisions.tables.validate_stations`:
+        ``station_id`` "ST001".."ST504", ``compound_id``, ``name``, ``head``,
+        ``synthetic``, Points in EPSG:4326.
+
+    Examples
+    --------
+    >>> from lianhu_geo import load_sample_stations
+    >>> stations = load_sample_stations()
+    >>> len(stations), stations.loc[0, "station_id"], bool(stations["synthetic"].all())
+    (504, 'ST001', True)
+    """
+    from .decisions.tables import validate_stations
+
+    return _decision_table("lianhu_sample_stations.geojson", validate_stations)
+
+
+def load_sample_cadres() -> gpd.GeoDataFrame:
+    """Load the sample's 412 synthetic cadres who serve as compound heads (小区院长).
+
+    100 district cadres with offices in the old town and 312 subdistrict
+    cadres, in proportion to their subdistrict's old unmanaged compounds,
+    with offices at the subdistrict office or in a community. About one in
+    seven has a ``max_visits`` of their own (4 or 12). SYNTHETIC names and places.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Validated by :func:`~lianhu_geo.decisions.tables.validate_cadres`:
+        ``cadre_id`` "K001".."K412", ``name``, ``level``, ``subdistrict``,
+        ``max_visits``, ``synthetic``; offices as Points in EPSG:4326.
+
+    Examples
+    --------
+    >>> from lianhu_geo import load_sample_cadres
+    >>> cadres = load_sample_cadres()
+    >>> len(cadres), sorted(cadres["level"].unique())
+    (412, ['district', 'subdistrict'])
+    """
+    from .decisions.tables import validate_cadres
+
+    return _decision_table("lianhu_sample_cadres.geojson", validate_cadres)
+
+
+def load_sample_companies() -> gpd.GeoDataFrame:
+    """Load the sample's 168 synthetic companies: property companies and service firms.
+
+    Every ``property_company`` of :func:`load_sample` (with capacity a little
+    above what it manages and a grade by size), new property companies
+    without compounds in the district yet, and 20 cleaning, security and
+    greening firms. SYNTHETIC (see ``attrs["source"]``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Validated by :func:`~lianhu_geo.decisions.tables.validate_companies`:
+        ``company_id`` "P001".."P168", ``name``, ``service_types``,
+        ``capacity_households``, ``qualification``, ``synthetic``; offices as
+        Points in EPSG:4326.
+
+    Examples
+    --------
+    >>> from lianhu_geo import load_sample_companies
+    >>> companies = load_sample_companies()
+    >>> len(companies), int(companies["service_types"].str.contains("cleaning").sum()) > 0
+    (168, True)
+    """
+    from .decisions.tables import validate_companies
+
+    return _decision_table("lianhu_sample_companies.geojson", validate_companies)

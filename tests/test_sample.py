@@ -14,7 +14,14 @@ from lianhu_geo.compounds import OLD_BEFORE_YEAR
 
 ROOT = Path(__file__).parents[1]
 SHARED = ROOT / ".." / "shared" / "data"
-DATA_FILES = ("lianhu_sample.geojson", "lianhu_boundary.geojson", "lianhu_sample_areas.geojson")
+DATA_FILES = (
+    "lianhu_sample.geojson",
+    "lianhu_boundary.geojson",
+    "lianhu_sample_areas.geojson",
+    "lianhu_sample_stations.geojson",
+    "lianhu_sample_cadres.geojson",
+    "lianhu_sample_companies.geojson",
+)
 needs_shared = pytest.mark.skipif(
     not (SHARED / "lianhu_communities.csv").exists(),
     reason="../shared/data (real Lianhu reference data) is not beside this checkout",

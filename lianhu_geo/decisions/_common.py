@@ -1,0 +1,130 @@
+"""What the three decisions share: checked inputs, places in metres, workbooks."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .._write import atomic_path
+from ..compounds import validate_compounds
+from ..coords import metric_crs
+from ..errors import InputError, format_rows
+from ..labels import label
+from ..options import Option
+
+__all__ = ["checked_compounds", "select", "write_workbook", "DISTANCE_OPTIONS"]
+
+#: Options every decision takes for its distances.
+DISTANCE_OPTIONS = (
+    Option("detour_factor", "number", minimum=1.0, maximum=5.0),
+    Option("time_limit_s", "number", minimum=0, exclusive_minimum=True),
+    Option("exact", "bool"),
+)
+_FILE_DATE = _dt.datetime(2000, 1, 1)
+
+
+def checked_compounds(compounds: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, np.ndarray, Any]:
+    """Validate the compounds; return them, their order by id and their metric CRS."""
+    if isinstance(compounds, gpd.GeoDataFrame) and not compounds.index.is_unique:
+        raise InputError("the compounds' index must be unique; use `compounds.reset_index()`.")
+    valid = validate_compounds(compounds)
+    order = np.argsort(valid["compound_id"].to_numpy(dtype=str), kind="stable")
+    return valid, order, metric_crs(valid)
+
+
+def select(compounds: gpd.GeoDataFrame, which: Any, *, name: str, default: pd.Series) -> pd.Series:
+    """Return a boolean mask over ``compounds`` from ``None`` (``default``), ids or a mask."""
+    if which is None:
+        return default.astype(bool)
+    if isinstance(which, pd.Series) and pd.api.types.is_bool_dtype(which):
+        if not which.index.equals(compounds.index):
+            missing = compounds.index.difference(which.index)
+            if len(missing):
+                raise InputError(
+                    f"`{name}` as a yes/no Series must have the compounds' index; rows "
+                    f"{format_rows(missing)} are missing."
+                )
+            which = which.reindex(compounds.index)
+        return which.fillna(False).astype(bool)
+    if isinstance(which, str) or not isinstance(which, Iterable):
+        raise InputError(
+            f"`{name}` must be a list of compound ids or a yes/no Series over the compounds; "
+            f"got {type(which).__name__}."
+        )
+    ids = [str(v) for v in which]
+    known = set(compounds["compound_id"].astype(str))
+    unknown = sorted(set(ids) - known)
+    if unknown:
+        raise InputError(
+            f"`{name}` names compounds that are not in the table: {format_rows(unknown)}."
+        )
+    return compounds["compound_id"].astype(str).isin(ids)
+
+
+def _text_cell(cell: Any, value: Any) -> None:
+    """Write ``value``; text is always a string cell, never a formula."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool):
+        value = label("yes") if value else label("no")
+    if isinstance(value, int | float):
+        cell.value = value
+        return
+    cell.value = str(value)
+    cell.data_type = "s"  # openpyxl would take "=..." for a formula
+
+
+def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame], *, title: str) -> Path:
+    """Write ``sheets`` (title -> table) to ``path`` atomically, byte for byte the same each run."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet_title, frame in sheets.items():
+        sheet = workbook.create_sheet(sheet_title[:31])
+        for j, column in enumerate(frame.columns, start=1):
+            cell = sheet.cell(row=1, column=j)
+            _text_cell(cell, str(column))
+            cell.font = Font(bold=True)
+        for r, row in enumerate(frame.itertuples(index=False, name=None), start=2):
+            for j, value in enumerate(row, start=1):
+                _text_cell(sheet.cell(row=r, column=j), value)
+        for j, column in enumerate(frame.columns, start=1):
+            width = max([len(str(column)) * 2, *(len(str(v)) for v in frame[column].head(100))])
+            letter = sheet.cell(row=1, column=j).column_letter
+            sheet.column_dimensions[letter].width = min(max(width + 2, 8), 60)
+        sheet.freeze_panes = "A2"
+    workbook.properties.creator = "lianhu_geo"
+    workbook.properties.title = title
+    workbook.properties.created = _FILE_DATE
+    workbook.properties.modified = _FILE_DATE
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    stamp = _FILE_DATE.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "docProps/core.xml":  # openpyxl stamps `modified` on save
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp + rb"\g<2>",
+                    data,
+                )
+            info = zipfile.ZipInfo(item.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, data)
+    return Path(path)
