@@ -11,10 +11,15 @@ symbolic link is refused, never followed.
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
+import io
 import os
+import re
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from .errors import OutputError
 
@@ -152,3 +157,36 @@ def write_text(path: str | os.PathLike, text: str, *, encoding: str = "utf-8") -
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+def save_workbook(
+    workbook: Any, path: str | os.PathLike, *, date: _dt.datetime, title: str | None = None
+) -> None:
+    """Save an openpyxl workbook to ``path`` with the same bytes for the same content.
+
+    openpyxl stamps the save time into ``docProps/core.xml`` and the zip
+    entries; both are set to ``date`` here. ``path`` is written directly:
+    callers write to a temporary path from :func:`atomic_path`.
+    """
+    workbook.properties.creator = "lianhu_geo"
+    if title is not None:
+        workbook.properties.title = title
+    workbook.properties.created = date
+    workbook.properties.modified = date
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    stamp = date.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    with zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "docProps/core.xml":  # openpyxl stamps `modified` on save
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp + rb"\g<2>",
+                    data,
+                )
+            info = zipfile.ZipInfo(item.filename, date_time=date.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, data)

@@ -16,6 +16,7 @@ import os
 import re
 import unicodedata
 import warnings
+import zipfile
 
 import geopandas as gpd
 import pandas as pd
@@ -366,14 +367,14 @@ def test_command_read_only_folder(tmp_path, capsys, monkeypatch):
 
 
 def test_command_full_disk(tmp_path, capsys, monkeypatch):
-    real = files.zipfile.ZipFile.writestr
+    real = zipfile.ZipFile.writestr
 
     def full(self, *args, **kwargs):
         if str(self.filename or "").endswith(".xlsx"):  # the workbook file, not a buffer
             raise OSError(errno.ENOSPC, "No space left on device", self.filename)
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(files.zipfile.ZipFile, "writestr", full)
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", full)
     code, line = _run(["-q", "plan", "--out", str(tmp_path / "out"), "--no-bundles"], capsys)
     assert code == EXIT_DISK_FULL and "the disk is full" in line
     assert list((tmp_path / "out").iterdir()) == []  # no half file, no temporary

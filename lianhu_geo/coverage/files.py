@@ -31,11 +31,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import errno
-import io
 import json
-import re
 import shutil
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +42,7 @@ import pandas as pd
 import pyogrio
 import pyogrio.errors
 
-from .._write import atomic_paths, check_target
+from .._write import atomic_paths, check_target, save_workbook
 from ..compounds import _UNWRITABLE
 from ..errors import InputError, OutputError
 from . import SUMMARY_LABELS, CoveragePlan
@@ -288,27 +285,7 @@ def _write_xlsx(
     rate = SUMMARY_LABELS["coverage_rate"]
     for title, frame in frames.items():
         _sheet(workbook, title, frame, percent=(rate,) if title == "汇总" else ())
-    workbook.properties.creator = "lianhu_geo"
-    workbook.properties.title = "覆盖方案"
-    workbook.properties.created = date
-    workbook.properties.modified = date
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    stamp = date.strftime("%Y-%m-%dT%H:%M:%SZ")
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    with zipfile.ZipFile(path, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "docProps/core.xml":  # openpyxl stamps `modified` on save
-                data = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
-                    data,
-                )
-            info = zipfile.ZipInfo(item.filename, date_time=(date.year, *date.timetuple()[1:6]))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, data)
+    save_workbook(workbook, path, date=date, title="覆盖方案")
 
 
 def write_plan(plan: CoveragePlan, folder: str | Path) -> dict[str, Path]:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import io
-import re
-import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -14,7 +11,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .._write import atomic_path
+from .._write import atomic_path, save_workbook
 from ..compounds import validate_compounds
 from ..coords import metric_crs
 from ..errors import InputError, format_rows
@@ -106,25 +103,6 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame], *, titl
             letter = sheet.cell(row=1, column=j).column_letter
             sheet.column_dimensions[letter].width = min(max(width + 2, 8), 60)
         sheet.freeze_panes = "A2"
-    workbook.properties.creator = "lianhu_geo"
-    workbook.properties.title = title
-    workbook.properties.created = _FILE_DATE
-    workbook.properties.modified = _FILE_DATE
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    stamp = _FILE_DATE.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "docProps/core.xml":  # openpyxl stamps `modified` on save
-                data = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>" + stamp + rb"\g<2>",
-                    data,
-                )
-            info = zipfile.ZipInfo(item.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, data)
+    with atomic_path(path) as tmp:
+        save_workbook(workbook, tmp, date=_FILE_DATE, title=title)
     return Path(path)

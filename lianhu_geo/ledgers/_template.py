@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import os
 import re
-import zipfile
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from .._write import atomic_path
+from .._write import atomic_path, save_workbook
 from ..compounds import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from ..errors import InputError
 from ..labels import label, message
@@ -253,26 +251,8 @@ def _sheet_title(value: object, used: set[str], lang: str) -> str:
 
 
 def _save(workbook: object, path: Path) -> None:
-    workbook.properties.creator = "lianhu_geo"
-    workbook.properties.created = _DATE
-    workbook.properties.modified = _DATE
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    stamp = _DATE.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "docProps/core.xml":  # openpyxl stamps `modified` on save
-                data = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>" + stamp + rb"\g<2>",
-                    data,
-                )
-            info = zipfile.ZipInfo(item.filename, date_time=_DATE.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, data)
+    with atomic_path(path) as tmp:
+        save_workbook(workbook, tmp, date=_DATE)
 
 
 def write_template(
