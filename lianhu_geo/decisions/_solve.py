@@ -17,8 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
+
+from ..labels import label
 
 __all__ = ["SolveStatus", "set_cover", "max_coverage", "transport", "EXACT_MAX_NONZEROS"]
 
@@ -64,6 +67,11 @@ class SolveStatus:
             "gap": self.gap,
             "seconds": round(self.seconds, 3),
         }
+
+    def sheet(self) -> pd.DataFrame:
+        """Return the status as a workbook sheet (item, value), without the run time."""
+        rows = [(k, "" if v is None else v) for k, v in self.as_dict().items() if k != "seconds"]
+        return pd.DataFrame(rows, columns=[label("item"), label("value")])
 
 
 def _options(time_limit_s: float) -> dict:

@@ -173,14 +173,7 @@ class HeadRoster:
                 ],
             ]
         ).sort_values("compound_id", kind="stable")
-        status = pd.DataFrame(
-            [
-                (k, "" if v is None else v)
-                for k, v in self.status.as_dict().items()
-                if k != "seconds"
-            ],
-            columns=[label("item"), label("value")],
-        )
+        status = self.status.sheet()
         return write_workbook(
             path,
             {

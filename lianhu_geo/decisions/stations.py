@@ -162,14 +162,7 @@ class StationSites:
         compounds[label("station_status")] = compounds[label("station_status")].map(
             lambda v: label(f"station_{v}")
         )
-        status = pd.DataFrame(
-            [
-                (k, "" if v is None else v)
-                for k, v in self.status.as_dict().items()
-                if k != "seconds"
-            ],
-            columns=[label("item"), label("value")],
-        )
+        status = self.status.sheet()
         return write_workbook(
             path,
             {
