@@ -61,6 +61,7 @@ from ._outline import shape_data
 from ._solver import solve_regions
 from ._table import bundle_table
 from .neighbors import (
+    NEIGHBOR_OPTIONS,
     _barrier_geometries,
     _distance_options,
     _edges,
@@ -96,11 +97,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("min_compounds", "count", minimum=1),
     Option("max_span_m", "distance", minimum=0, exclusive_minimum=True, allow_none=True),
     Option("graph", "instance", types=(nx.Graph,), what="a networkx Graph", allow_none=True),
-    Option("max_gap_m", "distance", minimum=0, allow_none=True),
-    Option("max_link_m", "distance", minimum=0, allow_none=True),
-    Option("barriers", "instance", types=_LAYERS, what=_LAYER_TEXT, allow_none=True),
+    *NEIGHBOR_OPTIONS,
     Option("boundary", "instance", types=_LAYERS, what=_LAYER_TEXT, allow_none=True),
-    Option("within", "text", allow_none=True),
     Option("eligible", "instance", types=(object,), allow_none=True),
     Option("locked", "instance", types=(object,), allow_none=True),
     Option("exclude", "instance", types=(object,), allow_none=True),

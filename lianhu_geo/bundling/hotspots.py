@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..compounds import validate_compounds
-from ..coords import to_metric
+from .._prepared import prepare
 from ..errors import InputError
+from ..options import Option, check_options
 
 __all__ = ["find_clusters", "CLUSTER_COLUMNS"]
 
@@ -35,6 +35,20 @@ CLUSTER_COLUMNS: dict[str, str] = {
     "area_m2": "面积(平方米)",
     "compound_ids": "小区编号",
 }
+
+
+#: How :func:`find_clusters` checks its options.
+OPTIONS: tuple[Option, ...] = (
+    Option("eps_m", "distance", minimum=0, exclusive_minimum=True),
+    Option("min_compounds", "count", minimum=2),
+    Option(
+        "which",
+        "instance",
+        types=(str, pd.Series),
+        what="'old_or_sanwu', 'unmanaged' or a yes/no Series on the compounds' index",
+    ),
+    Option("method", "choice", choices=("dbscan", "hdbscan")),
+)
 
 
 def _selection(data: gpd.GeoDataFrame, which: str | pd.Series) -> np.ndarray:
@@ -119,17 +133,16 @@ def find_clusters(
     """
     from sklearn.cluster import DBSCAN, HDBSCAN
 
-    if not (np.isfinite(eps_m) and eps_m > 0):
-        raise InputError(f"`eps_m` must be a distance in metres > 0, got {eps_m!r}.")
-    if not (isinstance(min_compounds, int | np.integer) and min_compounds >= 2):
-        raise InputError(f"`min_compounds` must be a whole number >= 2, got {min_compounds!r}.")
-    if method not in ("dbscan", "hdbscan"):
-        raise InputError(f"`method` must be 'dbscan' or 'hdbscan', got {method!r}.")
-    data = validate_compounds(compounds)
+    checked = check_options(
+        {"eps_m": eps_m, "min_compounds": min_compounds, "which": which, "method": method},
+        OPTIONS,
+        where="find_clusters",
+    )
+    eps_m, min_compounds = checked["eps_m"], checked["min_compounds"]
+    prep = prepare(compounds)
+    data, metric = prep.data, prep.metric
     selected = _selection(data, which)
-    metric = to_metric(data)
-    order = np.argsort(data["compound_id"].to_numpy(dtype=str), kind="stable")
-    order = order[selected[order]]
+    order = prep.order[selected[prep.order]]
     geoms = metric.geometry.to_numpy()[order]
     columns = [*CLUSTER_COLUMNS, "geometry"]
     if len(order) < min_compounds:

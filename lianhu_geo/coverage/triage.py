@@ -43,6 +43,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DataWarning, InputError, format_rows
+from ..options import Option, check_options
 
 __all__ = [
     "SERVICE_MODES",
@@ -90,6 +91,19 @@ DEFAULT_MISSING_MODE = "on_demand"
 _RULE_FIELDS = ("willing_to_pay", "owners_committee")
 
 Rule = Callable[[pd.Series], Any] | Mapping[tuple, str]
+
+#: How :func:`triage` (and :func:`~lianhu_geo.coverage.plan_coverage`) check
+#: ``rule`` and ``missing_mode``.
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "rule",
+        "instance",
+        types=(Callable, Mapping),
+        what="a function of a row or a mapping (willing_to_pay, owners_committee) -> mode",
+        allow_none=True,
+    ),
+    Option("missing_mode", "choice", choices=FALLBACK_MODES),
+)
 
 
 def _flag(value: object) -> bool | None:
@@ -202,10 +216,7 @@ def triage(
     >>> triage(df, rule={(True, False): "on_demand"})["service_mode"].tolist()
     ['on_demand', 'self_governed']
     """
-    if missing_mode not in FALLBACK_MODES:
-        raise InputError(
-            f"`missing_mode` must be one of {', '.join(FALLBACK_MODES)}; got {missing_mode!r}."
-        )
+    check_options({"rule": rule, "missing_mode": missing_mode}, OPTIONS, where="triage")
     if rule is None:
         func: Callable[[pd.Series], Any] = default_rule
     elif isinstance(rule, Mapping):
