@@ -29,6 +29,12 @@ __all__ = [
     "labels",
     "message",
     "check_lang",
+    "count_words",
+    "report_labels",
+    "LEVEL_LABELS",
+    "MODE_LABELS",
+    "MODE_REASONS",
+    "REPORT_LABELS",
 ]
 
 #: The languages every label exists in; ``zh`` is the default for planners.
@@ -282,6 +288,36 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "附近 {n} 家企业剩余承接能力均不足 {households} 户",
         "en": "{n} companies nearby, none with room for {households} households",
     },
+    # the grid report (grid.report) and the grid's drill-down map
+    "grid_level": {"zh": "层级", "en": "level"},
+    "all_levels": {"zh": "全部层级", "en": "all levels"},
+    "grids": {"zh": "网格数", "en": "grids"},
+    "grid_workers": {"zh": "网格员数", "en": "grid workers"},
+    "source_property_company": {"zh": "物业企业人员", "en": "property company staff"},
+    "source_community": {"zh": "社区工作者", "en": "community workers"},
+    "source_volunteer": {"zh": "志愿者", "en": "volunteers"},
+    "count_compounds": {"zh": "个小区", "en": " compounds"},
+    "count_buildings": {"zh": "栋", "en": " bldg"},
+    "count_units": {"zh": "个单元", "en": " units"},
+    "count_households": {"zh": "户", "en": " hh"},
+    # why a fallback mode (coverage.triage)
+    "mode_reason_extended": {
+        "zh": "愿意付费，引入保洁公司延伸服务",
+        "en": "willing to pay: a cleaning company extends its services",
+    },
+    "mode_reason_self_governed": {
+        "zh": "不愿付费但有业委会，自治管理",
+        "en": "not willing to pay, but an owners' committee: self-governed",
+    },
+    "mode_reason_on_demand": {
+        "zh": "无付费意愿、无自治组织，志愿者订单式服务",
+        "en": "no will to pay and no owners' committee: volunteers on demand",
+    },
+    "mode_reason_missing": {
+        "zh": "付费意愿或业委会情况不详，暂按{mode}（请补充调查）",
+        "en": "willingness to pay or owners' committee unknown: {mode} for now (survey it)",
+    },
+    "mode_reason_custom_rule": {"zh": "按指定规则：{mode}", "en": "by the given rule: {mode}"},
     # words
     "yes": {"zh": "是", "en": "yes"},
     "no": {"zh": "否", "en": "no"},
@@ -318,6 +354,56 @@ def labels(keys: Mapping[str, object] | list[str] | tuple[str, ...], lang: str =
     {'extended': '延伸式', 'on_demand': '订单式'}
     """
     return {key: label(key, lang) for key in keys}
+
+
+# ---------------------------------------------------------------------------
+# Tables of labels that modules use by code name (the modules keep their old
+# names as references to these).
+# ---------------------------------------------------------------------------
+
+#: The service modes (glossary order), as in ``coverage.triage.SERVICE_MODES``.
+_MODES = ("professional", "bundle", "standalone", "extended", "self_governed", "on_demand")
+
+#: Chinese label of each service mode (``lianhu_geo.MODE_LABELS``).
+MODE_LABELS: dict[str, str] = labels(_MODES, "zh")
+
+#: Chinese reason written for each fallback mode chosen by the default rules.
+MODE_REASONS: dict[str, str] = {
+    mode: label(f"mode_reason_{mode}") for mode in ("extended", "self_governed", "on_demand")
+}
+
+#: Chinese label of each level of the 邻里格 grid.
+LEVEL_LABELS: dict[str, str] = labels(
+    ("district", "zone", "compound", "building", "unit", "household"), "zh"
+)
+
+
+def report_labels(lang: str = "zh") -> dict[str, str]:
+    """Return the labels of the grid report's columns and values (levels, sources, totals).
+
+    >>> report_labels("zh")["grid_workers"], report_labels("en")["community"]
+    ('网格员数', 'community workers')
+    """
+    out = labels(("subdistrict", "grids", "households", "grid_workers", "total"), lang)
+    out["level"] = label("grid_level", lang)
+    out["all"] = label("all_levels", lang)
+    out.update(labels(("zone", "compound", "building", "unit"), lang))
+    for source in ("property_company", "community", "volunteer"):
+        out[source] = label(f"source_{source}", lang)
+    return out
+
+
+#: Chinese labels of the grid report (``grid.report(lang="zh")``).
+REPORT_LABELS: dict[str, str] = report_labels("zh")
+
+
+def count_words(lang: str = "zh") -> dict[str, str]:
+    """Return the words after a count on the grid map ("12个小区", "12 compounds").
+
+    >>> count_words("zh")["households"]
+    '户'
+    """
+    return {k: label(f"count_{k}", lang) for k in ("compounds", "buildings", "units", "households")}
 
 
 # ---------------------------------------------------------------------------

@@ -44,6 +44,7 @@ _KINDS = {
     "choice": "one of",
     "seed": "a whole number >= 0",
     "instance": "",
+    "choices": "a list of",
 }
 
 
@@ -59,7 +60,8 @@ class Option:
         ``"distance"`` (metres, float), ``"number"`` (float), ``"count"``
         (whole number, ``3.0`` accepted as 3), ``"bool"``, ``"text"``,
         ``"choice"`` (one of ``choices``), ``"seed"`` (whole number >= 0) or
-        ``"instance"`` (an object of one of ``types``, described by ``what``).
+        ``"instance"`` (an object of one of ``types``, described by ``what``) or
+        ``"choices"`` (a non-empty list of ``choices``, returned as a tuple).
     minimum, maximum : float, optional
         Inclusive bounds, unless ``exclusive_minimum`` is set.
     exclusive_minimum : bool
@@ -91,6 +93,8 @@ class Option:
     def _accepted(self) -> str:
         if self.kind == "choice":
             text = "one of " + ", ".join(repr(c) for c in self.choices)
+        elif self.kind == "choices":
+            text = "a non-empty list of " + ", ".join(repr(c) for c in self.choices)
         elif self.kind == "instance":
             text = self.what or " or ".join(t.__name__ for t in self.types)
         else:
@@ -116,6 +120,15 @@ class Option:
             if isinstance(value, bool) or type(value).__name__ == "bool_":
                 return bool(value)
             raise self._refuse(value)
+        if self.kind == "choices":
+            if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+                raise self._refuse(value)
+            items = tuple(value)
+            if not items or any(
+                not any(v == c and type(v) is type(c) for c in self.choices) for v in items
+            ):
+                raise self._refuse(value)
+            return items
         if self.kind == "instance":
             if isinstance(value, self.types):
                 return value

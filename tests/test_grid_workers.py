@@ -181,7 +181,13 @@ def test_sample_workers():
 
 def test_report_on_the_staffed_levels(grid):
     workers = assign_workers(grid, levels=("compound", "building"))
-    report = workers.report(grid, levels=("compound", "building"))
+    with pytest.warns(DeprecationWarning, match=r"grid\.report\(workers\)"):
+        report = workers.report(grid, levels=("compound", "building"))
+    # one report: the method, the function and the deprecated alias give the same table
+    pd.testing.assert_frame_equal(report, grid.report(workers, levels=("compound", "building")))
+    pd.testing.assert_frame_equal(
+        report, grid_report(grid, workers, levels=["building", "compound"])
+    )
     assert set(report["level"]) == {"compound", "building", "all"}
     overall = report.iloc[-1]
     assert overall["grids"] == grid.counts()["compound"] + grid.counts()["building"]

@@ -36,6 +36,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, format_rows
+from ..labels import LEVEL_LABELS as _LEVEL_LABELS
+from ..options import Option, check_options
 from ._build import LEVELS, build_graph, gc_paused, natural_key, recount
 from ._inputs import assign_zones, normalize_tables, resolve_input
 
@@ -44,15 +46,26 @@ if TYPE_CHECKING:
 
 __all__ = ["LEVELS", "LEVEL_LABELS", "GridError", "NeighborhoodGrid", "build_grid"]
 
-#: Chinese labels of the levels, for tables and maps.
-LEVEL_LABELS: dict[str, str] = {
-    "district": "区",
-    "zone": "片区",
-    "compound": "小区",
-    "building": "楼栋",
-    "unit": "单元",
-    "household": "居民家庭",
-}
+#: Chinese labels of the levels, for tables and maps (kept in :mod:`lianhu_geo.labels`).
+LEVEL_LABELS: dict[str, str] = _LEVEL_LABELS
+
+
+_TABLE = "a DataFrame"
+#: How :func:`build_grid` checks its options.
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "zones",
+        "instance",
+        types=(pd.Series, str),
+        what="a column name or a Series on the compounds' index",
+        allow_none=True,
+    ),
+    Option("buildings", "instance", types=(pd.DataFrame,), what=_TABLE, allow_none=True),
+    Option("units", "instance", types=(pd.DataFrame,), what=_TABLE, allow_none=True),
+    Option("households", "instance", types=(pd.DataFrame,), what=_TABLE, allow_none=True),
+    Option("stop_at", "choice", choices=LEVELS[2:]),
+    Option("district", "text"),
+)
 
 
 class GridError(InputError):
@@ -299,9 +312,12 @@ class NeighborhoodGrid:
         levels: Sequence[str] | None = None,
         lang: str = "en",
     ) -> pd.DataFrame:
-        """Count grids (and grid workers) per subdistrict and level.
+        """Count grids (and grid workers) per subdistrict and level: the grid report.
 
-        See :func:`lianhu_geo.grid.workers.grid_report`.
+        This is the one way to the report; :func:`lianhu_geo.grid.workers.grid_report`
+        (``grid_report(grid, workers)``) is the same function for code that
+        prefers one, and ``workers.report(grid)`` is deprecated. Parameters,
+        return value and examples: see ``grid_report``.
         """
         from .workers import grid_report
 
@@ -422,8 +438,18 @@ def build_grid(
     >>> grid.graph.nodes["building:C2-02"]["households"]  # 18 households over 3 units
     6
     """
-    if stop_at not in LEVELS[2:]:
-        raise InputError(f"`stop_at` must be one of {', '.join(LEVELS[2:])}; got {stop_at!r}.")
+    check_options(
+        {
+            "zones": zones,
+            "buildings": buildings,
+            "units": units,
+            "households": households,
+            "stop_at": stop_at,
+            "district": district,
+        },
+        OPTIONS,
+        where="build_grid",
+    )
     data, bundles = resolve_input(compounds_or_plan)
     zone_table = assign_zones(data, zones, bundles)
     tables = normalize_tables(set(data["compound_id"]), buildings, units, households)
