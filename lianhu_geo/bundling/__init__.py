@@ -372,8 +372,8 @@ def propose_bundles(
     >>> result = propose_bundles(compounds, min_households=300)
     >>> result.bundles[["compounds", "households"]].to_numpy().tolist()
     [[3, 300], [3, 300]]
-    >>> result.labels.notna().all()
-    np.True_
+    >>> bool(result.labels.notna().all())
+    True
     >>> result.quality()["household_coverage"]
     1.0
     """

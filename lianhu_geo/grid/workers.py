@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..errors import InputError
+from ..labels import REPORT_LABELS as _REPORT_LABELS
 from ..labels import report_labels
 from ..options import Option, check_options
 from ._build import LEVELS, spread
@@ -61,7 +62,7 @@ GRID_LEVELS: tuple[str, ...] = ("zone", "compound", "building", "unit")
 #: Worker sources, in the order they are filled.
 SOURCES: tuple[str, ...] = ("property_company", "community", "volunteer")
 #: Chinese labels of report columns and values (kept in :mod:`lianhu_geo.labels`).
-REPORT_LABELS: dict[str, str] = report_labels("zh")
+REPORT_LABELS: dict[str, str] = _REPORT_LABELS
 
 
 #: How :func:`assign_workers` checks its options.
@@ -108,7 +109,7 @@ class GridWorkers:
     def report(
         self, grid: NeighborhoodGrid, *, levels: Sequence[str] | None = None, lang: str = "en"
     ) -> pd.DataFrame:
-        """Deprecated: use ``grid.report(workers)``, the one way to the grid report.
+        """Return ``grid.report(self)``; deprecated, use ``grid.report(workers)``.
 
         .. deprecated:: 0.1
            Kept so that programs written against it keep working; it warns
