@@ -1021,6 +1021,14 @@ files and moved into place when complete: a failure leaves the old ones.
     },
     "warning": {"zh": "  警告：{text}", "en": "  warning: {text}"},
     "error": {"zh": "错误：{text}", "en": "error: {text}"},
+    "usage_error": {
+        "zh": "{prog}: 错误：{text}（用法见 {prog} --help）",
+        "en": "{prog}: error: {text} (see {prog} --help)",
+    },
+    "positive_or_none": {
+        "zh": "须为正整数或 none",
+        "en": "must be a positive number or 'none'",
+    },
     "out_is_file": {
         "zh": "--out {out} 是一个文件，不是文件夹；请给一个存放结果的文件夹。",
         "en": "--out {out} is a file, not a folder; give a folder for the results.",

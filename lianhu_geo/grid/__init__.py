@@ -37,7 +37,7 @@ import pandas as pd
 
 from ..errors import InputError, format_rows
 from ..labels import LEVEL_LABELS as _LEVEL_LABELS
-from ..options import Option, check_options
+from ..options import Option, check_options, check_unknown
 from ._build import LEVELS, build_graph, gc_paused, natural_key, recount
 from ._inputs import assign_zones, normalize_tables, resolve_input
 
@@ -301,8 +301,9 @@ class NeighborhoodGrid:
     # ------------------------------------------------------------------ workers
     def assign_workers(self, **options: object) -> GridWorkers:
         """Assign grid workers; see :func:`lianhu_geo.grid.workers.assign_workers`."""
-        from .workers import assign_workers
+        from .workers import WORKER_OPTIONS, assign_workers
 
+        check_unknown(options, [o.name for o in WORKER_OPTIONS], where="assign_workers")
         return assign_workers(self, **options)
 
     def report(
