@@ -327,7 +327,13 @@ def _created(created: str | _dt.datetime | _dt.date | None) -> str | None:
 
 
 def _example() -> gpd.GeoDataFrame:
-    """Three compounds in Xi'an, EPSG:32649, for doctests."""
+    """Three compounds in Xi'an, EPSG:32649, for doctests.
+
+    Kept only for the doctests of ``CoveragePlan.summary``, ``scenarios.py``,
+    ``files.py`` and ``maps/__init__.py`` (other engineers' files this round);
+    new doctests use ``three_compounds()`` from the doctest namespace
+    (conftest.py).
+    """
     from shapely.geometry import box
 
     x0, y0 = 350_000, 3_792_000
@@ -437,7 +443,7 @@ def plan_coverage(
 
     Examples
     --------
-    >>> plan = plan_coverage(_example(), bundle=False)
+    >>> plan = plan_coverage(three_compounds(), bundle=False)
     >>> plan.compounds[["compound_id", "service_mode"]]
       compound_id   service_mode
     0          C1       extended

@@ -79,8 +79,7 @@ class ExploreState:
 
     Examples
     --------
-    >>> from lianhu_geo.coverage import _example
-    >>> state = ExploreState(_example(), max_compounds=25)
+    >>> state = ExploreState(three_compounds(), max_compounds=25)
     >>> data, kwargs = state.plan_call()
     >>> kwargs["max_compounds"], len(data)
     (25, 3)

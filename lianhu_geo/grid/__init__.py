@@ -129,8 +129,7 @@ class NeighborhoodGrid:
 
         Examples
         --------
-        >>> from lianhu_geo.grid import _example
-        >>> build_grid(_example()).counts().to_dict()
+        >>> build_grid(two_compounds()).counts().to_dict()
         {'district': 1, 'zone': 1, 'compound': 2, 'building': 3, 'unit': 5, 'household': 30}
         """
         levels = pd.Series([d for _, d in self.graph.nodes(data="level")], dtype=object)
@@ -180,8 +179,7 @@ class NeighborhoodGrid:
 
         Examples
         --------
-        >>> from lianhu_geo.grid import _example
-        >>> build_grid(_example()).aggregate("households", level="compound").to_dict()
+        >>> build_grid(two_compounds()).aggregate("households", level="compound").to_dict()
         {'compound:C1': 12, 'compound:C2': 18}
         """
         from ._check import node_table
@@ -218,8 +216,7 @@ class NeighborhoodGrid:
 
         Examples
         --------
-        >>> from lianhu_geo.grid import _example
-        >>> build_grid(_example()).path("household:C1-01-1-003")
+        >>> build_grid(two_compounds()).path("household:C1-01-1-003")
         ['household:C1-01-1-003', 'unit:C1-01-1', 'building:C1-01', 'compound:C1', 'zone:社区A', 'district:莲湖区']
         """  # noqa: E501
         out = [self._require(node)]
@@ -234,8 +231,7 @@ class NeighborhoodGrid:
 
         Examples
         --------
-        >>> from lianhu_geo.grid import _example
-        >>> build_grid(_example()).subtree("C2").number_of_nodes()
+        >>> build_grid(two_compounds()).subtree("C2").number_of_nodes()
         24
         """
         node = self._require(_node_id(compound, "compound"))
@@ -282,8 +278,7 @@ class NeighborhoodGrid:
 
         Examples
         --------
-        >>> from lianhu_geo.grid import _example
-        >>> grid = build_grid(_example()).validate()
+        >>> grid = build_grid(two_compounds()).validate()
         >>> grid.graph.nodes["unit:C1-01-1"]["households"] = 99
         >>> grid.validate()
         Traceback (most recent call last):
@@ -334,8 +329,7 @@ class NeighborhoodGrid:
 
         Examples
         --------
-        >>> from lianhu_geo.grid import _example
-        >>> tree = build_grid(_example()).to_dict(max_level="compound")
+        >>> tree = build_grid(two_compounds()).to_dict(max_level="compound")
         >>> [(c["id"], c["households"]) for c in tree["children"][0]["children"]]
         [('compound:C1', 12), ('compound:C2', 18)]
         """
@@ -432,8 +426,7 @@ def build_grid(
 
     Examples
     --------
-    >>> from lianhu_geo.grid import _example
-    >>> grid = build_grid(_example())
+        >>> grid = build_grid(two_compounds())
     >>> grid
     NeighborhoodGrid(莲湖区: 1 zones, 2 compounds, 3 buildings, 5 units, 30 households)
     >>> grid.graph.nodes["building:C2-02"]["households"]  # 18 households over 3 units
@@ -459,24 +452,4 @@ def build_grid(
     graph.graph.update(district=district, stop_at=stop_at)
     return NeighborhoodGrid(
         graph, compounds=data, stop_at=stop_at, building_geometry=tables.geometry
-    )
-
-
-def _example() -> gpd.GeoDataFrame:
-    """Two compounds for the doctests (one community, counts given)."""
-    from shapely.geometry import box
-
-    return gpd.GeoDataFrame(
-        {
-            "compound_id": ["C2", "C1"],
-            "name": ["乙院", "甲院"],
-            "subdistrict": ["北院门街道", "北院门街道"],
-            "community": ["社区A", "社区A"],
-            "households": [18, 12],
-            "management": ["unmanaged", "unmanaged"],
-            "buildings": [2, 1],
-            "units": [3, 2],
-        },
-        geometry=[box(300000, 3790000, 300080, 3790060), box(300100, 3790000, 300150, 3790050)],
-        crs="EPSG:32649",
     )

@@ -127,8 +127,8 @@ class GridWorkers:
 
         Examples
         --------
-        >>> from lianhu_geo.grid import _example, build_grid
-        >>> grid = build_grid(_example())
+        >>> from lianhu_geo.grid import build_grid
+        >>> grid = build_grid(two_compounds())
         >>> int(assign_workers(grid, max_households_per_worker=10).summary()["grid_workers"])
         9
         """
@@ -219,8 +219,8 @@ def assign_workers(
 
     Examples
     --------
-    >>> from lianhu_geo.grid import _example, build_grid
-    >>> grid = build_grid(_example())
+    >>> from lianhu_geo.grid import build_grid
+    >>> grid = build_grid(two_compounds())
     >>> workers = assign_workers(grid, levels=["building"], max_households_per_worker=20)
     >>> for row in workers.assignments[["grid", "worker_id", "households"]].to_numpy():
     ...     print(*row)
@@ -350,8 +350,8 @@ def grid_report(
 
     Examples
     --------
-    >>> from lianhu_geo.grid import _example, build_grid
-    >>> grid = build_grid(_example())
+    >>> from lianhu_geo.grid import build_grid
+    >>> grid = build_grid(two_compounds())
     >>> grid_report(grid).tail(1).to_dict("records")
     [{'subdistrict': 'total', 'level': 'all', 'grids': 11, 'households': 30}]
     """
