@@ -31,6 +31,8 @@ __all__ = [
     "check_lang",
     "count_words",
     "report_labels",
+    "BUNDLE_REASONS",
+    "CLUSTER_COLUMNS",
     "LEVEL_LABELS",
     "MODE_LABELS",
     "MODE_REASONS",
@@ -74,6 +76,19 @@ LABELS: dict[str, dict[str, str]] = {
     "reason_too_few_compounds": {
         "zh": "可连片的小区数不足片区最少小区数",
         "en": "too few neighbouring compounds for a bundle",
+    },
+    "reason_excluded": {"zh": "规划人员排除", "en": "left out by the planner"},
+    "reason_isolated": {
+        "zh": "周边无可连片的小区（孤岛）",
+        "en": "no neighbouring compound to bundle with (an island)",
+    },
+    "reason_below_threshold": {
+        "zh": "所在连片区域总户数不足起步规模",
+        "en": "its connected area has fewer households than a bundle needs",
+    },
+    "reason_unused": {
+        "zh": "相邻片区已达规模或跨度上限，无法并入",
+        "en": "the bundles around it are at their size or span limit",
     },
     "standalone_mode_reason": {
         "zh": "户数 {households} 达到起步规模 {threshold} 户，可单独选聘物业",
@@ -288,6 +303,17 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "附近 {n} 家企业剩余承接能力均不足 {households} 户",
         "en": "{n} companies nearby, none with room for {households} households",
     },
+    # clusters of old and three-without courtyards (bundling.hotspots)
+    "cluster_id": {"zh": "聚集区编号", "en": "cluster id"},
+    "cluster_rank": {"zh": "排名", "en": "rank"},
+    "cluster_subdistrict": {"zh": "主要街道", "en": "main subdistrict"},
+    "cluster_subdistricts": {"zh": "涉及街道", "en": "subdistricts"},
+    "cluster_compounds": {"zh": "失管小区数", "en": "unmanaged compounds"},
+    "unmanaged_households": {"zh": "失管户数", "en": "unmanaged households"},
+    "old_compounds": {"zh": "老旧小区数", "en": "old compounds"},
+    "sanwu_compounds": {"zh": "三无小区数", "en": "three-without compounds"},
+    "area_m2": {"zh": "面积(平方米)", "en": "area (m2)"},
+    "cluster_compound_ids": {"zh": "小区编号", "en": "compound ids"},
     # the grid report (grid.report) and the grid's drill-down map
     "grid_level": {"zh": "层级", "en": "level"},
     "all_levels": {"zh": "全部层级", "en": "all levels"},
@@ -370,6 +396,37 @@ MODE_LABELS: dict[str, str] = labels(_MODES, "zh")
 #: Chinese reason written for each fallback mode chosen by the default rules.
 MODE_REASONS: dict[str, str] = {
     mode: label(f"mode_reason_{mode}") for mode in ("extended", "self_governed", "on_demand")
+}
+
+#: Why an eligible compound is not in a bundle: reason code -> Chinese text
+#: (``lianhu_geo.REASONS``).
+BUNDLE_REASONS: dict[str, str] = {
+    code: label(f"reason_{code}")
+    for code in (
+        "excluded",
+        "isolated",
+        "below_threshold",
+        "unused",
+        "standalone",
+        "too_few_compounds",
+    )
+}
+
+#: Columns of ``find_clusters``' table -> the Chinese header a planner reads.
+CLUSTER_COLUMNS: dict[str, str] = {
+    column: label(key)
+    for column, key in (
+        ("cluster_id", "cluster_id"),
+        ("rank", "cluster_rank"),
+        ("subdistrict", "cluster_subdistrict"),
+        ("subdistricts", "cluster_subdistricts"),
+        ("compounds", "cluster_compounds"),
+        ("unmanaged_households", "unmanaged_households"),
+        ("old_compounds", "old_compounds"),
+        ("sanwu_compounds", "sanwu_compounds"),
+        ("area_m2", "area_m2"),
+        ("compound_ids", "cluster_compound_ids"),
+    )
 }
 
 #: Chinese label of each level of the 邻里格 grid.

@@ -156,7 +156,7 @@ def test_function_level_imports_are_listed(capsys):
 
 @pytest.mark.parametrize(
     "dict_name",
-    ["MODE_LABELS", "MODE_REASONS", "LEVEL_LABELS", "REPORT_LABELS"],
+    ["MODE_LABELS", "MODE_REASONS", "LEVEL_LABELS", "REPORT_LABELS", "REASONS", "CLUSTER_COLUMNS"],
 )
 def test_label_tables_are_the_ones_in_labels(dict_name):
     """Modules keep their old names for the label tables, as references to labels.py."""
@@ -167,10 +167,15 @@ def test_label_tables_are_the_ones_in_labels(dict_name):
     triage = importlib.import_module("lianhu_geo.coverage.triage")
     grid = importlib.import_module("lianhu_geo.grid")
     workers = importlib.import_module("lianhu_geo.grid.workers")
+    bundling = importlib.import_module("lianhu_geo.bundling")
+    hotspots = importlib.import_module("lianhu_geo.bundling.hotspots")
     owners = {
+        "REASONS": bundling.REASONS,
+        "CLUSTER_COLUMNS": hotspots.CLUSTER_COLUMNS,
         "MODE_LABELS": triage.MODE_LABELS,
         "MODE_REASONS": triage.MODE_REASONS,
         "LEVEL_LABELS": grid.LEVEL_LABELS,
         "REPORT_LABELS": workers.REPORT_LABELS,
     }
-    assert owners[dict_name] is getattr(labels, dict_name)
+    in_labels = {"REASONS": "BUNDLE_REASONS"}.get(dict_name, dict_name)
+    assert owners[dict_name] is getattr(labels, in_labels)

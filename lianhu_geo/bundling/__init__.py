@@ -55,7 +55,7 @@ from scipy.sparse.csgraph import connected_components
 from .._prepared import prepare
 from ..errors import InputError, format_rows
 from ..footprints import estimate_footprints, regroup_stacks
-from ..labels import label as _label
+from ..labels import BUNDLE_REASONS
 from ..options import Option, bundle_of, check_options, compound_mask
 from ._outline import shape_data
 from ._solver import solve_regions
@@ -79,14 +79,7 @@ _LAYER_TEXT = "a GeoDataFrame or GeoSeries"
 DEFAULT_TIME_LIMIT_S = 1.0
 
 #: Why an eligible compound is not in a bundle: code -> text for planners.
-REASONS: dict[str, str] = {
-    "excluded": "规划人员排除",
-    "isolated": "周边无可连片的小区（孤岛）",
-    "below_threshold": "所在连片区域总户数不足起步规模",
-    "unused": "相邻片区已达规模或跨度上限，无法并入",
-    "standalone": _label("reason_standalone"),
-    "too_few_compounds": _label("reason_too_few_compounds"),
-}
+REASONS: dict[str, str] = BUNDLE_REASONS  # kept in lianhu_geo.labels
 
 #: How :func:`propose_bundles` checks its options (``eligible``, ``locked`` and
 #: ``exclude`` are checked against the compounds, with

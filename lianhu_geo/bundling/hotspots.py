@@ -17,24 +17,14 @@ import shapely
 
 from .._prepared import prepare
 from ..errors import InputError
+from ..labels import CLUSTER_COLUMNS as _CLUSTER_COLUMNS
 from ..options import Option, check_options
 
 __all__ = ["find_clusters", "CLUSTER_COLUMNS"]
 
 #: Columns of the :func:`find_clusters` table, with the Chinese header a
 #: planner reads for each.
-CLUSTER_COLUMNS: dict[str, str] = {
-    "cluster_id": "聚集区编号",
-    "rank": "排名",
-    "subdistrict": "主要街道",
-    "subdistricts": "涉及街道",
-    "compounds": "失管小区数",
-    "unmanaged_households": "失管户数",
-    "old_compounds": "老旧小区数",
-    "sanwu_compounds": "三无小区数",
-    "area_m2": "面积(平方米)",
-    "compound_ids": "小区编号",
-}
+CLUSTER_COLUMNS: dict[str, str] = _CLUSTER_COLUMNS  # kept in lianhu_geo.labels
 
 
 #: How :func:`find_clusters` checks its options.
