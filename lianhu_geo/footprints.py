@@ -73,23 +73,10 @@ FOOTPRINT_REASONS: tuple[str, ...] = (
     "inside_footprint",
 )
 
-_LAYER = "a GeoDataFrame or GeoSeries"
 #: How :func:`estimate_footprints` checks its options.
 OPTIONS: tuple[Option, ...] = (
-    Option(
-        "boundary",
-        "instance",
-        types=(gpd.GeoDataFrame, gpd.GeoSeries),
-        what=_LAYER,
-        allow_none=True,
-    ),
-    Option(
-        "barriers",
-        "instance",
-        types=(gpd.GeoDataFrame, gpd.GeoSeries),
-        what=_LAYER,
-        allow_none=True,
-    ),
+    Option("boundary", "layer", allow_none=True),
+    Option("barriers", "layer", allow_none=True),
     Option("max_radius_m", "distance", minimum=0, exclusive_minimum=True, allow_none=True),
 )
 

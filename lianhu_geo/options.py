@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -45,6 +46,7 @@ _KINDS = {
     "seed": "a whole number >= 0",
     "instance": "",
     "choices": "a list of",
+    "layer": "a GeoDataFrame or GeoSeries",
 }
 
 
@@ -60,8 +62,9 @@ class Option:
         ``"distance"`` (metres, float), ``"number"`` (float), ``"count"``
         (whole number, ``3.0`` accepted as 3), ``"bool"``, ``"text"``,
         ``"choice"`` (one of ``choices``), ``"seed"`` (whole number >= 0) or
-        ``"instance"`` (an object of one of ``types``, described by ``what``) or
-        ``"choices"`` (a non-empty list of ``choices``, returned as a tuple).
+        ``"instance"`` (an object of one of ``types``, described by ``what``),
+        ``"choices"`` (a non-empty list of ``choices``, returned as a tuple) or
+        ``"layer"`` (a GeoDataFrame or GeoSeries: barriers, a boundary).
     minimum, maximum : float, optional
         Inclusive bounds, unless ``exclusive_minimum`` is set.
     exclusive_minimum : bool
@@ -129,6 +132,10 @@ class Option:
             ):
                 raise self._refuse(value)
             return items
+        if self.kind == "layer":
+            if isinstance(value, gpd.GeoDataFrame | gpd.GeoSeries):
+                return value
+            raise self._refuse(value)
         if self.kind == "instance":
             if isinstance(value, self.types):
                 return value

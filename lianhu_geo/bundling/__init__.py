@@ -72,8 +72,6 @@ from .viability import ViabilityModel
 
 __all__ = ["DEFAULT_TIME_LIMIT_S", "OPTIONS", "REASONS", "BundleResult", "propose_bundles"]
 
-_LAYERS = (gpd.GeoDataFrame, gpd.GeoSeries)
-_LAYER_TEXT = "a GeoDataFrame or GeoSeries"
 #: Seconds for the exact stages of :func:`propose_bundles` by default (the
 #: 1,514-compound sample still plans in about a second).
 DEFAULT_TIME_LIMIT_S = 1.0
@@ -91,7 +89,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("max_span_m", "distance", minimum=0, exclusive_minimum=True, allow_none=True),
     Option("graph", "instance", types=(nx.Graph,), what="a networkx Graph", allow_none=True),
     *NEIGHBOR_OPTIONS,
-    Option("boundary", "instance", types=_LAYERS, what=_LAYER_TEXT, allow_none=True),
+    Option("boundary", "layer", allow_none=True),
     Option("eligible", "instance", types=(object,), allow_none=True),
     Option("locked", "instance", types=(object,), allow_none=True),
     Option("exclude", "instance", types=(object,), allow_none=True),

@@ -58,14 +58,11 @@ DEFAULT_MAX_GAP_M = 40.0
 #: drops links across a whole block.
 DEFAULT_MAX_LINK_M = 250.0
 
-_LAYERS = (gpd.GeoDataFrame, gpd.GeoSeries)
 #: How :func:`neighbor_graph` checks its options (shared with ``propose_bundles``).
 NEIGHBOR_OPTIONS: tuple[Option, ...] = (
     Option("max_gap_m", "distance", minimum=0, allow_none=True),
     Option("max_link_m", "distance", minimum=0, allow_none=True),
-    Option(
-        "barriers", "instance", types=_LAYERS, what="a GeoDataFrame or GeoSeries", allow_none=True
-    ),
+    Option("barriers", "layer", allow_none=True),
     Option("within", "text", allow_none=True),
 )
 
