@@ -515,10 +515,13 @@ def plan_coverage(
     mode[bundled] = "bundle"
     reason[bundled] = ("纳入片区大物业 " + labels[bundled]).astype("string")
     mode[alone] = "standalone"
-    reason[alone] = [
-        label("standalone_mode_reason").format(households=hh, threshold=threshold)
-        for hh in data.loc[alone, "households"].tolist()
-    ]
+    reason[alone] = pd.array(  # an array, not a list: pandas 2.2 cannot mask a list
+        [
+            label("standalone_mode_reason").format(households=hh, threshold=threshold)
+            for hh in data.loc[alone, "households"].tolist()
+        ],
+        dtype="string",
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fallback = triage(data[rest], rule=rule, missing_mode=missing_mode)
