@@ -40,7 +40,7 @@ from .coords import (
 )
 from .coverage import CoveragePlan, plan_coverage
 from .coverage.files import read_plan
-from .coverage.scenarios import compare_plans, plan_diff
+from .coverage.scenarios import bundle_diff, compare_plans, match_bundles, plan_diff
 from .coverage.triage import MODE_LABELS, SERVICE_MODES
 from .decisions import (
     CompanyShortlist,
@@ -125,6 +125,7 @@ __all__ = [
     "bd09_to_gcj02",
     "bd09_to_wgs84",
     "build_grid",
+    "bundle_diff",
     "BundleResult",
     "compare_map",
     "compare_plans",
@@ -144,6 +145,7 @@ __all__ = [
     "load_sample",
     "load_sample_areas",
     "MapSizeWarning",
+    "match_bundles",
     "metric_crs",
     "MODE_LABELS",
     "neighbor_graph",
