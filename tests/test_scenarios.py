@@ -132,8 +132,11 @@ def test_match_bundles_keeps_ids_of_the_same_members(monkeypatch):
     )
     grown = match_bundles(a, fewer)
     assert sorted(grown.bundles.index) == sorted([*ids[1:], f"B{len(ids) + 1:03d}"])
-    assert bundle_diff(fewer, a).loc[f"B{len(ids) + 1:03d}", "change"].endswith("新片区，" + (
-        f"{int((a.compounds['bundle_id'] == ids[0]).sum())} 个院落"))
+    assert (
+        bundle_diff(fewer, a)
+        .loc[f"B{len(ids) + 1:03d}", "change"]
+        .endswith("新片区，" + (f"{int((a.compounds['bundle_id'] == ids[0]).sum())} 个院落"))
+    )
 
 
 def test_one_option_moves_a_few_compounds_and_the_diff_names_exactly_those():

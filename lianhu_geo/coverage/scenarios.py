@@ -339,7 +339,7 @@ def _households(plan: CoveragePlan) -> dict[str, float]:
 
 
 def bundle_diff(before: CoveragePlan, after: CoveragePlan) -> pd.DataFrame:
-    """What each bundle gained and lost between two plans (bundles matched by members).
+    """List what each bundle gained and lost between two plans (matched by members).
 
     ``after``'s bundles are renumbered with :func:`match_bundles`, so a
     bundle present in both plans is one row under ``before``'s id.
