@@ -1,3 +1,4 @@
+import json
 import re
 
 import folium
@@ -11,6 +12,7 @@ from lianhu_geo import InputError, load_sample, wgs84_to_gcj02
 from lianhu_geo.coverage import CoveragePlan, plan_coverage
 from lianhu_geo.grid import build_grid
 from lianhu_geo.maps import MapSizeWarning, compare_map, export_html, plan_map
+from lianhu_geo.maps._info import option_rows
 from lianhu_geo.maps._layers import derived_areas, display_frame
 from lianhu_geo.maps._offline import inline_assets
 from lianhu_geo.maps._style import MODE_LABELS, MODES, bundle_colors
@@ -143,11 +145,35 @@ def test_popup_and_legend_in_chinese(tmp_path, bundled_plan):
     assert all(p["reason"] for p in props if "cid" in p)
 
 
-def test_date_from_argument_or_plan(tmp_path, plan):
+def test_date_from_argument_or_plan_in_china_and_in_chinese(tmp_path, plan):
+    def shown(path):
+        return re.sub(r"<[^>]+>", "", _unescape(path.read_text(encoding="utf-8")))
+
+    assert "日期：2026年11月28日 " in shown(export_html(plan, tmp_path / "p.html"))
+    assert "日期：2027年1月5日 " in shown(export_html(plan, tmp_path / "q.html", date="2027-01-05"))
+    # 20:00 UTC on 5 January is already 6 January in Xi'an
+    late = export_html(plan, tmp_path / "r.html", date="2027-01-05T20:00:00+00:00")
+    assert "日期：2027年1月6日 " in shown(late)
+    assert '<time datetime=\\"2027-01-06\\">' in _unescape(late.read_text(encoding="utf-8"))
+    english = export_html(plan, tmp_path / "e.html", date="2027-01-05", lang="en")
+    assert "date：2027-01-05 " in shown(english)
+
+
+def test_page_title_short_fingerprint_and_chinese_parameters(tmp_path, plan):
     text = _unescape(export_html(plan, tmp_path / "p.html").read_text(encoding="utf-8"))
-    assert "日期：2026-11-28 " in text
-    text = export_html(plan, tmp_path / "q.html", date="2027-01-05").read_text(encoding="utf-8")
-    assert "日期：2027-01-05 " in _unescape(text)
+    assert re.search(r"<title>物业服务覆盖方案：[^<]+</title>", text)
+    start = text.index('lianhu-info");')
+    box = json.JSONDecoder().raw_decode(text, text.index('div.innerHTML = "', start) + 16)[0]
+    assert f">{plan.fingerprint[:12]}</code>" in box and f">{plan.fingerprint}<" not in box
+    assert "<th>信息不全时的模式</th><td>订单式</td>" in box and "missing_mode" not in box
+    rows = dict(option_rows({"max_compounds": 40.0, "within": "subdistrict", "x": [1] * 20}, "zh"))
+    assert rows == {
+        "每片区最多院落": "40",
+        "组片范围": "街道",
+        "x": "、".join("1" * 12) + " 等 20 项",
+    }
+    titled = export_html(plan, tmp_path / "t.html", title="<b>会议</b> & {{ 1 }}")
+    assert "<title>&lt;b&gt;会议&lt;/b&gt; &amp; {{ 1 }}</title>" in titled.read_text("utf-8")
 
 
 def test_amap_shifts_data_to_gcj02(plan):
