@@ -64,7 +64,7 @@ from .footprints import estimate_footprints
 from .grid import GridError, NeighborhoodGrid, build_grid
 from .grid.workers import GridWorkers, assign_workers
 from .ledgers import write_template
-from .maps import MapSizeWarning, compare_map, export_html, plan_map
+from .maps import MapSizeWarning, compare_map, export_html, plan_map, side_by_side_map
 from .maps._decisions import decision_map, write_decision_map
 from .readers import read_compounds
 from .sample import (
@@ -161,6 +161,7 @@ __all__ = [
     "REASONS",
     "REQUIRED_COLUMNS",
     "SERVICE_MODES",
+    "side_by_side_map",
     "standardize_columns",
     "to_metric",
     "validate_compounds",

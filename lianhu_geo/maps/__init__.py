@@ -38,9 +38,10 @@ import folium.plugins
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from branca.element import Figure
 from folium.utilities import JsCode
 
-from .._write import atomic_path, check_target
+from .._write import check_target
 from ..compounds import _UNWRITABLE
 from ..coords import to_metric
 from ..errors import DataWarning, InputError, format_rows
@@ -49,8 +50,10 @@ from . import _controls
 from . import _layers as _layers
 from . import _points as _points
 from ._info import InfoBox, date_text, iso_day
-from ._offline import inline_assets, unescape_unicode, use_assets
+from ._offline import use_assets
+from ._pair import SideBySide, pair_maps
 from ._render import literal_tree
+from ._save import write_page
 from ._style import (
     BUNDLE_PALETTE,
     MODE_LABELS,
@@ -62,7 +65,15 @@ from ._style import (
 )
 from .basemaps import add_basemap, basemap_coords, check_basemap
 
-__all__ = ["MapSizeWarning", "MAX_RESPONSIVE_MB", "plan_map", "compare_map", "export_html"]
+__all__ = [
+    "MapSizeWarning",
+    "MAX_RESPONSIVE_MB",
+    "plan_map",
+    "compare_map",
+    "side_by_side_map",
+    "SideBySide",
+    "export_html",
+]
 
 #: Above this file size (MB) a map gets slow to open and pan on a meeting laptop
 #: (benchmarks/bench_maps.py: 14 MB, 20,000 compounds, takes about 5 s to first render).
@@ -441,10 +452,15 @@ def _bundle_layer(
 
 
 def _colors(plan: Any) -> dict[object, str]:
-    """Each bundle's colour, neighbouring bundles different (see :func:`bundle_colors`)."""
+    """Give each bundle a colour, neighbours different (:func:`bundle_colors`).
+
+    A plan renumbered after another (:func:`_matched`) keeps the other's
+    colours where it can, so the same bundle looks the same in both maps.
+    """
     if len(plan.bundles) == 0:
         return {}
-    return bundle_colors(to_metric(plan.bundles).geometry)
+    prefer = _colors(plan._map_reference) if hasattr(plan, "_map_reference") else None
+    return bundle_colors(to_metric(plan.bundles).geometry, prefer=prefer)
 
 
 def _estimated(bundles: gpd.GeoDataFrame) -> np.ndarray:
@@ -782,7 +798,65 @@ def _matched(plan: Any, reference: Any) -> Any:
         return plan
     with warnings.catch_warnings():  # a map shows differences; compare_plans warns about data
         warnings.simplefilter("ignore", DataWarning)
-        return match_bundles(plan, reference)
+        matched = match_bundles(plan, reference)
+    matched._map_reference = reference  # for the colours (see _colors)
+    return matched
+
+
+def side_by_side_map(
+    plan_a: Any,
+    plan_b: Any,
+    *,
+    labels: tuple[str, str] | None = None,
+    grid: Any = None,
+    basemap: str = "none",
+    tianditu_key: str | None = None,
+    lang: str = "zh",
+    simplify_m: float = 2.0,
+    date: str | _dt.date | None = None,
+) -> SideBySide:
+    """Show two plans side by side: two maps in one page that pan and zoom together.
+
+    Each half is a full :func:`plan_map` (popups, bundle list, labels,
+    legend); ``plan_b``'s bundles are renumbered after ``plan_a``'s
+    (:func:`~lianhu_geo.match_bundles`), so the same bundle has the same id
+    and colour on both sides. :func:`compare_map` shows on one map what
+    changed.
+
+    Parameters
+    ----------
+    plan_a, plan_b : CoveragePlan
+        The two scenarios (left and right).
+    labels : (str, str), optional
+        Their names, shown as each map's title; default 方案 A / 方案 B.
+    grid, basemap, tianditu_key, lang, simplify_m, date
+        As in :func:`plan_map`, for both maps.
+
+    Returns
+    -------
+    SideBySide
+        A page (a branca ``Figure``) with the maps as ``.left`` and
+        ``.right``; ``.save(path)`` or :func:`export_html` writes one file
+        that opens offline.
+
+    Examples
+    --------
+    >>> from lianhu_geo.coverage import _example, plan_coverage
+    >>> a = plan_coverage(_example(), bundle=False)
+    >>> page = side_by_side_map(a, a, labels=("现状", "方案"), date="2026-11-28")
+    >>> page.left.get_name() != page.right.get_name()
+    True
+    """
+    _check_options(lang, simplify_m, date=date, labels=labels or ())
+    words = TEXT[lang]
+    label_a, label_b = labels or (words["before"], words["after"])
+    options = {
+        "grid": grid, "basemap": basemap, "tianditu_key": tianditu_key, "lang": lang,
+        "simplify_m": simplify_m, "date": date,
+    }  # fmt: skip
+    left = plan_map(plan_a, title=label_a, **options)
+    right = plan_map(_matched(plan_b, plan_a), title=label_b, **options)
+    return pair_maps(left, right, title=f"{label_a} | {label_b}")
 
 
 def export_html(
@@ -843,20 +917,14 @@ def export_html(
     False
     """
     check_target(path)
-    if isinstance(plan, folium.Map):
+    if isinstance(plan, (folium.Map, Figure)):
         if options:
             raise InputError(f"options {', '.join(sorted(options))} apply to plans, not to maps")
-        m = literal_tree(_layers.set_ids(plan))
+        m = plan
     else:
         m = plan_map(plan, **options)
-    text = unescape_unicode(m.get_root().render())
-    if offline:
-        text = inline_assets(text)
-    data = text.encode("utf-8")
-    path = Path(path)
-    with atomic_path(path) as tmp:  # the previous map stays until this one is complete
-        tmp.write_bytes(data)
-    size_mb = len(data) / 1e6
+    path = write_page(m, path, offline=offline)
+    size_mb = path.stat().st_size / 1e6
     if size_mb > max_size_mb:
         warnings.warn(
             f"the map {path.name} is {size_mb:.1f} MB (over {max_size_mb:g} MB) and will be "

@@ -157,7 +157,9 @@ def mode_style(mode: str) -> dict[str, object]:
     }
 
 
-def bundle_colors(bundles: gpd.GeoSeries, *, gap_m: float = 100.0) -> dict[object, str]:
+def bundle_colors(
+    bundles: gpd.GeoSeries, *, gap_m: float = 100.0, prefer: dict[object, str] | None = None
+) -> dict[object, str]:
     """Give each bundle a palette colour, neighbouring bundles different ones.
 
     Bundles within ``gap_m`` of each other are neighbours. Bundles are
@@ -174,6 +176,9 @@ def bundle_colors(bundles: gpd.GeoSeries, *, gap_m: float = 100.0) -> dict[objec
         Bundle footprints in a metric CRS, indexed by bundle id.
     gap_m : float
         Bundles closer than this are neighbours.
+    prefer : dict, optional
+        Bundle id to the colour it should keep when no neighbour has it yet
+        (the same bundle in another scenario's map).
 
     Returns
     -------
@@ -205,6 +210,9 @@ def bundle_colors(bundles: gpd.GeoSeries, *, gap_m: float = 100.0) -> dict[objec
         free = [k for k in range(len(BUNDLE_PALETTE)) if k not in taken] or list(
             range(len(BUNDLE_PALETTE))
         )
+        wanted = {str(k): v for k, v in (prefer or {}).items()}.get(node)
+        if wanted in BUNDLE_PALETTE and BUNDLE_PALETTE.index(wanted) in free:
+            free = [BUNDLE_PALETTE.index(wanted)]
         pick = min(free, key=lambda k: (used[k], k))
         chosen[node] = pick
         used[pick] += 1
