@@ -10,8 +10,9 @@ from shapely.geometry import box
 
 from lianhu_geo import InputError, load_sample, wgs84_to_gcj02
 from lianhu_geo.coverage import CoveragePlan, plan_coverage
+from lianhu_geo.errors import OutputError
 from lianhu_geo.grid import build_grid
-from lianhu_geo.maps import MapSizeWarning, compare_map, export_html, plan_map
+from lianhu_geo.maps import MapSizeWarning, compare_map, export_html, plan_map, side_by_side_map
 from lianhu_geo.maps._info import option_rows
 from lianhu_geo.maps._layers import derived_areas, display_frame
 from lianhu_geo.maps._offline import inline_assets
@@ -279,3 +280,55 @@ def test_sample_map_is_small_and_offline(tmp_path):
 
 def _unescape(text: str) -> str:
     return re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _changed(m):
+    return sorted(
+        f["properties"]["cid"]
+        for layer in _geojson_layers(m)
+        for f in layer.data["features"]
+        if "after" in f["properties"] and f["properties"]["before"] != f["properties"]["after"]
+    )
+
+
+def test_compare_map_matches_renumbered_bundles(plan, bundled_plan):
+    c = bundled_plan.compounds.copy()
+    swap = {"B01": "B02", "B02": "B01"}
+    c["bundle_id"] = c["bundle_id"].replace(swap)
+    renumbered = CoveragePlan(
+        c,
+        bundled_plan.bundles.rename(index=swap).sort_index(),
+        options=bundled_plan.options,
+        fingerprint=bundled_plan.fingerprint,
+        version="t",
+    )
+    assert _changed(compare_map(bundled_plan, renumbered)) == []
+    assert _changed(compare_map(plan, renumbered)) == ["C01", "C02", "C05", "C06"]
+
+
+def test_save_writes_the_offline_page_atomically(tmp_path, bundled_plan):
+    m = plan_map(bundled_plan)
+    m.save(tmp_path / "saved.html")
+    export_html(m, tmp_path / "exported.html")
+    saved = (tmp_path / "saved.html").read_bytes()
+    assert saved == (tmp_path / "exported.html").read_bytes()
+    assert not EXTERNAL.search(saved.decode("utf-8"))
+    with open(tmp_path / "object.html", "w", encoding="utf-8") as out:
+        m.save(out, close_file=False)
+    assert (tmp_path / "object.html").read_bytes() == saved
+    (tmp_path / "link.html").symlink_to(tmp_path / "saved.html")
+    with pytest.raises(OutputError, match="symbolic link"):
+        m.save(tmp_path / "link.html")
+    assert (tmp_path / "saved.html").read_bytes() == saved
+
+
+def test_side_by_side_page_holds_two_maps_and_saves_offline(tmp_path, plan, bundled_plan):
+    page = side_by_side_map(plan, bundled_plan, labels=("现状", "</title><b>x"))
+    page.save(tmp_path / "pair.html")
+    text = (tmp_path / "pair.html").read_text(encoding="utf-8")
+    assert not EXTERNAL.search(text)
+    assert "<title>现状 | &lt;/title&gt;&lt;b&gt;x</title>" in text
+    assert text.count('class="folium-map"') == 2
+    assert page.left.get_name() != page.right.get_name()
+    export_html(page, tmp_path / "again.html")
+    assert (tmp_path / "again.html").read_text(encoding="utf-8") == text

@@ -7,7 +7,8 @@
   metric-only scale bar.
 - :class:`BundlePanel` lists the bundles (id, subdistrict, courtyards,
   households, margin); a click on a row zooms to the bundle and highlights
-  it. It starts folded on screens narrower than :data:`PANEL_OPEN_WIDTH`.
+  it (a second click clears it). On maps narrower than :data:`PANEL_OPEN_WIDTH` it starts folded and
+  folds again once a bundle is picked, so that the bundle is not under it.
 - :class:`BundleLabels` writes each bundle's id on the map from zoom
   :data:`LABEL_MIN_ZOOM` on.
 
@@ -239,11 +240,14 @@ class BundlePanel(MacroElement):
                 return div;
             };
             function select(id, tr) {
+                var again = active && active.tr === tr;
                 if (active) {
                     areas.resetStyle(active.area);
                     edges.resetStyle(active.edge);
                     L.DomUtil.removeClass(active.tr, "lianhu-active");
+                    active = null;
                 }
+                if (again) { return; }  // a second click on the row clears the highlight
                 var area = find(areas, id), edge = find(edges, id);
                 if (!area) { return; }
                 if (!map.hasLayer(areas)) { map.addLayer(areas); }
@@ -252,6 +256,10 @@ class BundlePanel(MacroElement):
                 edge.bringToFront();
                 L.DomUtil.addClass(tr, "lianhu-active");
                 active = {area: area, edge: edge, tr: tr};
+                if (map.getSize().x < {{ this.open_width }}) {
+                    // on a small screen the open list would take the room the bundle needs
+                    L.DomUtil.addClass(control.getContainer(), "lianhu-folded");
+                }
                 var p = map.lianhuPadding ? map.lianhuPadding() : {};
                 map.fitBounds(area.getBounds(), {
                     paddingTopLeft: p.topLeft, paddingBottomRight: p.bottomRight,
