@@ -342,7 +342,7 @@ def _polygonal(layer: Any) -> bool:
 
 
 def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
-    from .coverage import SUMMARY_LABELS, plan_coverage
+    from .coverage import plan_coverage
     from .ledgers import read_layer
     from .maps import export_html
     from .maps.basemaps import check_basemap
@@ -368,10 +368,9 @@ def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
             date=args.date,
             **map_options,
         )
-    rate = SUMMARY_LABELS["coverage_rate"]
-    summary = plan.summary(lang="zh").to_string(formatters={rate: "{:.0%}".format})
-    write_text(args.out / "summary.txt", summary + "\n")
-    print(summary)
+    summary = plan.summary_text(lang=lang)
+    write_text(args.out / "summary.txt", summary)
+    print(summary, end="")
     files = "map.html, plan.gpkg, plan.xlsx, summary.txt"
     print("\n" + cli_text("results", lang, out=args.out, files=files))
 

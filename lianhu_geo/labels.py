@@ -117,7 +117,7 @@ LABELS: dict[str, dict[str, str]] = {
     "owners_committee": {"zh": "业委会/物管会", "en": "owners' committee"},
     "property_company": {"zh": "物业公司", "en": "property company"},
     "fee_yuan_per_m2": {"zh": "物业费(元/平方米·月)", "en": "fee (yuan/m2/month)"},
-    "bundle_id": {"zh": "片区大物业编号", "en": "bundle id"},
+    "bundle_id": {"zh": "片区编号", "en": "bundle id"},
     "service_mode": {"zh": "服务模式", "en": "service mode"},
     # the explorer (lianhu_geo.explore): controls, figures and the scenario basket
     "min_households": {"zh": "起步户数", "en": "households a bundle needs"},
@@ -139,8 +139,13 @@ LABELS: dict[str, dict[str, str]] = {
     "excluded": {"zh": "已排除", "en": "excluded"},
     "clear_locks": {"zh": "清除锁定与排除", "en": "clear locks and exclusions"},
     "unmanaged_compounds": {"zh": "失管小区", "en": "unmanaged compounds"},
-    "covered": {"zh": "已覆盖失管小区", "en": "covered unmanaged compounds"},
-    "coverage_rate": {"zh": "覆盖率(含兜底模式)", "en": "coverage rate (fallback modes included)"},
+    # a plan proposes: "covered" counts every unmanaged compound given a mode, the
+    # community-carried ones included, so it is always all of them (see provider_rate)
+    "covered": {"zh": "拟安排失管小区", "en": "unmanaged with a proposed mode"},
+    "coverage_rate": {
+        "zh": "拟安排率(含社区兜底)",
+        "en": "proposed arrangement rate (community-carried included)",
+    },
     "bundle_rate": {"zh": "片区大物业覆盖率", "en": "share in bundles"},
     "household_bundle_rate": {
         "zh": "失管户数纳入片区比例",
@@ -281,6 +286,45 @@ LABELS: dict[str, dict[str, str]] = {
     "reason_no_capacity": {
         "zh": "附近 {n} 家企业剩余承接能力均不足 {households} 户",
         "en": "{n} companies nearby, none with room for {households} households",
+    },
+    # a coverage plan's tables: summary, workbook, briefing pack (lianhu_geo.coverage,
+    # lianhu_geo.briefing). A plan proposes; nothing here is called achieved.
+    "provider_delivered": {
+        "zh": "拟由企业服务",
+        "en": "provider-delivered (proposed)",
+    },
+    "provider_rate": {"zh": "拟企业服务率", "en": "provider rate (proposed)"},
+    "community_carried": {"zh": "拟由社区兜底", "en": "community-carried (proposed)"},
+    "community_rate": {"zh": "拟社区兜底率", "en": "community rate (proposed)"},
+    "provider_modes": {
+        "zh": "企业提供服务：片区大物业、单独选聘物业、延伸式",
+        "en": "a provider delivers: bundle, standalone, extended",
+    },
+    "community_modes": {
+        "zh": "社区组织兜底：自治式、订单式",
+        "en": "the community carries: self-governed, on-demand",
+    },
+    "upper_bound": {"zh": "片区数上限", "en": "most bundles possible"},
+    "mode_reason": {"zh": "原因", "en": "reason"},
+    "unbundled_reason": {"zh": "未纳入片区原因", "en": "why not in a bundle"},
+    "area_m2": {"zh": "面积(平方米)", "en": "area (m2)"},
+    "polsby_popper": {"zh": "紧凑度(Polsby-Popper)", "en": "compactness (Polsby-Popper)"},
+    "footprint_estimated": {"zh": "面积为估算(按点位)", "en": "area estimated from points"},
+    "viable": {"zh": "经营可行", "en": "viable"},
+    "member_ids": {"zh": "小区编号", "en": "compound ids"},
+    "member_names": {"zh": "小区名称", "en": "compound names"},
+    "fingerprint": {"zh": "数据指纹 (sha256)", "en": "data fingerprint (sha256)"},
+    "library_version": {"zh": "lianhu_geo 版本", "en": "lianhu_geo version"},
+    "plan_date": {"zh": "方案日期", "en": "plan date"},
+    "option": {"zh": "参数", "en": "option"},
+    "plan_title": {"zh": "物业服务覆盖方案", "en": "property-service coverage plan"},
+    "coverage_plan": {"zh": "覆盖方案", "en": "coverage plan"},
+    "summary_headline": {
+        "zh": "{place}失管小区 {unmanaged} 个：拟由企业服务 {provider} 个（{provider_rate}），"
+        "拟由社区兜底 {community} 个（{community_rate}）。以上为方案拟安排，不是已实现的覆盖。",
+        "en": "{place}{unmanaged} unmanaged compounds: proposed {provider} provider-delivered "
+        "({provider_rate}), {community} community-carried ({community_rate}). A proposal, "
+        "not coverage achieved.",
     },
     # words
     "yes": {"zh": "是", "en": "yes"},
