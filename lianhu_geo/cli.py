@@ -46,6 +46,9 @@ __all__ = [
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
 EXIT_BAD_OUTPUT, EXIT_NO_PERMISSION, EXIT_DISK_FULL, EXIT_SYSTEM = 4, 5, 6, 7
 EXIT_INTERRUPTED = 130
+#: The briefing pack's file name, in Chinese whatever --lang says: the name the
+#: district's offices file it under (the pack's text follows --lang).
+BRIEFING_PDF = "汇报材料.pdf"
 
 # what a failed write means for the planner, by errno: (exit code, advice in labels)
 _OS_ERRORS = {
@@ -342,13 +345,15 @@ def _polygonal(layer: Any) -> bool:
 
 
 def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
+    from .briefing import export_pdf, export_png
     from .coverage import plan_coverage
     from .ledgers import read_layer
     from .maps import export_html
     from .maps.basemaps import check_basemap
 
     lang = args.lang
-    _check_out(args.out, ["plan.gpkg", "plan.xlsx", "map.html", "summary.txt"], lang)
+    outputs = ["plan.gpkg", "plan.xlsx", "map.html", "summary.txt", BRIEFING_PDF, "map.png"]
+    _check_out(args.out, outputs, lang)
     check_basemap(args.basemap, tianditu_key=args.tianditu_key)
     compounds = _load(args, progress)
     boundary = None if args.boundary is None else read_layer(args.boundary, lang=lang)
@@ -368,10 +373,13 @@ def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
             date=args.date,
             **map_options,
         )
+    with progress.step(cli_text("step_briefing", lang)):
+        export_pdf(plan, args.out / BRIEFING_PDF, lang=lang)
+        export_png(plan, args.out / "map.png", lang=lang)
     summary = plan.summary_text(lang=lang)
     write_text(args.out / "summary.txt", summary)
     print(summary, end="")
-    files = "map.html, plan.gpkg, plan.xlsx, summary.txt"
+    files = ", ".join(sorted(outputs))
     print("\n" + cli_text("results", lang, out=args.out, files=files))
 
 

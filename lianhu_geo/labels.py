@@ -319,6 +319,31 @@ LABELS: dict[str, dict[str, str]] = {
     "option": {"zh": "参数", "en": "option"},
     "plan_title": {"zh": "物业服务覆盖方案", "en": "property-service coverage plan"},
     "coverage_plan": {"zh": "覆盖方案", "en": "coverage plan"},
+    # the options of a plan, as the briefing pack's last page names them
+    "option_min_households": {"zh": "起步户数", "en": "households a bundle needs"},
+    "option_max_compounds": {"zh": "每片区最多院落", "en": "most compounds per bundle"},
+    "option_min_compounds": {"zh": "每片区最少院落", "en": "fewest compounds per bundle"},
+    "option_max_span_m": {"zh": "片区最大跨度(米)", "en": "largest span (m)"},
+    "option_max_gap_m": {"zh": "连片距离(米)", "en": "linking distance between footprints (m)"},
+    "option_max_link_m": {"zh": "点位连片距离(米)", "en": "linking distance between points (m)"},
+    "option_seed": {"zh": "随机种子", "en": "random seed"},
+    "option_bundle": {"zh": "组建片区大物业", "en": "bundle"},
+    "option_rule": {"zh": "兜底模式规则", "en": "fallback-mode rule"},
+    "option_missing_mode": {"zh": "信息不全时的模式", "en": "mode when survey fields are unknown"},
+    "option_created": {"zh": "方案日期", "en": "plan date"},
+    "option_eligible": {"zh": "可纳入片区的小区", "en": "compounds that may be bundled"},
+    "option_locked": {"zh": "已锁定片区", "en": "locked bundles"},
+    "option_exclude": {"zh": "排除的小区", "en": "excluded compounds"},
+    "option_barriers": {"zh": "不可跨越的道路", "en": "barriers (roads not to cross)"},
+    "option_boundary": {"zh": "边界", "en": "boundary"},
+    "option_within": {"zh": "片区范围", "en": "within"},
+    "option_viability": {"zh": "经营可行性模型", "en": "viability model"},
+    "option_bundle_upper_bound": {
+        "zh": "各街道片区数上限",
+        "en": "most bundles possible by subdistrict",
+    },
+    "option_max_households": {"zh": "每片区最多户数", "en": "most households per bundle"},
+    "option_graph": {"zh": "邻接关系", "en": "neighbor graph"},
     "summary_headline": {
         "zh": "{place}失管小区 {unmanaged} 个：拟由企业服务 {provider} 个（{provider_rate}），"
         "拟由社区兜底 {community} 个（{community_rate}）。以上为方案拟安排，不是已实现的覆盖。",
@@ -715,11 +740,13 @@ files and moved into place when complete: a failure leaves the old ones.
     },
     "plan_description": {
         "zh": "把相邻的失管小区组成片区大物业，其余失管小区给出兜底模式（延伸式/自治式/订单式），"
-        "并在 --out 中写出会议地图 map.html、plan.gpkg、plan.xlsx 和汇总 summary.txt。",
+        "并在 --out 中写出会议地图 map.html、汇报材料.pdf（A3 横版，可打印）、地图图片 map.png、"
+        "plan.gpkg、plan.xlsx 和汇总 summary.txt。",
         "en": "Bundle neighbouring unmanaged compounds (片区大物业), give every other unmanaged "
         "compound a fallback mode (延伸式/自治式/订单式), and write the meeting map (map.html), "
-        "a GeoPackage (plan.gpkg), an Excel workbook (plan.xlsx) and a summary (summary.txt) "
-        "into --out.",
+        "the printable briefing pack (汇报材料.pdf, A3 landscape; the name stays Chinese, its "
+        "text follows --lang), the map as a picture (map.png), a GeoPackage (plan.gpkg), an "
+        "Excel workbook (plan.xlsx) and a summary (summary.txt) into --out.",
     },
     "validate": {
         "zh": "检查台账并报告问题，不做规划",
@@ -959,6 +986,10 @@ files and moved into place when complete: a failure leaves the old ones.
         "en": "writing plan.gpkg and plan.xlsx to {out}",
     },
     "step_map": {"zh": "写出会议地图 map.html", "en": "writing the meeting map map.html"},
+    "step_briefing": {
+        "zh": "写出汇报材料 汇报材料.pdf 和地图图片 map.png",
+        "en": "writing the briefing pack 汇报材料.pdf and the map picture map.png",
+    },
     "step_zones": {"zh": "组建片区（网格的片区层）", "en": "planning bundles (zones of the grid)"},
     "step_grid": {"zh": "建立五级网格", "en": "building the five-level grid"},
     "step_workers": {"zh": "配备网格员", "en": "assigning grid workers"},

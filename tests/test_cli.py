@@ -20,7 +20,7 @@ def sample_plan_folder(tmp_path_factory):
 
 def test_plan_on_the_sample_writes_map_tables_and_summary(sample_plan_folder, capsys):
     names = sorted(p.name for p in sample_plan_folder.iterdir())
-    assert names == ["map.html", "plan.gpkg", "plan.xlsx", "summary.txt"]
+    assert names == ["map.html", "map.png", "plan.gpkg", "plan.xlsx", "summary.txt", "汇报材料.pdf"]
     summary = (sample_plan_folder / "summary.txt").read_text(encoding="utf-8")
     assert "合计" in summary and "488" in summary
     assert "2026-11-28" in (sample_plan_folder / "map.html").read_text(encoding="utf-8")
