@@ -319,6 +319,25 @@ LABELS: dict[str, dict[str, str]] = {
     "option": {"zh": "参数", "en": "option"},
     "plan_title": {"zh": "物业服务覆盖方案", "en": "property-service coverage plan"},
     "coverage_plan": {"zh": "覆盖方案", "en": "coverage plan"},
+    # the briefing pack's own words (lianhu_geo.briefing)
+    "bundle_legend": {
+        "zh": "片区大物业（每个片区一色，标注编号）",
+        "en": "bundle (one fill each, labelled by id)",
+    },
+    "unbundled_compounds": {
+        "zh": "兜底与单独选聘小区",
+        "en": "unmanaged compounds outside bundles",
+    },
+    "bundle_count": {"zh": "片区清单：{n}", "en": "bundles: {n}"},
+    "options_page": {"zh": "参数", "en": "options and data"},
+    "north": {"zh": "北", "en": "N"},
+    "km": {"zh": "{n} 公里", "en": "{n} km"},
+    "metres": {"zh": "{n} 米", "en": "{n} m"},
+    "page_n": {"zh": "第 {n} 页", "en": "page {n}"},
+    "continued": {"zh": "{title}（续）", "en": "{title} (cont.)"},
+    "figure_value": {"zh": "{name}：{value}", "en": "{name}: {value}"},
+    "date_ymd": {"zh": "{year}年{month}月{day}日", "en": "{year}-{month:02d}-{day:02d}"},
+    "china_time": {"zh": "{time}（北京时间）", "en": "{time} (China time)"},
     # the options of a plan, as the briefing pack's last page names them
     "option_min_households": {"zh": "起步户数", "en": "households a bundle needs"},
     "option_max_compounds": {"zh": "每片区最多院落", "en": "most compounds per bundle"},

@@ -43,6 +43,11 @@ def page_texts(path):
     return [page.extract_text() for page in pypdf.PdfReader(path).pages]
 
 
+def subtitle(text):
+    """The line under a page's title: the date and headline, or what the page holds."""
+    return text.split("物业服务覆盖方案（汇报材料）\n", 1)[1].splitlines()[0]
+
+
 def expected_cells(summary, name):
     """A summary row as the pack prints it: counts with separators, rates with one decimal."""
     row = summary.loc[name]
@@ -196,15 +201,15 @@ def test_bundle_table_flows_over_pages(tmp_path):
     g["households"] = 60  # pairs of courtyards: many small bundles
     plan = lg.plan_coverage(g, created="2026-11-28", min_households=100, max_compounds=2)
     texts = page_texts(export_pdf(plan, tmp_path / "long.pdf"))
-    bundle_pages = [t for t in texts if "片区清单：" in t]
-    assert len(plan.bundles) > 30 and len(bundle_pages) >= 2
+    heads = [subtitle(t) for t in texts]
+    bundle_pages = [t for t, h in zip(texts, heads, strict=True) if h.startswith("片区清单：")]
+    assert len(plan.bundles) > 45 and len(bundle_pages) >= 2
     assert "片区清单（续）" in bundle_pages[1]
     listed = [line.split()[0] for t in bundle_pages for line in t.splitlines() if line[:1] == "B"]
     assert listed == sorted(plan.bundles.index)  # each bundle once, in order, across pages
     subdistricts = plan.summary().index[:-1]
-    assert len(texts) == 1 + 1 + len(bundle_pages) + len(subdistricts) + 1 + sum(
-        "（续）" in t.splitlines()[1] for t in texts[3 + len(bundle_pages) - 1 :]
-    )
+    continued = sum(h.endswith("（续）") for h in heads)
+    assert len(texts) == 1 + 1 + len(bundle_pages) + len(subdistricts) + continued + 1
 
 
 def test_bad_arguments_and_no_font(plan, tmp_path, monkeypatch):
@@ -229,8 +234,10 @@ def test_failed_write_keeps_the_old_pack(plan, pdf, tmp_path, monkeypatch):
     target.write_bytes(pdf.read_bytes())
     import lianhu_geo.briefing._pages as pages
 
-    def broken(*args, **kwargs):
-        yield from ()
+    real = pages.pages
+
+    def broken(*args, **kwargs):  # the disk fills after the first page
+        yield next(real(*args, **kwargs))
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pages, "pages", broken)

@@ -191,7 +191,7 @@ def export_png(
     path : str or pathlib.Path
     lang : {"zh", "en"}, default "zh"
     dpi : int, default 150
-        Dots per inch of the A3 page (150 gives 2480 x 1754 pixels).
+        Dots per inch of the A3 page (150 gives 2480 x 1753 pixels).
     font : str or pathlib.Path, optional
         As for :func:`export_pdf`.
 

@@ -102,9 +102,8 @@ def _nice_length(span_m: float) -> float:
 
 def _scale_text(length_m: float, lang: str) -> str:
     if length_m >= 1000:
-        km = f"{length_m / 1000:g}"
-        return f"{km} 公里" if lang == "zh" else f"{km} km"
-    return f"{length_m:g} 米" if lang == "zh" else f"{length_m:g} m"
+        return label("km", lang).format(n=f"{length_m / 1000:g}")
+    return label("metres", lang).format(n=f"{length_m:g}")
 
 
 def _scale_and_north(ax: Any, lang: str) -> None:
@@ -126,7 +125,9 @@ def _scale_and_north(ax: Any, lang: str) -> None:
                 zorder=20,
             )
         )
-    ax.text(bx, by + 2 * bar_h, "0", ha="center", va="bottom", fontsize=8, zorder=20)
+    ax.text(
+        bx, by + 2 * bar_h, "0", ha="center", va="bottom", fontsize=8, zorder=20, path_effects=_HALO
+    )
     ax.text(
         bx + length,
         by + 2 * bar_h,
@@ -135,6 +136,7 @@ def _scale_and_north(ax: Any, lang: str) -> None:
         va="bottom",
         fontsize=8,
         zorder=20,
+        path_effects=_HALO,
     )
     nx_, ny_ = x1 - 0.05 * width, y1 - 0.14 * height
     arrow = FancyArrow(
@@ -153,7 +155,7 @@ def _scale_and_north(ax: Any, lang: str) -> None:
     ax.text(
         nx_,
         ny_ + 0.085 * height,
-        "北" if lang == "zh" else "N",
+        label("north", lang),
         ha="center",
         va="bottom",
         fontsize=12,
@@ -167,11 +169,9 @@ def legend_handles(data: MapData, lang: str) -> list[Any]:
         Patch(
             facecolor=_BUNDLE_FILLS[0],
             edgecolor="#333333",
-            label=label("bundle", lang) + ("（每个片区一色，标注编号）" if lang == "zh" else ""),
+            label=label("bundle_legend", lang),
         )
     ]
-    if lang == "en":
-        handles[0].set_label("bundle (one fill each, labelled by id)")
     modes = set(data.compounds["service_mode"].astype(str))
     for mode in (*_FALLBACK, "professional"):
         if mode in modes:
@@ -212,10 +212,17 @@ def draw_map(
         if subdistrict is not None:
             areas = areas[areas["name"] == subdistrict]
         areas.boundary.plot(ax=ax, color="#444444", linewidth=1.2, linestyle="--", zorder=5)
+    shown = compounds[focus]
+    if len(shown):  # frame the map on what it shows, with a margin for the corners
+        x0, y0, x1, y1 = shown.total_bounds
+        pad = 0.08 * max(x1 - x0, y1 - y0, 200.0)
+        ax.set_xlim(x0 - pad, x1 + pad)
+        ax.set_ylim(y0 - pad, y1 + pad)
     others = compounds[~focus]
+    if len(others) and len(shown):  # only the neighbours in view: a faint context
+        others = others.cx[x0 - pad : x1 + pad, y0 - pad : y1 + pad]
     if len(others):
         _plot(others, ax, color="#eeeeee", edgecolor="#dddddd", linewidth=0.2, zorder=1)
-    shown = compounds[focus]
     for m in ("professional", *_FALLBACK):
         part = shown[mode[focus] == m]
         if len(part):
@@ -232,11 +239,6 @@ def draw_map(
         outline.plot(
             ax=ax, facecolor=color, alpha=0.35, edgecolor="#222222", linewidth=0.8, zorder=2
         )
-    if len(shown):  # frame the map on what it shows, with a margin for the legend corners
-        x0, y0, x1, y1 = shown.total_bounds
-        pad = 0.08 * max(x1 - x0, y1 - y0, 200.0)
-        ax.set_xlim(x0 - pad, x1 + pad)
-        ax.set_ylim(y0 - pad, y1 + pad)
     for bundle_id in sorted(str(b) for b in bundles.index):
         geom = bundles.geometry.loc[bundle_id]
         if geom is None or geom.is_empty:

@@ -19,6 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..coverage import CHINA_TZ, FIGURE_COLUMNS, SUMMARY_COLUMNS, summary_labels
+from ..coverage.triage import SERVICE_MODES
 from ..labels import LABELS, label
 from ._figures import MapData, draw_map, legend_handles
 
@@ -59,10 +60,10 @@ def chinese_date(plan: Any, lang: str) -> str:
     created = str(plan.created or plan.options.get("created") or "")
     moment = plan_moment(plan)
     with_time = "T" in created and moment.time() != _dt.time()
-    if lang == "zh":
-        text = f"{moment.year}年{moment.month}月{moment.day}日"
-        return text + (f" {moment:%H:%M}（北京时间）" if with_time else "")
-    return f"{moment:%Y-%m-%d}" + (f" {moment:%H:%M} (China time)" if with_time else "")
+    text = label("date_ymd", lang).format(year=moment.year, month=moment.month, day=moment.day)
+    if with_time:
+        text += " " + label("china_time", lang).format(time=f"{moment:%H:%M}")
+    return text
 
 
 def _em(char: str) -> float:
@@ -79,7 +80,7 @@ def wrap(text: str, width_em: float, max_lines: int = _MAX_CELL_LINES) -> str:
     word longer than a line is broken too); line breaks in data are spaces.
 
     >>> wrap("provider rate (proposed)", 9).splitlines()
-    ['provider', 'rate', '(proposed)']
+    ['provider rate', '(proposed)']
     """
     text = " ".join(str(text).split())
     lines, line, used = [], "", 0.0
@@ -201,15 +202,20 @@ def _rows_height(rows: Sequence[list[str]]) -> float:
     return _ROW_IN * sum(max(str(c).count("\n") + 1 for c in r) for r in rows)
 
 
-def _continued(title: str) -> str:
-    return title if not title or title.endswith("（续）") else title + "（续）"
+def _continued(title: str, lang: str) -> str:
+    if not title or title.endswith(label("continued", lang).format(title="")):
+        return title
+    return label("continued", lang).format(title=title)
 
 
 Layout = list[tuple[Table, list[list[str]], tuple[float, float, float, float]]]
 
 
 def _flow(
-    tables: Sequence[Table], first: tuple[float, float, float, float] | None, columns: int
+    tables: Sequence[Table],
+    first: tuple[float, float, float, float] | None,
+    columns: int,
+    lang: str,
 ) -> Iterator[Layout]:
     """Lay tables out in boxes (x, top, width, height), one layout a page.
 
@@ -239,7 +245,7 @@ def _flow(
             chunk = Table(title, table.headers, rows[:n], table.widths, table.align)
             page.append((chunk, rows[:n], (box[0], box[1] - used / fig_h, box[2], box[3])))
             used += overhead + _rows_height(rows[:n])
-            rows, title = rows[n:], _continued(title)
+            rows, title = rows[n:], _continued(title, lang)
             if not rows:
                 break
             box_i, used = box_i + 1, 0.0
@@ -331,7 +337,10 @@ def fallback_table(compounds: pd.DataFrame, lang: str) -> Table:
     part = compounds[
         (compounds["management"] == "unmanaged") & (compounds["service_mode"] != "bundle")
     ]
-    part = part.sort_values(["service_mode", "compound_id"], key=lambda s: s.astype(str))
+    order = {mode: i for i, mode in enumerate(SERVICE_MODES)}
+    rank = part["service_mode"].map(order)
+    part = part.assign(_rank=rank.to_numpy(), _id=part["compound_id"].astype(str).to_numpy())
+    part = part.sort_values(["_rank", "_id"])
     rows = [
         [
             wrap(r["name"], 11, 1),
@@ -342,8 +351,13 @@ def fallback_table(compounds: pd.DataFrame, lang: str) -> Table:
         for _, r in part.iterrows()
     ]
     headers = [label(k, lang) for k in ("name", "community", "service_mode", "households")]
-    heading = "兜底与单独选聘小区" if lang == "zh" else "unmanaged compounds outside bundles"
-    return Table(heading, headers, rows, [2.4, 1.6, 1.3, 0.8], ["left", "left", "left", "right"])
+    return Table(
+        label("unbundled_compounds", lang),
+        headers,
+        rows,
+        [2.4, 1.6, 1.3, 0.8],
+        ["left", "left", "left", "right"],
+    )
 
 
 def _headline(row: pd.Series, lang: str) -> str:
@@ -394,7 +408,7 @@ def pages(plan: Any, data: MapData, *, lang: str, grid: Any = None) -> Iterator[
     def new_page(subtitle: str) -> Figure:
         fig = Figure(figsize=A3)
         n = next(number)
-        _header(fig, title, subtitle, f"第 {n} 页" if lang == "zh" else f"page {n}")
+        _header(fig, title, subtitle, label("page_n", lang).format(n=n))
         return fig
 
     # 1. the district map
@@ -418,7 +432,7 @@ def pages(plan: Any, data: MapData, *, lang: str, grid: Any = None) -> Iterator[
         value = summary.loc["total", key]
         shown = _rate(value) if key.endswith("_rate") else _count(value)
         name = summary_labels(lang)[key]
-        _text(fig, 0.77, y, f"{name}：{shown}" if lang == "zh" else f"{name}: {shown}", fontsize=12)
+        _text(fig, 0.77, y, label("figure_value", lang).format(name=name, value=shown), fontsize=12)
         y -= 0.03
     _text(fig, 0.77, y - 0.01, label("provider_modes", lang), fontsize=9, color="#444444")
     _text(fig, 0.77, y - 0.035, label("community_modes", lang), fontsize=9, color="#444444")
@@ -436,12 +450,8 @@ def pages(plan: Any, data: MapData, *, lang: str, grid: Any = None) -> Iterator[
     bundles = bundle_table(plan.bundles, lang)
     if not bundles.rows:
         bundles.rows = [["—"] * len(bundles.headers)]
-    for layout in _flow([bundles], None, 1):
-        fig = new_page(
-            f"{label('bundle_list', lang)}：{len(plan.bundles)}"
-            if lang == "zh"
-            else f"bundles: {len(plan.bundles)}"
-        )
+    for layout in _flow([bundles], None, 1, lang):
+        fig = new_page(label("bundle_count", lang).format(n=len(plan.bundles)))
         for table, rows, box in layout:
             _draw_table(fig, table, rows, box)
         yield fig
@@ -454,11 +464,9 @@ def pages(plan: Any, data: MapData, *, lang: str, grid: Any = None) -> Iterator[
         tables = [bundle_table(own_bundles, lang, compact=True), fallback_table(own, lang)]
         tables = [t for t in tables if t.rows]
         head = f"{name}　{_headline(summary.loc[name], lang)}"
-        layouts = list(_flow(tables, _SUBDISTRICT_BOX, 2)) or [[]]
+        layouts = list(_flow(tables, _SUBDISTRICT_BOX, 2, lang)) or [[]]
         for i, layout in enumerate(layouts):
-            fig = new_page(
-                head if i == 0 else f"{name}（续）" if lang == "zh" else f"{name} (cont.)"
-            )
+            fig = new_page(head if i == 0 else label("continued", lang).format(title=name))
             if i == 0:
                 ax = fig.add_axes((0.02, 0.04, 0.52, 0.84))
                 draw_map(ax, data, lang=lang, subdistrict=str(name), label_size=9)
@@ -467,7 +475,7 @@ def pages(plan: Any, data: MapData, *, lang: str, grid: Any = None) -> Iterator[
             yield fig
 
     # 5. parameters, fingerprint, date
-    fig = new_page(label("option", lang) if lang == "zh" else "options and data")
+    fig = new_page(label("options_page", lang))
     facts = [
         [label("plan_date", lang), date],
         [label("fingerprint", lang), plan.fingerprint],
@@ -485,9 +493,9 @@ def pages(plan: Any, data: MapData, *, lang: str, grid: Any = None) -> Iterator[
         [1.5, 4.5],
         ["left", "left"],
     )
-    for i, layout in enumerate(_flow([table], None, 1)):
+    for i, layout in enumerate(_flow([table], None, 1, lang)):
         if i > 0:
-            fig = new_page(label("option", lang))
+            fig = new_page(label("options_page", lang))
         for t, rows, box in layout:
             _draw_table(fig, t, rows, box)
         yield fig
