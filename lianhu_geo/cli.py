@@ -46,9 +46,6 @@ __all__ = [
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
 EXIT_BAD_OUTPUT, EXIT_NO_PERMISSION, EXIT_DISK_FULL, EXIT_SYSTEM = 4, 5, 6, 7
 EXIT_INTERRUPTED = 130
-#: The briefing pack's file name, in Chinese whatever --lang says: the name the
-#: district's offices file it under (the pack's text follows --lang).
-BRIEFING_PDF = "汇报材料.pdf"
 
 # what a failed write means for the planner, by errno: (exit code, advice in labels)
 _OS_ERRORS = {
@@ -345,7 +342,7 @@ def _polygonal(layer: Any) -> bool:
 
 
 def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
-    from .briefing import export_pdf, export_png
+    from .briefing import BRIEFING_PDF, export_pdf, export_png
     from .coverage import plan_coverage
     from .ledgers import read_layer
     from .maps import export_html

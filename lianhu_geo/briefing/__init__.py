@@ -42,7 +42,11 @@ from ..labels import label
 from ..options import Option, check_options
 from ._fonts import find_font
 
-__all__ = ["export_pdf", "export_png", "find_font"]
+__all__ = ["BRIEFING_PDF", "export_pdf", "export_png", "find_font"]
+
+#: The briefing pack's file name where lianhu_geo names it (the command, the explorer):
+#: Chinese whatever the language, the name the district's offices file it under.
+BRIEFING_PDF = "汇报材料.pdf"
 
 _LANG = Option("lang", "choice", choices=("zh", "en"))
 _DPI = Option("dpi", "count", minimum=50, maximum=600)
