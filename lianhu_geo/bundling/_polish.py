@@ -32,16 +32,25 @@ import time
 import numpy as np
 
 from ._construct import Problem, absorb, connected, split
-from ._exact import candidates, pack, size_bound
+from ._exact import candidates, pack, relax, size_bound
+from ._ils import PackSearch
 
 __all__ = ["Polisher"]
 
 #: Enumeration steps that one second of ``time_limit_s`` buys (about what
 #: this machine's Python does in a second, with the packing and refinement).
-STEPS_PER_SECOND = 250_000
+STEPS_PER_SECOND = 1_000_000
 #: Steps charged per minimal bundle handed to HiGHS (the whole-component
 #: packing takes 1-2 ms of HiGHS per bundle on Voronoi tests).
 PACK_STEPS = 300
+#: Steps charged per minimal bundle for the linear relaxation (HiGHS simplex).
+LP_STEPS = 20
+#: Steps of the packing search (:mod:`lianhu_geo.bundling._ils`) one step buys.
+ILS_STEPS = 5
+#: Starts of the packing search: the heuristic's regions, then roundings of
+#: the relaxation perturbed by uniform noise of up to ROUNDING_NOISE.
+SEARCH_TRIES = 4
+ROUNDING_NOISE = 0.5
 #: Components of at most this many nodes are tried exactly as a whole.
 EXACT_MAX_NODES = 200
 #: Regions in a neighbourhood, and the enumeration steps one may take.
@@ -87,11 +96,13 @@ class Polisher:
         if self.steps <= 0:  # no exact stage asked, or its budget is spent
             self.time_limited |= self.asked
             return regions, bound
+        if len(nodes) <= EXACT_MAX_NODES:
+            regions, bound, done = self._whole(nodes, regions, state, bound)
+            if done:
+                return regions, max(bound, len(regions))
         if not self._out():
             new = self._repack(nodes, regions, state)
             regions = self._keep_better(nodes, regions, state, new)
-        if len(nodes) <= EXACT_MAX_NODES and len(regions) < bound:
-            regions, bound = self._whole(nodes, regions, state, bound)
         return regions, max(bound, len(regions))
 
     def _covered(self, regions) -> int:
@@ -122,26 +133,74 @@ class Polisher:
         return regions
 
     def _whole(self, nodes, regions, state, bound):
-        """Solve the component exactly; returns the regions kept and the bound."""
+        """Pack the component's minimal bundles: relaxation, search, then HiGHS if affordable.
+
+        Returns the regions kept, the bound and whether the pool of minimal
+        bundles could be built (else the neighbourhoods are repacked instead).
+        """
         if self._out():
-            return regions, bound
+            return regions, bound, False
         sets, steps = candidates(self.p, nodes, self.steps, self.deadline)
         self._spend(steps)
-        if sets is None or len(sets) * PACK_STEPS > self.steps:
+        if sets is None or len(sets) * LP_STEPS > self.steps:
             self.time_limited = True
-            return regions, bound
-        self._spend(len(sets) * PACK_STEPS)
-        packing = pack(sets, nodes, max(self.deadline - time.perf_counter(), 1e-3))
-        self.time_limited |= not packing.optimal
-        bound = min(bound, packing.bound)
-        if packing.optimal:
+            return regions, bound, False
+        self._spend(len(sets) * LP_STEPS)
+        relaxation = relax(sets, nodes)
+        bound = min(bound, relaxation.bound)
+        best = [self._core(r) for r in regions]
+        if len(best) < bound:
+            best = self._search(sets, relaxation, best, bound)
+        if len(best) < bound and len(sets) * PACK_STEPS <= self.steps:
+            self._spend(len(sets) * PACK_STEPS)
+            packing = pack(sets, nodes, max(self.deadline - time.perf_counter(), 1e-3))
+            bound = min(bound, packing.bound)
+            if len(packing.regions) > len(best):
+                best = packing.regions
+        if len(best) >= bound:
             self.exact_components += 1
-        if len(packing.regions) <= len(regions):
-            return regions, bound
-        new = [list(r) for r in packing.regions]
+        else:
+            self.time_limited = True
+        if len(best) <= len(regions):
+            self._set_state(nodes, regions, state)
+            return regions, bound, True
+        new = [list(r) for r in best]
         self._set_state(nodes, new, state)
         new = self._finish(nodes, new, state)
-        return self._keep_better(nodes, regions, state, new), bound
+        return self._keep_better(nodes, regions, state, new), bound, True
+
+    def _search(self, sets, relaxation, start, bound) -> list[list[int]]:
+        """Return the most minimal bundles the local search packs within the budget.
+
+        Tries start from ``start`` (the heuristic's regions shrunk to minimal
+        bundles), then from roundings of the relaxation with seeded noise;
+        each gets a share of the budget. Stops at ``bound``.
+        """
+        search = PackSearch(sets, self.p.nbrs, seed=int(self.rng.integers(2**31)))
+        self._spend(len(sets))
+        share = max(self.steps, 0) // SEARCH_TRIES
+        best = start
+        support = np.flatnonzero(relaxation.x > 1e-6)
+        for trial in range(SEARCH_TRIES):
+            if len(best) >= bound or self._out():
+                break
+            if trial == 0:
+                first = start
+            else:
+                key = relaxation.x[support] + self.rng.uniform(0, ROUNDING_NOISE, len(support))
+                used: set[int] = set()
+                first = []
+                for j in support[np.argsort(-key, kind="stable")].tolist():
+                    if used.isdisjoint(sets[j]):
+                        used.update(sets[j])
+                        first.append(sets[j])
+            spent = search.steps
+            search.restart(first)
+            found = search.run(spent + share * ILS_STEPS, bound)
+            self._spend((search.steps - spent) // ILS_STEPS)
+            if len(found) > len(best):
+                best = found
+        return best
 
     def _core(self, members: list[int]) -> list[int]:
         """Shrink a region to a minimal bundle: drop members far from the centroid first.
