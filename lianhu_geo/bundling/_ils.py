@@ -37,13 +37,26 @@ class PackSearch:
         Candidate bundles (minimal bundles), each a sorted tuple of nodes.
     nbrs : list of list of int
         Neighbours of every node (the solve's graph).
+    weights : list of int
+        Weight (households) of every node.
+    threshold : int
+        Weight a bundle needs.
     seed : int
         Seeds the perturbations.
     """
 
-    def __init__(self, sets: list[tuple[int, ...]], nbrs: list[list[int]], *, seed: int):
+    def __init__(
+        self,
+        sets: list[tuple[int, ...]],
+        nbrs: list[list[int]],
+        weights: list[int],
+        threshold: int,
+        *,
+        seed: int,
+    ):
         self.sets = sets
         self.nbrs = nbrs
+        self.w, self.threshold = weights, threshold
         nodes = sorted({v for s in sets for v in s})
         self.bit = {v: 1 << k for k, v in enumerate(nodes)}
         self.mask = [sum(self.bit[v] for v in s) for s in sets]
@@ -60,8 +73,9 @@ class PackSearch:
         self.rng = random.Random(seed)
         self._log: list[tuple[bool, int]] | None = None
         self.index = {s: j for j, s in enumerate(sets)}
-        self.force = 0.1
+        self.force = 0.3  # share of perturbations forcing in any candidate of ``guide``
         self.others = 1
+        self.guide: list[int] = []  # candidates to force in (else any)
 
     # -- moves ---------------------------------------------------------------
     def _add(self, j: int) -> None:
@@ -168,6 +182,8 @@ class PackSearch:
         self.steps += 4 * len(inside) * (1 + len(held))  # the neighbours looked at, twice
         free = {t for v in inside for t in nbrs[v] if t in owner and owner[t] == -1}
         free |= {u for t in free for u in nbrs[t] if u in owner and owner[u] == -1}
+        if sum(self.w[v] for v in (*inside, *free)) < (len(held) + 1) * self.threshold:
+            return None  # the window holds no bundle more
         mu = 0
         for v in (*inside, *free):
             mu |= self.bit[v]
@@ -252,8 +268,10 @@ class PackSearch:
         n_sets = len(self.sets)
         rng = self.rng
         while self.steps < budget and best_count < target and n_sets > best_count:
-            if rng.random() < self.force:  # a random candidate, whatever it overlaps
-                t = rng.randrange(n_sets)
+            self.steps += 1
+            if not self.ids or rng.random() < self.force:  # a candidate, whatever it overlaps
+                guide = self.guide
+                t = guide[rng.randrange(len(guide))] if guide else rng.randrange(n_sets)
                 if self.chosen[t]:
                     continue
             else:  # a plateau move: a candidate overlapping one chosen bundle only
@@ -286,14 +304,12 @@ class PackSearch:
             self._descend([t, *added, *near])
             log, self._log = self._log, None
             d = before - self.count
-            if d > 0:
-                d_best = best_count - self.count
-                if rng.random() >= 1.0 / (1.0 + d * d_best):
-                    for added_, j in reversed(log):  # undo
-                        if added_:
-                            self._remove(j)
-                        else:
-                            self._add(j)
+            if d > 0 and rng.random() >= 1.0 / (1.0 + d * (best_count - self.count)):
+                for added_, j in reversed(log):
+                    if added_:
+                        self._remove(j)
+                    else:
+                        self._add(j)
             if self.count > best_count:
                 best_count = self.count
                 best = sorted(self.ids)

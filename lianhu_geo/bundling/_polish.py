@@ -5,22 +5,28 @@ only ever replace them by a solution that is better in the search's
 objective (more weight covered, or as much in more regions), so they are
 never worse than the start:
 
-- first, neighbourhood repacking: every region is shrunk to a minimal bundle
-  (members far from its centroid leave while the rest stays connected and
-  viable); then, visiting regions in an order drawn from ``seed``, a region,
-  up to :data:`HOOD_REGIONS` - 1 neighbouring regions (nearest centroids
-  first) and the free nodes between them are repacked exactly
-  (:mod:`lianhu_geo.bundling._exact`), kept when that makes more regions.
-  Neighbourhoods whose weight holds no region more are skipped without a
-  solve. Leftovers are absorbed and the regions refined at the end, as
-  after construction.
-- then a component of at most :data:`EXACT_MAX_NODES` nodes whose minimal
-  bundles are few enough for the budget left is solved as a whole: the most regions, proven;
-  its bound becomes the component's upper bound.
+- a component of at most :data:`EXACT_MAX_NODES` nodes whose minimal bundles
+  the budget can enumerate is packed as a whole
+  (:mod:`lianhu_geo.bundling._exact`): the linear relaxation of the packing
+  gives a proven bound (its floor), then the packing search
+  (:mod:`lianhu_geo.bundling._ils`) restarts from seeded roundings of the
+  relaxation while the budget lasts (at most :data:`MAX_TRIES` tries), and
+  when the bound is not reached and the budget left pays for it, HiGHS
+  solves the packing (and proves it). The best packing's leftovers are
+  absorbed and its regions refined, as after construction.
+- any other component gets neighbourhood repacking: every region is shrunk
+  to a minimal bundle (members far from its centroid leave while the rest
+  stays connected and viable); then, visiting regions in an order drawn from
+  ``seed``, a region, up to :data:`HOOD_REGIONS` - 1 neighbouring regions
+  (nearest centroids first) and the free nodes between them are repacked
+  exactly, kept when that makes more regions. Neighbourhoods whose weight
+  holds no region more are skipped without a solve. Leftovers are absorbed
+  and the regions refined at the end.
 
 Work is counted, not timed, so that results are deterministic:
 ``time_limit_s`` buys :data:`STEPS_PER_SECOND` enumeration steps a second
-(a packing costs steps too), shared by all components in order. The clock
+(the relaxation, the search and HiGHS cost steps too, at rates measured on
+Voronoi tests), shared by all components in order. The clock
 is only a backstop at :data:`BACKSTOP` times the limit. ``time_limited`` is
 set when the budget (or the backstop) cut a stage short.
 """
@@ -37,20 +43,26 @@ from ._ils import PackSearch
 
 __all__ = ["Polisher"]
 
-#: Enumeration steps that one second of ``time_limit_s`` buys (about what
-#: this machine's Python does in a second, with the packing and refinement).
+#: Enumeration steps that one second of ``time_limit_s`` buys (measured:
+#: 1.2-1.6 million a CPU second on the 2-core benchmark VM under load).
 STEPS_PER_SECOND = 1_000_000
 #: Steps charged per minimal bundle handed to HiGHS (the whole-component
-#: packing takes 1-2 ms of HiGHS per bundle on Voronoi tests).
-PACK_STEPS = 300
+#: packing takes about 1 ms of HiGHS per bundle on Voronoi tests; a
+#: neighbourhood's small packing a third of that).
+PACK_STEPS = 1_000
 #: Steps charged per minimal bundle for the linear relaxation (HiGHS simplex).
 LP_STEPS = 20
 #: Steps of the packing search (:mod:`lianhu_geo.bundling._ils`) one step buys.
 ILS_STEPS = 5
-#: Starts of the packing search: the heuristic's regions, then roundings of
-#: the relaxation perturbed by uniform noise of up to ROUNDING_NOISE.
-SEARCH_TRIES = 4
+#: Steps of one try of the packing search (each restarts from a rounding of
+#: the relaxation perturbed by uniform noise of up to ROUNDING_NOISE: on
+#: Voronoi tests, several short tries find more bundles than one long one),
+#: and per candidate to set the search up.
+TRY_STEPS = 80_000
 ROUNDING_NOISE = 0.5
+INIT_STEPS = 8
+#: Tries at most, so that a long limit leaves HiGHS the rest (for the proof).
+MAX_TRIES = 16
 #: Components of at most this many nodes are tried exactly as a whole.
 EXACT_MAX_NODES = 200
 #: Regions in a neighbourhood, and the enumeration steps one may take.
@@ -172,35 +184,37 @@ class Polisher:
     def _search(self, sets, relaxation, start, bound) -> list[list[int]]:
         """Return the most minimal bundles the local search packs within the budget.
 
-        Tries start from ``start`` (the heuristic's regions shrunk to minimal
-        bundles), then from roundings of the relaxation with seeded noise;
-        each gets a share of the budget. Stops at ``bound``.
+        Tries of :data:`TRY_STEPS` each start from a rounding of the
+        relaxation with seeded noise, while the budget lasts; the search
+        forces in candidates of the relaxation's support. ``start`` (the
+        heuristic's regions shrunk to minimal bundles) is returned unless a
+        try packs more. Stops at ``bound``.
         """
-        search = PackSearch(sets, self.p.nbrs, seed=int(self.rng.integers(2**31)))
-        self._spend(len(sets))
-        share = max(self.steps, 0) // SEARCH_TRIES
-        best = start
+        search = PackSearch(sets, self.p.nbrs, self.p.w, self.p.threshold, seed=self._seed())
+        self._spend(len(sets) * INIT_STEPS)
         support = np.flatnonzero(relaxation.x > 1e-6)
-        for trial in range(SEARCH_TRIES):
-            if len(best) >= bound or self._out():
+        search.guide = support.tolist()
+        best = start
+        for _ in range(MAX_TRIES):
+            if len(best) >= bound or self.steps < TRY_STEPS or self._out():
                 break
-            if trial == 0:
-                first = start
-            else:
-                key = relaxation.x[support] + self.rng.uniform(0, ROUNDING_NOISE, len(support))
-                used: set[int] = set()
-                first = []
-                for j in support[np.argsort(-key, kind="stable")].tolist():
-                    if used.isdisjoint(sets[j]):
-                        used.update(sets[j])
-                        first.append(sets[j])
+            key = relaxation.x[support] + self.rng.uniform(0, ROUNDING_NOISE, len(support))
+            used: set[int] = set()
+            first = []
+            for j in support[np.argsort(-key, kind="stable")].tolist():
+                if used.isdisjoint(sets[j]):
+                    used.update(sets[j])
+                    first.append(sets[j])
             spent = search.steps
             search.restart(first)
-            found = search.run(spent + share * ILS_STEPS, bound)
-            self._spend((search.steps - spent) // ILS_STEPS)
+            found = search.run(spent + TRY_STEPS * ILS_STEPS, bound)
+            self._spend(-(-(search.steps - spent) // ILS_STEPS))
             if len(found) > len(best):
                 best = found
         return best
+
+    def _seed(self) -> int:
+        return int(self.rng.integers(2**31))
 
     def _core(self, members: list[int]) -> list[int]:
         """Shrink a region to a minimal bundle: drop members far from the centroid first.
@@ -255,7 +269,7 @@ class Polisher:
             self._spend(steps)
             if sets is None:
                 continue
-            self._spend(len(sets) * PACK_STEPS // 10)  # small packings solve in their root LP
+            self._spend(len(sets) * PACK_STEPS // 3)  # small packings solve faster
             packing = pack(sets, union, max(self.deadline - time.perf_counter(), 1e-3))
             if len(packing.regions) <= len(hood):
                 continue
