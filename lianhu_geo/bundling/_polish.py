@@ -71,7 +71,7 @@ HOOD_STEPS = 20_000
 #: Passes over the regions when repacking neighbourhoods.
 REPACK_ROUNDS = 2
 #: The clock stops the exact stages at this many times ``time_limit_s``.
-BACKSTOP = 3.0
+BACKSTOP = 10.0
 
 
 class Polisher:
