@@ -27,12 +27,14 @@ Work is counted, not timed, so that results are deterministic:
 ``time_limit_s`` buys :data:`STEPS_PER_SECOND` enumeration steps a second
 (the relaxation, the search and HiGHS cost steps too, at rates measured on
 Voronoi tests), shared by all components in order. The clock
-is only a backstop at :data:`BACKSTOP` times the limit. ``time_limited`` is
+is only a backstop at :data:`BACKSTOP` times the limit, from the first
+exact stage on. ``time_limited`` is
 set when the budget (or the backstop) cut a stage short.
 """
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -82,7 +84,8 @@ class Polisher:
         self.rng = np.random.default_rng(seed)
         self.steps = int(float(time_limit_s) * STEPS_PER_SECOND)
         self.asked = self.steps > 0
-        self.deadline = time.perf_counter() + BACKSTOP * float(time_limit_s)
+        self.limit_s = float(time_limit_s)
+        self.deadline = math.inf  # set when the first component is polished
         self.exact_components = 0
         self.polished = 0
         self.time_limited = False
@@ -105,6 +108,8 @@ class Polisher:
         """Improve one component's ``regions``; return the regions kept and the bound."""
         if len(regions) >= bound:
             return regions, bound  # proven optimal already
+        if self.deadline == math.inf:  # the clock runs from the first exact stage
+            self.deadline = time.perf_counter() + BACKSTOP * self.limit_s
         if self.steps <= 0:  # no exact stage asked, or its budget is spent
             self.time_limited |= self.asked
             return regions, bound
