@@ -10,11 +10,17 @@ conflict when they share a compound).
 
 - **(1,2)-swaps**: a chosen bundle leaves when two candidates fit in its
   compounds and the free compounds around it; free candidates join at once.
+- **window repacks**, where no swap applies: the bundle, ``others`` chosen
+  bundles next to it and the free compounds around them are packed exactly
+  (a memoised search over bitmasks of the window's compounds, skipped when
+  their weight cannot hold one bundle more), kept when one more fits.
 - **perturbation**: a candidate not chosen is forced in (the chosen bundles
-  it overlaps leave), free candidates join and the swaps run around it; the
-  result is kept when it is not worse, and otherwise with probability
-  ``1 / (1 + d * d_best)`` (``d``: bundles fewer than the current packing,
-  ``d_best``: fewer than the best), else undone.
+  it overlaps leave): mostly one that overlaps a single chosen bundle (a move
+  along the plateau), with probability ``force`` any candidate of ``guide``
+  (the relaxation's support); free candidates join and the swaps run around
+  it. The result is kept when it is not worse, and otherwise with
+  probability ``1 / (1 + d * d_best)`` (``d``: bundles fewer than the current
+  packing, ``d_best``: fewer than the best), else undone.
 
 Everything is deterministic for a seed (a :class:`random.Random`, sorted
 visits) and counted in steps, never timed: each update of a candidate's
@@ -74,7 +80,7 @@ class PackSearch:
         self._log: list[tuple[bool, int]] | None = None
         self.index = {s: j for j, s in enumerate(sets)}
         self.force = 0.3  # share of perturbations forcing in any candidate of ``guide``
-        self.others = 1
+        self.others = 1  # chosen neighbours in a window repack (0: swaps only)
         self.guide: list[int] = []  # candidates to force in (else any)
 
     # -- moves ---------------------------------------------------------------
