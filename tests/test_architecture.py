@@ -193,6 +193,9 @@ def test_setup_floors_are_the_pins_ci_tests():
     config.read(root / "setup.cfg", encoding="utf-8")
     floors = {}
     for line in config["options"]["install_requires"].strip().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
         requirement = Requirement(line)
         (spec,) = requirement.specifier  # one floor each, nothing else
         assert spec.operator == ">=", line
