@@ -200,9 +200,9 @@ class CoveragePlan:
         Examples
         --------
         >>> plan = plan_coverage(_example(), bundle=False)
-        >>> plan.summary().loc["total", ["compounds", "unmanaged", "covered"]].tolist()
+        >>> plan.summary().loc["total", ["compounds", "unmanaged", "covered"]].astype(int).tolist()
         [3, 2, 2]
-        >>> plan.summary().loc["total", ["provider_delivered", "community_carried"]].tolist()
+        >>> plan.summary().loc["total", ["provider_delivered", "community_carried"]].astype(int).tolist()
         [1, 1]
         """
         bound = self.options.get("bundle_upper_bound")
