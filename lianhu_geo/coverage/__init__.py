@@ -200,9 +200,10 @@ class CoveragePlan:
         Examples
         --------
         >>> plan = plan_coverage(_example(), bundle=False)
-        >>> plan.summary().loc["total", ["compounds", "unmanaged", "covered"]].astype(int).tolist()
+        >>> total = plan.summary().loc["total"]
+        >>> total[["compounds", "unmanaged", "covered"]].astype(int).tolist()
         [3, 2, 2]
-        >>> plan.summary().loc["total", ["provider_delivered", "community_carried"]].astype(int).tolist()
+        >>> total[["provider_delivered", "community_carried"]].astype(int).tolist()
         [1, 1]
         """
         bound = self.options.get("bundle_upper_bound")
