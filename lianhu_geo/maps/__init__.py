@@ -44,6 +44,8 @@ from folium.utilities import JsCode
 from .._write import check_target
 from ..compounds import _UNWRITABLE
 from ..coords import to_metric
+from ..coverage import CoveragePlan
+from ..coverage.scenarios import match_bundles
 from ..errors import DataWarning, InputError, format_rows
 from . import _controls, _popups
 from . import _layers as _layers
@@ -51,8 +53,7 @@ from . import _points as _points
 from ._info import InfoBox, date_text, iso_day
 from ._offline import use_assets
 from ._pair import SideBySide, pair_maps
-from ._render import literal_tree
-from ._save import write_page
+from ._render import literal_tree, write_page
 from ._style import (
     BUNDLE_PALETTE,
     MODE_LABELS,
@@ -652,9 +653,6 @@ def compare_map(
 
 def _matched(plan: Any, reference: Any) -> Any:
     """``plan`` with its bundles renumbered after ``reference``'s (:func:`match_bundles`)."""
-    from ..coverage import CoveragePlan
-    from ..coverage.scenarios import match_bundles
-
     if not (isinstance(plan, CoveragePlan) and isinstance(reference, CoveragePlan)):
         return plan
     with warnings.catch_warnings():  # a map shows differences; compare_plans warns about data
