@@ -64,6 +64,8 @@ _CSS = """
     height: auto !important; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff;
     pointer-events: none;}
 .lianhu-zoomed-out .lianhu-bundle-label {display: none;}
+.leaflet-popup-content {font-size: 13px; line-height: 1.35; margin: 10px 14px;}
+.leaflet-popup-content th {white-space: nowrap; padding-right: 10px; vertical-align: top;}
 </style>
 """
 

@@ -81,15 +81,16 @@ def _status(c: gpd.GeoDataFrame, lang: str) -> pd.Series:
     return pd.Series(out, index=c.index, dtype=object)
 
 
-def _reason(c: gpd.GeoDataFrame) -> pd.Series:
+def _reason(c: gpd.GeoDataFrame, lang: str) -> pd.Series:
     """Give why the compound has its mode, and why it is not in a bundle when known."""
     why = c["mode_reason"].astype(object)
     extra = c.get("unbundled_reason")
     if extra is None:
         return why
+    head = label("not_in_bundle", lang)
     return pd.Series(
         [
-            w if pd.isna(x) or str(x) in str(w) else (x if pd.isna(w) else f"{w}（{x}）")
+            w if pd.isna(x) or str(x) in str(w) else (x if pd.isna(w) else f"{w}；{head}：{x}")
             for w, x in zip(why, extra.astype(object), strict=True)
         ],
         index=c.index,
@@ -112,7 +113,7 @@ def compound_props(
             "households": c["households"].astype(object),
             "mode": c["service_mode"].astype(str),
             "mode_label": c["service_mode"].map(MODE_LABELS[lang]).astype(str),
-            "reason": _reason(c),
+            "reason": _reason(c, lang),
             "build_year": [label("unknown", lang) if pd.isna(y) else str(int(y)) for y in year],
             "status": _status(c, lang),
             "pay": _flag(c.get("willing_to_pay"), c.index, lang),
