@@ -329,6 +329,7 @@ def test_side_by_side_page_holds_two_maps_and_saves_offline(tmp_path, plan, bund
     assert not EXTERNAL.search(text)
     assert "<title>现状 | &lt;/title&gt;&lt;b&gt;x</title>" in text
     assert text.count('class="folium-map"') == 2
+    assert text.count('"lianhu-box lianhu-legend"') == 1  # one legend, on the right map
     assert page.left.get_name() != page.right.get_name()
     export_html(page, tmp_path / "again.html")
     assert (tmp_path / "again.html").read_text(encoding="utf-8") == text

@@ -510,6 +510,7 @@ def plan_map(
         if lang == "zh"
         else f"Coverage plan: {covered} of {unmanaged} unmanaged compounds covered"
     )
+    # the plan's headline figures, when wired, go in as InfoBox(figures=[(label, value), ...])
     info = InfoBox(
         title=title or default_title,
         date=_date_text(date, plan, lang)[0],
@@ -715,6 +716,8 @@ def side_by_side_map(
     }  # fmt: skip
     left = plan_map(plan_a, title=label_a, **options)
     right = plan_map(_matched(plan_b, plan_a), title=label_b, **options)
+    for key in [k for k, child in left._children.items() if isinstance(child, Legend)]:
+        del left._children[key]  # one legend for the page, on the right: room for the map
     return pair_maps(left, right, title=f"{label_a} | {label_b}")
 
 

@@ -44,6 +44,8 @@ class SyncMaps(MacroElement):
                     busy = false;
                 });
             });
+            // each map fitted itself; start from the first one's view
+            maps[0].fire("move");
         })([{% for m in this.maps %}{{ m.get_name() }}{{ "," if not loop.last }}{% endfor %}]);
         {% endmacro %}
         """
