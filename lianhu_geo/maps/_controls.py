@@ -135,8 +135,9 @@ class Layout(MacroElement):
             map.on("resize", padPopups);
             map.lianhuPadding = padding;
             map.lianhuFit = function() {
-                // the side controls (search, layers, scale) are narrow: fit between the
-                // top and bottom controls, and beside the info box and the legend
+                // the controls sit in the corners, where the district's box is mostly
+                // empty: keep a part of their room as padding, so the district fills the
+                // screen and each control covers little of it
                 var p = padding(), size = map.getSize();
                 var side = Math.min(Math.max(p.topLeft.x, p.bottomRight.x) * 0.25, size.x * 0.1);
                 map.fitBounds(bounds, {
