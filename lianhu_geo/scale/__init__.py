@@ -19,9 +19,19 @@ import geopandas as gpd
 from ..bundling import BundleResult, propose_bundles
 from ..compounds import validate_compounds
 from ._engines import AUTO_PROCESSES_FROM, ENGINES, resolve_engine, run_groups
+from ._files import MAP_MAX_COMPOUNDS, MAX_SHEET_ROWS, part_name, write_plan_parts
 from ._groups import group_seed, make_groups, merge_results, solve_group
 
-__all__ = ["AUTO_PROCESSES_FROM", "ENGINES", "bundle_by_group", "group_seed"]
+__all__ = [
+    "AUTO_PROCESSES_FROM",
+    "ENGINES",
+    "MAP_MAX_COMPOUNDS",
+    "MAX_SHEET_ROWS",
+    "bundle_by_group",
+    "group_seed",
+    "part_name",
+    "write_plan_parts",
+]
 
 
 def bundle_by_group(
