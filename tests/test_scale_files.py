@@ -89,8 +89,8 @@ def test_small_plan_gets_one_map(plan, tmp_path):
     assert out["maps"] == [] and "lianhuMap" in out["map"].read_text(encoding="utf-8")
 
 
-def test_same_plan_same_bytes(plan, written, tmp_path):
-    again = write_plan_parts(plan, tmp_path, map_max_compounds=400)
+def test_same_plan_same_bytes_maps_drawn_in_processes(plan, written, tmp_path):
+    again = write_plan_parts(plan, tmp_path, map_max_compounds=400, workers=2)
 
     def digest(paths):
         return [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]

@@ -137,6 +137,8 @@ def write_plan_parts(
     *,
     maps: bool = True,
     map_max_compounds: int = MAP_MAX_COMPOUNDS,
+    workers: int | None = None,
+    engine: object = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Write a plan of any size: GeoPackage, summary workbook, per-subdistrict files.
@@ -152,6 +154,11 @@ def write_plan_parts(
         Write the maps too.
     map_max_compounds : int, default :data:`MAP_MAX_COMPOUNDS`
         Above this many compounds, one map per subdistrict and an overview.
+    workers, engine
+        Where the subdistricts' maps are drawn, as for
+        :func:`~lianhu_geo.scale.bundle_by_group` (by default in local
+        processes from :data:`~lianhu_geo.scale.AUTO_PROCESSES_FROM`
+        compounds); the same bytes on every engine.
     progress : callable, optional
         Called as ``progress(step, done, total)`` after each file.
 
@@ -222,6 +229,13 @@ def write_plan_parts(
         from ._overview import write_maps
 
         out["map"], out["maps"] = write_maps(
-            plan, folder, names=names, stems=stems, limit=map_max_compounds, progress=tell
+            plan,
+            folder,
+            names=names,
+            stems=stems,
+            limit=map_max_compounds,
+            progress=tell,
+            workers=workers,
+            engine=engine,
         )
     return out
