@@ -68,7 +68,11 @@ def test_dask_local_cluster_gives_the_same_plan(serial, province, tmp_path):
         distributed.Client(cluster) as client,
     ):
         on_dask = lg.plan_coverage(province, engine=client, created=CREATED)
+        by_address = bundle_by_group(province, engine=cluster.scheduler_address)
     _same(serial, on_dask)
+    pd.testing.assert_series_equal(
+        by_address.labels, serial.compounds["bundle_id"], check_names=False
+    )
     assert _files(serial, tmp_path / "serial") == _files(on_dask, tmp_path / "dask")
 
 

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from ..errors import InputError
+from ..options import Option
 
 __all__ = ["ENGINES", "run_groups", "resolve_engine", "AUTO_PROCESSES_FROM"]
 
@@ -38,10 +39,7 @@ def resolve_engine(
     engine: object, workers: int | None, *, groups: int, compounds: int
 ) -> tuple[str, int]:
     """Check ``engine`` and ``workers``; return the engine's name and the workers to use."""
-    if workers is not None and (
-        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
-    ):
-        raise InputError(f"`workers` must be a whole number >= 1 or None; got {workers!r}.")
+    workers = Option("workers", "count", minimum=1, allow_none=True).check(workers)
     if engine is None:
         if workers is None:
             cores = os.cpu_count() or 1
