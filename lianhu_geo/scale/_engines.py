@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
 from ..errors import InputError
@@ -82,11 +82,9 @@ def run_groups(
     ``LocalCluster`` of ``workers`` processes made for this call.
     """
     if name == "serial" or len(items) <= 1 and name == "processes":
-        return [fn(item) for item in items]
+        return [fn(item) for item in items]  # one item in memory at a time
     if name == "processes":
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return list(pool.map(fn, items))
+        return _in_processes(fn, items, workers)
     distributed = _distributed()
     if _is_client(engine):
         return _on_dask(engine, fn, items)
@@ -102,6 +100,23 @@ def run_groups(
         with cluster, distributed.Client(cluster) as client:
             return _on_dask(client, fn, items)
     return _on_dask(client, fn, items)
+
+
+def _in_processes(fn: Callable[[Any], Any], items: Sequence[Any], workers: int) -> list[Any]:
+    """Run in a spawn pool, at most two items a worker handed out at a time (bounded memory)."""
+    context = multiprocessing.get_context("spawn")
+    results: list[Any] = [None] * len(items)
+    pending: dict[Any, int] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for k in range(len(items)):
+            pending[pool.submit(fn, items[k])] = k
+            if len(pending) >= 2 * workers:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    results[pending.pop(future)] = future.result()
+        for future, k in pending.items():
+            results[k] = future.result()
+    return results
 
 
 def _on_dask(client: Any, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:

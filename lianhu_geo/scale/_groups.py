@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +34,7 @@ from ..bundling import DEFAULT_TIME_LIMIT_S, BundleResult, propose_bundles
 from ..bundling._table import _new_ids
 from ..errors import InputError
 
-__all__ = ["Group", "group_seed", "make_groups", "solve_group", "merge_results"]
+__all__ = ["Group", "Groups", "group_seed", "make_groups", "solve_group", "merge_results"]
 
 #: Options given per compound: split with the compounds of each group.
 _PER_COMPOUND = ("eligible", "locked", "exclude")
@@ -119,7 +120,35 @@ def _free(data: gpd.GeoDataFrame, options: dict[str, Any]) -> pd.Series:
     return free
 
 
-def make_groups(data: gpd.GeoDataFrame, options: dict[str, Any]) -> list[Group]:
+class Groups(Sequence):
+    """The groups of one input, each one's compounds copied out only when asked for.
+
+    Iterating gives one :class:`Group` at a time, so a serial run or a
+    bounded window of processes holds one group's copy, not all of them.
+    """
+
+    def __init__(self, data, parts, options, graph, seed, limit, free_total) -> None:
+        self._data, self._parts, self._options = data, parts, options
+        self._graph, self._seed, self._limit, self._total = graph, seed, limit, free_total
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    def __getitem__(self, k: int) -> Group:  # type: ignore[override]
+        key, index, free = self._parts[k]
+        part = self._data.loc[index]
+        own = {name: (v.loc[index] if name in _PER_COMPOUND and v is not None else v)
+               for name, v in self._options.items()}  # fmt: skip
+        share = free / self._total if self._total else 0.0
+        limit = self._limit
+        own["time_limit_s"] = float(limit) * share if np.isfinite(limit) else limit
+        if self._graph is not None:
+            ids = part["compound_id"].astype(str).tolist()
+            own["graph"] = self._graph.subgraph(ids).copy()
+        return Group(key, group_seed(key, self._seed), part, own)
+
+
+def make_groups(data: gpd.GeoDataFrame, options: dict[str, Any]) -> Groups:
     """Split validated compounds and their bundling options into groups, by key."""
     options = dict(options)
     seed = options.pop("seed", 0)
@@ -134,21 +163,14 @@ def make_groups(data: gpd.GeoDataFrame, options: dict[str, Any]) -> list[Group]:
     graph = options.pop("graph", None)
     keys = _keys(data, options.get("locked"))
     free = _free(data, options)
-    total = int(free.sum())
     limit = options.pop("time_limit_s", DEFAULT_TIME_LIMIT_S)
     if isinstance(limit, bool) or not isinstance(limit, int | float | np.integer | np.floating):
         limit = float("nan")  # refused by propose_bundles with its own message
-    groups = []
-    for key, index in keys.groupby(keys, sort=True).groups.items():
-        part = data.loc[index]
-        own = {k: (v.loc[index] if k in _PER_COMPOUND and v is not None else v)
-               for k, v in options.items()}  # fmt: skip
-        share = int(free.loc[index].sum()) / total if total else 0.0
-        own["time_limit_s"] = float(limit) * share if np.isfinite(limit) else limit
-        if graph is not None:
-            own["graph"] = graph.subgraph(part["compound_id"].astype(str).tolist()).copy()
-        groups.append(Group(str(key), group_seed(str(key), int(seed)), part, own))
-    return groups
+    parts = [
+        (str(key), index, int(free.loc[index].sum()))
+        for key, index in keys.groupby(keys, sort=True).groups.items()
+    ]
+    return Groups(data, parts, options, graph, int(seed), limit, int(free.sum()))
 
 
 def solve_group(group: Group) -> tuple[BundleResult, list[tuple[type, str]]]:
