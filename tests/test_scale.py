@@ -90,7 +90,7 @@ def test_each_subdistrict_is_solved_with_its_own_seed(province, monkeypatch):
     real = _groups.propose_bundles
 
     def spy(compounds, *, seed, **options):
-        seen[compounds["subdistrict"].iloc[0]] = (seed, len(compounds))
+        seen[compounds.data["subdistrict"].iloc[0]] = (seed, len(compounds.data))
         return real(compounds, seed=seed, **options)
 
     monkeypatch.setattr(_groups, "propose_bundles", spy)

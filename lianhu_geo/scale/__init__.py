@@ -16,8 +16,8 @@ from typing import Any
 
 import geopandas as gpd
 
+from .._prepared import Prepared, prepare
 from ..bundling import BundleResult, propose_bundles
-from ..compounds import validate_compounds
 from ._engines import AUTO_PROCESSES_FROM, ENGINES, resolve_engine, run_groups
 from ._files import MAP_MAX_COMPOUNDS, MAX_SHEET_ROWS, part_name, write_plan_parts
 from ._groups import group_seed, make_groups, merge_results, solve_group
@@ -87,17 +87,18 @@ def bundle_by_group(
     [[2, 200]]
     """
     return _bundle_validated(
-        validate_compounds(compounds), workers=workers, engine=engine, seed=seed, **options
+        prepare(compounds), workers=workers, engine=engine, seed=seed, **options
     )
 
 
 def _bundle_validated(
-    data: gpd.GeoDataFrame, *, workers: int | None, engine: object, seed: int = 0, **options: Any
+    prep: Prepared, *, workers: int | None, engine: object, seed: int = 0, **options: Any
 ) -> BundleResult:
-    """:func:`bundle_by_group` on compounds already validated (by ``plan_coverage``)."""
+    """:func:`bundle_by_group` on compounds checked once (by ``plan_coverage``)."""
+    data = prep.data
     groups = make_groups(data, {**options, "seed": seed})
     if not groups:  # no compounds: nothing to split
-        return propose_bundles(data, seed=seed, **options)
+        return propose_bundles(prep, seed=seed, **options)
     name, count = resolve_engine(engine, workers, groups=len(groups), compounds=len(data))
     solved = run_groups(solve_group, groups, engine=engine, workers=count, name=name)
     for _, caught in solved:  # raised here, in the groups' order, whatever ran them

@@ -30,9 +30,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .._prepared import Prepared
 from ..bundling import DEFAULT_TIME_LIMIT_S, BundleResult, propose_bundles
 from ..bundling._table import _new_ids
 from ..errors import InputError
+from ..options import bundle_of, compound_mask
 
 __all__ = ["Group", "Groups", "group_seed", "make_groups", "solve_group", "merge_results"]
 
@@ -58,11 +60,11 @@ def group_seed(key: str, seed: int) -> int:
 
 @dataclass(frozen=True)
 class Group:
-    """One independent bundling problem: its key, seed and compounds."""
+    """One independent bundling problem: its key, seed and (checked) compounds."""
 
     key: str
     seed: int
-    compounds: gpd.GeoDataFrame
+    compounds: Prepared
     options: dict[str, Any]
 
 
@@ -70,19 +72,15 @@ def _per_compound(value: object, data: gpd.GeoDataFrame, name: str) -> pd.Series
     """Give a per-compound option as a Series on ``data``'s index (or None)."""
     if value is None:
         return None
-    if name == "locked":
-        from ..bundling import _align
-
-        return _align(value, data, name) if isinstance(value, pd.Series) else value
-    from ..bundling import _flags
-
-    return pd.Series(_flags(value, data, name), index=data.index)
+    if name == "locked":  # each compound's bundle, None = free (a list, mapping or Series)
+        return pd.Series(bundle_of(value, data, name=name), index=data.index, dtype=object)
+    return pd.Series(compound_mask(value, data, name=name), index=data.index)
 
 
 def _keys(data: gpd.GeoDataFrame, locked: pd.Series | None) -> pd.Series:
     """Group key of each compound: its subdistrict, or subdistricts a locked bundle joins."""
     sub = data["subdistrict"].astype(str)
-    if locked is None or not isinstance(locked, pd.Series):
+    if locked is None:
         return sub
     names = sorted(set(sub))
     parent = {s: s for s in names}
@@ -136,7 +134,7 @@ class Groups(Sequence):
 
     def __getitem__(self, k: int) -> Group:  # type: ignore[override]
         key, index, free = self._parts[k]
-        part = self._data.loc[index]
+        part = self._data.loc[index]  # rows of checked compounds: checked, not again
         own = {name: (v.loc[index] if name in _PER_COMPOUND and v is not None else v)
                for name, v in self._options.items()}  # fmt: skip
         share = free / self._total if self._total else 0.0
@@ -145,7 +143,7 @@ class Groups(Sequence):
         if self._graph is not None:
             ids = part["compound_id"].astype(str).tolist()
             own["graph"] = self._graph.subgraph(ids).copy()
-        return Group(key, group_seed(key, self._seed), part, own)
+        return Group(key, group_seed(key, self._seed), Prepared(part), own)
 
 
 def make_groups(data: gpd.GeoDataFrame, options: dict[str, Any]) -> Groups:
