@@ -175,6 +175,7 @@ def main() -> None:
     parser.add_argument("--maps-sample", type=int, default=16)
     parser.add_argument("--one-core-n", type=int, default=100_000)
     parser.add_argument("--out", type=Path, default=HERE / "results" / "scale.json")
+    parser.add_argument("--only", choices=("province", "one_core"), help="run one of the two")
     parser.add_argument("--worker", choices=("province", "one_core"))
     parser.add_argument("--tmp")
     args = parser.parse_args()
@@ -188,7 +189,7 @@ def main() -> None:
         "load_average_at_start": os.getloadavg(),
         "command": " ".join(sys.argv),
     }
-    for worker in ("one_core", "province"):
+    for worker in [args.only] if args.only else ["one_core", "province"]:
         with tempfile.TemporaryDirectory(prefix="bench_scale_") as tmp:
             cmd = [sys.executable, __file__, "--worker", worker, "--tmp", tmp]
             cmd += [f"--n={args.n}", f"--subdistricts={args.subdistricts}"]

@@ -81,8 +81,7 @@ def bundle_by_group(
 
     Examples
     --------
-    >>> from lianhu_geo.coverage import _example
-    >>> result = bundle_by_group(_example(), min_households=150, engine="serial")
+    >>> result = bundle_by_group(three_compounds(), min_households=150, engine="serial")
     >>> result.bundles[["compounds", "households"]].to_numpy().tolist()
     [[2, 200]]
     """

@@ -180,8 +180,8 @@ def write_plan_parts(
     Examples
     --------
     >>> import tempfile
-    >>> from lianhu_geo.coverage import _example, plan_coverage
-    >>> plan = plan_coverage(_example(), bundle=False, created="2026-12-06")
+    >>> from lianhu_geo.coverage import plan_coverage
+    >>> plan = plan_coverage(three_compounds(), bundle=False, created="2026-12-06")
     >>> with tempfile.TemporaryDirectory() as d:
     ...     out = write_plan_parts(plan, d, maps=False)
     ...     [p.name for p in out["workbooks"]]
