@@ -15,6 +15,7 @@ import sys
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
+from .briefing import export_pdf, export_png
 from .bundling import REASONS, BundleResult, propose_bundles
 from .bundling.hotspots import find_clusters
 from .bundling.neighbors import neighbor_graph
@@ -135,6 +136,8 @@ __all__ = [
     "estimate_footprints",
     "explore",
     "export_html",
+    "export_pdf",
+    "export_png",
     "find_clusters",
     "gcj02_to_bd09",
     "gcj02_to_wgs84",

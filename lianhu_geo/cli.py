@@ -366,13 +366,15 @@ def _polygonal(layer: Any) -> bool:
 
 
 def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
-    from .coverage import SUMMARY_LABELS, plan_coverage
+    from .briefing import BRIEFING_PDF, export_pdf, export_png
+    from .coverage import plan_coverage
     from .ledgers import read_layer
     from .maps import export_html
     from .maps.basemaps import check_basemap
 
     lang = args.lang
-    _check_out(args.out, ["plan.gpkg", "plan.xlsx", "map.html", "summary.txt"], lang)
+    outputs = ["plan.gpkg", "plan.xlsx", "map.html", "summary.txt", BRIEFING_PDF, "map.png"]
+    _check_out(args.out, outputs, lang)
     check_basemap(args.basemap, tianditu_key=args.tianditu_key)
     compounds = _load(args, progress)
     boundary = None if args.boundary is None else read_layer(args.boundary, lang=lang)
@@ -392,11 +394,13 @@ def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
             date=args.date,
             **map_options,
         )
-    rate = SUMMARY_LABELS["coverage_rate"]
-    summary = plan.summary(lang="zh").to_string(formatters={rate: "{:.0%}".format})
-    write_text(args.out / "summary.txt", summary + "\n")
-    print(summary)
-    files = "map.html, plan.gpkg, plan.xlsx, summary.txt"
+    with progress.step(cli_text("step_briefing", lang)):
+        export_pdf(plan, args.out / BRIEFING_PDF, lang=lang)
+        export_png(plan, args.out / "map.png", lang=lang)
+    summary = plan.summary_text(lang=lang)
+    write_text(args.out / "summary.txt", summary)
+    print(summary, end="")
+    files = ", ".join(sorted(outputs))
     print("\n" + cli_text("results", lang, out=args.out, files=files))
 
 

@@ -138,7 +138,7 @@ LABELS: dict[str, dict[str, str]] = {
     "owners_committee": {"zh": "业委会/物管会", "en": "owners' committee"},
     "property_company": {"zh": "物业公司", "en": "property company"},
     "fee_yuan_per_m2": {"zh": "物业费(元/平方米·月)", "en": "fee (yuan/m2/month)"},
-    "bundle_id": {"zh": "片区大物业编号", "en": "bundle id"},
+    "bundle_id": {"zh": "片区编号", "en": "bundle id"},
     "service_mode": {"zh": "服务模式", "en": "service mode"},
     # the explorer (lianhu_geo.explore): controls, figures and the scenario basket
     "min_households": {"zh": "起步户数", "en": "households a bundle needs"},
@@ -160,8 +160,13 @@ LABELS: dict[str, dict[str, str]] = {
     "excluded": {"zh": "已排除", "en": "excluded"},
     "clear_locks": {"zh": "清除锁定与排除", "en": "clear locks and exclusions"},
     "unmanaged_compounds": {"zh": "失管小区", "en": "unmanaged compounds"},
-    "covered": {"zh": "已覆盖失管小区", "en": "covered unmanaged compounds"},
-    "coverage_rate": {"zh": "覆盖率(含兜底模式)", "en": "coverage rate (fallback modes included)"},
+    # a plan proposes: "covered" counts every unmanaged compound given a mode, the
+    # community-carried ones included, so it is always all of them (see provider_rate)
+    "covered": {"zh": "拟安排失管小区", "en": "unmanaged with a proposed mode"},
+    "coverage_rate": {
+        "zh": "拟安排率(含社区兜底)",
+        "en": "proposed arrangement rate (community-carried included)",
+    },
     "bundle_rate": {"zh": "片区大物业覆盖率", "en": "share in bundles"},
     "household_bundle_rate": {
         "zh": "失管户数纳入片区比例",
@@ -378,6 +383,68 @@ LABELS: dict[str, dict[str, str]] = {
     "fingerprint_short": {"zh": "数据指纹", "en": "data fingerprint"},
     "version": {"zh": "版本", "en": "version"},
     "plan_options": {"zh": "方案参数", "en": "plan options"},
+    # a coverage plan's tables: summary, workbook, briefing pack (lianhu_geo.coverage,
+    # lianhu_geo.briefing). A plan proposes; nothing here is called achieved.
+    "provider_delivered": {
+        "zh": "拟由企业服务",
+        "en": "provider-delivered (proposed)",
+    },
+    "provider_rate": {"zh": "拟企业服务率", "en": "provider rate (proposed)"},
+    "community_carried": {"zh": "拟由社区兜底", "en": "community-carried (proposed)"},
+    "community_rate": {"zh": "拟社区兜底率", "en": "community rate (proposed)"},
+    "provider_modes": {
+        "zh": "企业提供服务：片区大物业、单独选聘物业、延伸式",
+        "en": "a provider delivers: bundle, standalone, extended",
+    },
+    "community_modes": {
+        "zh": "社区组织兜底：自治式、订单式",
+        "en": "the community carries: self-governed, on-demand",
+    },
+    "upper_bound": {"zh": "片区数上限", "en": "most bundles possible"},
+    "mode_reason": {"zh": "原因", "en": "reason"},
+    "polsby_popper": {"zh": "紧凑度(Polsby-Popper)", "en": "compactness (Polsby-Popper)"},
+    "footprint_estimated": {"zh": "面积为估算(按点位)", "en": "area estimated from points"},
+    "viable": {"zh": "经营可行", "en": "viable"},
+    "member_ids": {"zh": "小区编号", "en": "compound ids"},
+    "member_names": {"zh": "小区名称", "en": "compound names"},
+    "fingerprint": {"zh": "数据指纹 (sha256)", "en": "data fingerprint (sha256)"},
+    "library_version": {"zh": "lianhu_geo 版本", "en": "lianhu_geo version"},
+    "plan_date": {"zh": "方案日期", "en": "plan date"},
+    "option": {"zh": "参数", "en": "option"},
+    "plan_title": {"zh": "物业服务覆盖方案", "en": "property-service coverage plan"},
+    "coverage_plan": {"zh": "覆盖方案", "en": "coverage plan"},
+    # the briefing pack's own words (lianhu_geo.briefing)
+    "bundle_legend": {
+        "zh": "片区大物业（每个片区一色，标注编号）",
+        "en": "bundle (one fill each, labelled by id)",
+    },
+    "unbundled_compounds": {
+        "zh": "兜底与单独选聘小区",
+        "en": "unmanaged compounds outside bundles",
+    },
+    "bundle_count": {"zh": "片区清单：{n}", "en": "bundles: {n}"},
+    "options_page": {"zh": "参数", "en": "options and data"},
+    "north": {"zh": "北", "en": "N"},
+    "km": {"zh": "{n} 公里", "en": "{n} km"},
+    "metres": {"zh": "{n} 米", "en": "{n} m"},
+    "page_n": {"zh": "第 {n} 页", "en": "page {n}"},
+    "continued": {"zh": "{title}（续）", "en": "{title} (cont.)"},
+    "figure_value": {"zh": "{name}：{value}", "en": "{name}: {value}"},
+    "date_ymd": {"zh": "{year}年{month}月{day}日", "en": "{year}-{month:02d}-{day:02d}"},
+    "china_time": {"zh": "{time}（北京时间）", "en": "{time} (China time)"},
+    # the options of a plan, as the briefing pack's last page names them
+    "option_min_households": {"zh": "起步户数", "en": "households a bundle needs"},
+    "option_max_compounds": {"zh": "每片区最多院落", "en": "most compounds per bundle"},
+    "option_max_span_m": {"zh": "片区最大跨度(米)", "en": "largest span (m)"},
+    "option_max_gap_m": {"zh": "连片距离(米)", "en": "linking distance between footprints (m)"},
+    "option_max_households": {"zh": "每片区最多户数", "en": "most households per bundle"},
+    "summary_headline": {
+        "zh": "{place}失管小区 {unmanaged} 个：拟由企业服务 {provider} 个（{provider_rate}），"
+        "拟由社区兜底 {community} 个（{community_rate}）。以上为方案拟安排，不是已实现的覆盖。",
+        "en": "{place}{unmanaged} unmanaged compounds: proposed {provider} provider-delivered "
+        "({provider_rate}), {community} community-carried ({community_rate}). A proposal, "
+        "not coverage achieved.",
+    },
     # words
     "yes": {"zh": "是", "en": "yes"},
     "no": {"zh": "否", "en": "no"},
@@ -848,11 +915,13 @@ files and moved into place when complete: a failure leaves the old ones.
     },
     "plan_description": {
         "zh": "把相邻的失管小区组成片区大物业，其余失管小区给出兜底模式（延伸式/自治式/订单式），"
-        "并在 --out 中写出会议地图 map.html、plan.gpkg、plan.xlsx 和汇总 summary.txt。",
+        "并在 --out 中写出会议地图 map.html、汇报材料.pdf（A3 横版，可打印）、地图图片 map.png、"
+        "plan.gpkg、plan.xlsx 和汇总 summary.txt。",
         "en": "Bundle neighbouring unmanaged compounds (片区大物业), give every other unmanaged "
         "compound a fallback mode (延伸式/自治式/订单式), and write the meeting map (map.html), "
-        "a GeoPackage (plan.gpkg), an Excel workbook (plan.xlsx) and a summary (summary.txt) "
-        "into --out.",
+        "the printable briefing pack (汇报材料.pdf, A3 landscape; the name stays Chinese, its "
+        "text follows --lang), the map as a picture (map.png), a GeoPackage (plan.gpkg), an "
+        "Excel workbook (plan.xlsx) and a summary (summary.txt) into --out.",
     },
     "validate": {
         "zh": "检查台账并报告问题，不做规划",
@@ -1092,6 +1161,10 @@ files and moved into place when complete: a failure leaves the old ones.
         "en": "writing plan.gpkg and plan.xlsx to {out}",
     },
     "step_map": {"zh": "写出会议地图 map.html", "en": "writing the meeting map map.html"},
+    "step_briefing": {
+        "zh": "写出汇报材料 汇报材料.pdf 和地图图片 map.png",
+        "en": "writing the briefing pack 汇报材料.pdf and the map picture map.png",
+    },
     "step_zones": {"zh": "组建片区（网格的片区层）", "en": "planning bundles (zones of the grid)"},
     "step_grid": {"zh": "建立五级网格", "en": "building the five-level grid"},
     "step_workers": {"zh": "配备网格员", "en": "assigning grid workers"},

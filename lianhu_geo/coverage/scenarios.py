@@ -27,7 +27,7 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
 from ..errors import DataWarning, InputError, format_rows
-from . import SUMMARY_COLUMNS, SUMMARY_LABELS, CoveragePlan
+from . import RATE_COLUMNS, SUMMARY_COLUMNS, SUMMARY_LABELS, CoveragePlan
 from .triage import MODE_LABELS
 
 __all__ = ["compare_plans", "plan_diff", "bundle_diff", "match_bundles"]
@@ -104,18 +104,18 @@ def compare_plans(
         total = SUMMARY_LABELS["total"] if lang == "zh" else "total"
         rows = sorted(str(r) for r in table.index if r != total) + [total]
         table = table.reindex(rows)
-        kept = {columns[SUMMARY_COLUMNS.index(c)] for c in ("coverage_rate", "upper_bound")}
+        kept = {columns[SUMMARY_COLUMNS.index(c)] for c in (*RATE_COLUMNS, "upper_bound")}
         for column in table.columns:
             if column[0] not in kept:  # a rate, and a bound that may be unknown (NA)
                 table[column] = table[column].fillna(0).astype("int64")
         return table
     total = SUMMARY_LABELS["total"] if lang == "zh" else "total"
-    rate = SUMMARY_LABELS["coverage_rate"] if lang == "zh" else "coverage_rate"
+    rates = {SUMMARY_LABELS[c] if lang == "zh" else c for c in RATE_COLUMNS}
     table = pd.DataFrame(
         {
             name: pd.Series(
                 [
-                    float(v) if f == rate else v if pd.isna(v) else int(v)
+                    float(v) if f in rates else v if pd.isna(v) else int(v)
                     for f, v in s.loc[total].items()
                 ],
                 index=s.columns,
