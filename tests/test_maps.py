@@ -329,6 +329,23 @@ def test_side_by_side_page_holds_two_maps_and_saves_offline(tmp_path, plan, bund
     assert not EXTERNAL.search(text)
     assert "<title>现状 | &lt;/title&gt;&lt;b&gt;x</title>" in text
     assert text.count('class="folium-map"') == 2
+    assert text.count('"lianhu-box lianhu-legend"') == 1  # one legend, on the right map
     assert page.left.get_name() != page.right.get_name()
     export_html(page, tmp_path / "again.html")
     assert (tmp_path / "again.html").read_text(encoding="utf-8") == text
+
+
+def test_decision_maps_save_offline_with_text_as_written(tmp_path):
+    from lianhu_geo import load_sample_stations, station_coverage
+    from lianhu_geo.maps._decisions import decision_map
+
+    sample = load_sample()
+    sub = sample[sample["subdistrict"] == "北院门街道"].copy()
+    sub.loc[sub.index[0], "name"] = "{{ 7*7 }}"
+    stations = load_sample_stations()
+    stations = stations[stations["compound_id"].isin(sub["compound_id"])]
+    m = decision_map(station_coverage(sub, stations))
+    m.save(tmp_path / "stations.html")
+    text = (tmp_path / "stations.html").read_text(encoding="utf-8")
+    assert not EXTERNAL.search(text)
+    assert "{{ 7*7 }}" in text
