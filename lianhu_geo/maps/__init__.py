@@ -47,6 +47,7 @@ from ..coords import to_metric
 from ..coverage import CoveragePlan
 from ..coverage.scenarios import match_bundles
 from ..errors import DataWarning, InputError, format_rows
+from ..labels import label
 from . import _controls, _popups
 from . import _layers as _layers
 from . import _points as _points
@@ -57,7 +58,6 @@ from ._render import literal_tree, write_page
 from ._style import (
     BUNDLE_PALETTE,
     MODE_LABELS,
-    MODES,
     TEXT,
     Legend,
     bundle_colors,
@@ -503,14 +503,7 @@ def plan_map(
     )
     registry["compounds"] = layers
     _add_edges(m, [bundle_layers] if bundle_layers else [])
-    unmanaged = int((compounds["service_mode"] != "professional").sum())
-    covered = int(compounds["service_mode"].isin([m for m in MODES if m != "professional"]).sum())
-    default_title = (
-        f"物业服务覆盖方案：失管小区 {unmanaged} 个，已覆盖 {covered} 个"
-        if lang == "zh"
-        else f"Coverage plan: {covered} of {unmanaged} unmanaged compounds covered"
-    )
-    # the plan's headline figures, when wired, go in as InfoBox(figures=[(label, value), ...])
+    default_title, figures = _headline(plan, lang)
     info = InfoBox(
         title=title or default_title,
         date=_date_text(date, plan, lang)[0],
@@ -518,6 +511,7 @@ def plan_map(
         fingerprint=str(getattr(plan, "fingerprint", "")),
         version=str(getattr(plan, "version", "")),
         options={"plan": dict(getattr(plan, "options", {}) or {})},
+        figures=figures,
         lang=lang,
     )
     legend = _legend(plan, compounds, lang)
@@ -526,6 +520,28 @@ def plan_map(
         m, search_layers=layers, registry=registry, info=info, legend=legend, lang=lang,
         title=title or default_title, panel=panel,
     )  # fmt: skip
+
+
+def _headline(plan: CoveragePlan, lang: str) -> tuple[str, list[tuple[str, str]]]:
+    """Return the map's title and the plan's honest figures as ``(label, value)`` rows.
+
+    A plan gives every unmanaged compound some mode, so "covered" is always all
+    of them; the map says instead what a provider would deliver and what the
+    community would carry, as proposed (:meth:`CoveragePlan.coverage_figures`).
+    """
+    total = plan.summary().loc["total"]
+
+    def share(count: str, rate: str) -> str:
+        value = total[rate]
+        return f"{int(total[count])} ({value:.1%})" if pd.notna(value) else str(int(total[count]))
+
+    figures = [
+        (label("unmanaged_compounds", lang), str(int(total["unmanaged"]))),
+        (label("provider_delivered", lang), share("provider_delivered", "provider_rate")),
+        (label("community_carried", lang), share("community_carried", "community_rate")),
+        (label("bundles", lang), str(int(total["bundles"]))),
+    ]
+    return label("plan_title", lang), figures
 
 
 def compare_map(
