@@ -374,7 +374,7 @@ def _summary(
     # NA when unknown (no bundling, or a plan file from before the bound existed)
     bound = pd.Series(pd.NA, index=table.index, dtype="Int64")
     if free_bound is not None:
-        is_locked = bundles["locked"].astype(bool) if "locked" in bundles else pd.Series()
+        is_locked = bundles["locked"].astype(bool) if "locked" in bundles else pd.Series(dtype=bool)
         locked_ids = set(is_locked.index[is_locked.to_numpy()])
         in_locked = compounds["bundle_id"].isin(locked_ids)
         locked = compounds["bundle_id"][in_locked].groupby(sub[in_locked]).nunique()
