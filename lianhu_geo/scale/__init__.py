@@ -64,7 +64,9 @@ def bundle_by_group(
         seed.
     **options
         Passed to :func:`~lianhu_geo.bundling.propose_bundles` for each
-        group (``time_limit_s`` is each group's own).
+        group; ``time_limit_s`` (the exact stages' budget, counted in
+        steps) is shared among the groups in proportion to their free
+        eligible compounds, so the whole plan spends what one solve would.
 
     Returns
     -------
