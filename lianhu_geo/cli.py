@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
 import signal
 import sys
 import time
@@ -24,7 +25,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ._write import check_target, write_text
 from .errors import InputError, OutputError
@@ -154,17 +155,35 @@ def _add_lang(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument("--lang", choices=["zh", "en"], default="zh", help=cli_text("lang", lang))
 
 
-def _positive_or_none(text: str) -> int | None:
-    if text.lower() in {"none", "no", "0"}:
-        return None
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be a positive number or 'none'")
-    return value
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line in the planner's language (exit code 2)."""
+
+    def __init__(self, *args: Any, lang: str = "zh", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lang = lang
+
+    def error(self, message: str) -> NoReturn:  # noqa: D102 - argparse's hook
+        text = cli_text("usage_error", self.lang, prog=self.prog, text=message)
+        self.exit(EXIT_USAGE, text + "\n")
+
+
+def _positive_or_none(lang: str) -> Callable[[str], int | None]:
+    """Return the type of ``--max-compounds``: a whole number >= 0, or none (no cap)."""
+
+    def whole_number_or_none(text: str) -> int | None:
+        if text.lower() in {"none", "no", "0"}:
+            return None
+        value = int(text)
+        if value < 0:
+            raise argparse.ArgumentTypeError(cli_text("positive_or_none", lang))
+        return value
+
+    return whole_number_or_none
 
 
 def _parser(lang: str = "zh") -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
+        lang=lang,
         prog="lianhu-geo",
         description=cli_text("description", lang),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -174,7 +193,12 @@ def _parser(lang: str = "zh") -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang", dest="top_lang", choices=["zh", "en"], help=cli_text("lang", lang)
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(
+        dest="command",
+        metavar="COMMAND",
+        required=True,
+        parser_class=functools.partial(_Parser, lang=lang),
+    )
 
     plan = sub.add_parser(
         "plan", help=cli_text("plan", lang), description=cli_text("plan_description", lang)
@@ -184,7 +208,7 @@ def _parser(lang: str = "zh") -> argparse.ArgumentParser:
     plan.add_argument("--min-households", type=int, help=cli_text("min_households", lang))
     plan.add_argument(
         "--max-compounds",
-        type=_positive_or_none,
+        type=_positive_or_none(lang),
         default=40,
         help=cli_text("max_compounds", lang),
     )

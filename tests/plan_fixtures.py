@@ -94,7 +94,11 @@ FAKE_REASONS = {"too_small": "户数不足，无法成片", "isolated": "周边�
 
 
 def fake_propose_bundles(compounds, *, min_households=200, seed=0, **options):
-    """Bundle the first three unmanaged compounds of each subdistrict (by id)."""
+    """Bundle the first three unmanaged compounds of each subdistrict (by id).
+
+    plan_coverage hands over its checked compounds (a ``Prepared``); take the table.
+    """
+    compounds = getattr(compounds, "data", compounds)
     data = compounds.sort_values("compound_id")
     unmanaged = data[data["management"] == "unmanaged"]
     labels = pd.Series(pd.NA, index=compounds.index, dtype="string", name="bundle_id")

@@ -23,12 +23,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .._prepared import prepare
+from ..bundling import OPTIONS as BUNDLE_OPTIONS
 from ..bundling._table import TABLE_COLUMNS
-from ..compounds import validate_compounds
-from ..errors import InputError, format_rows
+from ..errors import InputError
 from ..labels import label
+from ..options import Option, check_options
 from ._fingerprint import fingerprint_compounds, jsonable
 from .triage import DEFAULT_MISSING_MODE, SERVICE_MODES, Rule, triage
+from .triage import OPTIONS as TRIAGE_OPTIONS
 
 __all__ = [
     "CoveragePlan",
@@ -93,6 +96,20 @@ def summary_labels(lang: str = "zh") -> dict[str, str]:
 
 #: Chinese headers of the summary, for ``summary(lang="zh")`` and Excel.
 SUMMARY_LABELS: dict[str, str] = summary_labels("zh")
+
+#: How :func:`plan_coverage` checks its own options; ``**bundle_options`` are
+#: checked as :func:`~lianhu_geo.bundling.propose_bundles` checks them.
+OPTIONS: tuple[Option, ...] = (
+    Option("bundle", "bool"),
+    *TRIAGE_OPTIONS,
+    Option(
+        "created",
+        "instance",
+        types=(str, _dt.date),
+        what="a date, a datetime or ISO 8601 text like '2026-11-28'",
+        allow_none=True,
+    ),
+)
 
 #: Columns a plan adds to the compounds.
 PLAN_COLUMNS: tuple[str, ...] = ("service_mode", "bundle_id", "mode_reason", "unbundled_reason")
@@ -436,7 +453,13 @@ def _created(created: str | _dt.datetime | _dt.date | None) -> str | None:
 
 
 def _example() -> gpd.GeoDataFrame:
-    """Three compounds in Xi'an, EPSG:32649, for doctests."""
+    """Three compounds in Xi'an, EPSG:32649, for doctests.
+
+    Kept only for the doctests of ``CoveragePlan.summary``, ``scenarios.py``,
+    ``files.py`` and ``maps/__init__.py`` (other engineers' files this round);
+    new doctests use ``three_compounds()`` from the doctest namespace
+    (conftest.py).
+    """
     from shapely.geometry import box
 
     x0, y0 = 350_000, 3_792_000
@@ -546,7 +569,7 @@ def plan_coverage(
 
     Examples
     --------
-    >>> plan = plan_coverage(_example(), bundle=False)
+    >>> plan = plan_coverage(three_compounds(), bundle=False)
     >>> plan.compounds[["compound_id", "service_mode"]]
       compound_id   service_mode
     0          C1       extended
@@ -555,28 +578,23 @@ def plan_coverage(
     """
     from .. import __version__
 
-    if not isinstance(compounds, gpd.GeoDataFrame):
-        raise InputError(
-            f"expected a GeoDataFrame of compounds, got {type(compounds).__name__}; "
-            "use `lianhu_geo.read_compounds(path)` to read a file."
-        )
-    if not compounds.index.is_unique:
-        dup = compounds.index[compounds.index.duplicated()].unique()
-        raise InputError(
-            f"the compounds' index must be unique; labels {format_rows(list(dup))} repeat. "
-            "Use `compounds.reset_index(drop=True)` or index by `compound_id`."
-        )
-    if not isinstance(bundle, bool):
-        raise InputError(f"`bundle` must be True or False; got {bundle!r}.")
-    if not bundle and bundle_options:
+    checked = check_options(
+        {"bundle": bundle, "rule": rule, "missing_mode": missing_mode, "created": created},
+        OPTIONS,
+        where="plan_coverage",
+    )
+    check_options(bundle_options, BUNDLE_OPTIONS, where="plan_coverage")
+    if not checked["bundle"] and bundle_options:
         raise InputError(
             f"bundle options {', '.join(sorted(bundle_options))} were given with "
             "`bundle=False`; drop them or set `bundle=True`."
         )
     created_text = _created(created)
-    data = validate_compounds(compounds)
-    # a plan's own columns are outputs: re-planning plan.compounds gives the same fingerprint
-    data = data.drop(columns=[c for c in PLAN_COLUMNS if c in data.columns])
+    if isinstance(compounds, gpd.GeoDataFrame):
+        # a plan's own columns are outputs: re-planning plan.compounds gives the same fingerprint
+        compounds = compounds.drop(columns=[c for c in PLAN_COLUMNS if c in compounds.columns])
+    prep = prepare(compounds, unique_index=True)  # checked once, here, for every step
+    data = prep.data
     fingerprint = fingerprint_compounds(data)
     index = data.index
     professional = (data["management"] == "professional").to_numpy()
@@ -585,7 +603,7 @@ def plan_coverage(
     if bundle:
         from ..bundling import REASONS, propose_bundles
 
-        result = propose_bundles(data, **bundle_options)
+        result = propose_bundles(prep, **bundle_options)
         labels = result.labels.reindex(index).astype("string")
         reason_codes = result.reasons.reindex(index).astype("string")
         why_not = reason_codes.map(lambda c: REASONS.get(c, c), na_action="ignore")
