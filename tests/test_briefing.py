@@ -223,6 +223,11 @@ def test_bad_arguments_and_no_font(plan, tmp_path, monkeypatch):
         export_pdf(plan, tmp_path / "missing" / "x.pdf")
     with pytest.raises(InputError, match="font="):
         export_pdf(plan, tmp_path / "x.pdf", font="No Such Font 字体")
+    import matplotlib
+
+    latin = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    with pytest.raises(InputError, match="not a TrueType font with Chinese characters"):
+        export_pdf(plan, tmp_path / "x.pdf", font=latin)
     monkeypatch.setattr(_fonts, "FAMILIES", ("No Such Font 字体",))
     with pytest.raises(RuntimeError, match="apt-get install fonts-wqy-microhei"):
         export_pdf(plan, tmp_path / "x.pdf")
@@ -245,6 +250,12 @@ def test_failed_write_keeps_the_old_pack(plan, pdf, tmp_path, monkeypatch):
         export_pdf(plan, target)
     assert target.read_bytes() == pdf.read_bytes()
     assert [p.name for p in tmp_path.iterdir()] == ["汇报材料.pdf"]
+
+
+def test_a_font_file_can_be_named(plan, pdf, tmp_path):
+    path = _fonts.find_font()
+    again = export_pdf(plan, tmp_path / "f.pdf", font=path)
+    assert again.read_bytes() == pdf.read_bytes()  # the same font as found: the same pack
 
 
 def test_characters_the_font_lacks_are_named(tmp_path):

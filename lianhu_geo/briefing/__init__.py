@@ -61,7 +61,8 @@ def _style(font: str | Path | None) -> Iterator[None]:
     from matplotlib import font_manager
 
     path = find_font(font)
-    font_manager.fontManager.addfont(str(path))
+    if str(path) not in {entry.fname for entry in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(str(path))  # a file given by font=
     family = font_manager.FontProperties(fname=str(path)).get_name()
     settings = {
         "pdf.fonttype": 42,

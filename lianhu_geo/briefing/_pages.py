@@ -256,6 +256,10 @@ def flow(
         yield page
 
 
+def _text_of(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
+
+
 def _count(value: Any) -> str:
     return "—" if pd.isna(value) else f"{int(value):,}"
 
@@ -321,7 +325,7 @@ def bundle_table(bundles: pd.DataFrame, lang: str, *, compact: bool = False) -> 
             "span_m": _count(b.get("span_m")),
             "margin_yuan_month": _count(b.get("margin_yuan_month")),
             "locked": yes if bool(b.get("locked", False)) else no,
-            "member_names": wrap(b.get("compound_names") or "", names_em, lines),
+            "member_names": wrap(_text_of(b.get("compound_names")), names_em, lines),
         }
         rows.append([cells[k] for k in keys])
     headers = [wrap(label(k, lang), 6, 2) for k in keys]
