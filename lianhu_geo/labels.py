@@ -439,6 +439,7 @@ LABELS: dict[str, dict[str, str]] = {
     "option_max_span_m": {"zh": "片区最大跨度(米)", "en": "largest span (m)"},
     "option_max_gap_m": {"zh": "连片距离(米)", "en": "linking distance between footprints (m)"},
     "option_max_households": {"zh": "每片区最多户数", "en": "most households per bundle"},
+    "option_default": {"zh": "默认", "en": "default"},
     "summary_headline": {
         "zh": "{place}失管小区 {unmanaged} 个：拟由企业服务 {provider} 个（{provider_rate}），"
         "拟由社区兜底 {community} 个（{community_rate}）。以上为方案拟安排，不是已实现的覆盖。",

@@ -383,13 +383,17 @@ def _title(lang: str) -> str:
     )
 
 
-def _option_value(value: Any) -> str:
+def _option_value(value: Any, lang: str) -> str:
+    """Write an option's value as a planner reads it: 是/否, a mode's name, else JSON."""
     if isinstance(value, bool):
-        return label("yes" if value else "no", "zh")
+        return label("yes" if value else "no", lang)
     if value is None:
         return "—"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return wrap(text, 80, 3)
+    if isinstance(value, str):
+        if value in SERVICE_MODES or value == "subdistrict":
+            return label(value, lang)
+        return label("option_default", lang) if value == "default" else wrap(value, 80, 3)
+    return wrap(json.dumps(value, ensure_ascii=False), 80, 3)
 
 
 def option_rows(plan: Any, lang: str) -> list[list[str]]:
@@ -397,8 +401,7 @@ def option_rows(plan: Any, lang: str) -> list[list[str]]:
     rows = []
     for key, value in plan.options.items():
         name = LABELS.get(f"option_{key}", {}).get(lang)
-        shown = _option_value(value) if lang == "zh" else wrap(json.dumps(value), 80, 3)
-        rows.append([f"{name} ({key})" if name else key, shown])
+        rows.append([f"{name} ({key})" if name else key, _option_value(value, lang)])
     return rows
 
 
