@@ -61,6 +61,7 @@ def _ours(gdf, adj, cap: int, limit_s: float) -> dict:
         gdf,
         min_households=THRESHOLD,
         max_compounds=cap,
+        min_compounds=1,  # the max-p problem: a compound viable alone is a region too
         within=None,
         max_gap_m=0.0,
         time_limit_s=limit_s,

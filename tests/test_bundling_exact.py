@@ -14,7 +14,7 @@ from test_bundling import check
 
 from lianhu_geo.bundling import propose_bundles
 from lianhu_geo.bundling._construct import Problem
-from lianhu_geo.bundling._exact import candidates, pack
+from lianhu_geo.bundling._exact import candidates, pack, relax
 from lianhu_geo.errors import InputError
 
 
@@ -184,3 +184,87 @@ def test_plan_summary_shows_the_proven_bound():
     assert plan.summary(lang="zh").loc["合计", "片区数上限"] == 4
     loose = plan_coverage(gdf, min_households=1000, max_compounds=3, time_limit_s=0)
     assert loose.summary().loc["total", "upper_bound"] == 4  # weight and size bounds agree here
+
+
+def _grid_problem(rows: int, cols: int, weights, threshold: int, cap: int | None) -> Problem:
+    """Rook adjacency of a rows x cols grid, node r * cols + c, 100 m apart."""
+    nb: list[list[int]] = [[] for _ in range(rows * cols)]
+    for r in range(rows):
+        for c in range(cols):
+            v = r * cols + c
+            if c + 1 < cols:
+                nb[v].append(v + 1)
+                nb[v + 1].append(v)
+            if r + 1 < rows:
+                nb[v].append(v + cols)
+                nb[v + cols].append(v)
+    indptr = np.cumsum([0] + [len(x) for x in nb])
+    indices = np.array([u for x in nb for u in sorted(x)], dtype=np.int64)
+    xy = np.array([[100.0 * c, 100.0 * r] for r in range(rows) for c in range(cols)])
+    return Problem(indptr, indices, np.asarray(weights), xy, threshold, cap, None)
+
+
+def test_packing_search_swaps_its_way_out_of_a_maximal_packing():
+    from lianhu_geo.bundling._ils import PackSearch
+
+    # 3 x 4 grid of 400s, threshold 1,000, cap 3: the bundles are connected triples.
+    # Columns 0 and 1 and the L (2, 6, 7) leave 3, 10 and 11 apart: no triple fits,
+    # but swapping the L for (2, 3, 7) and (6, 10, 11) makes four.
+    p = _grid_problem(3, 4, [400] * 12, 1000, 3)
+    nodes = list(range(12))
+    sets, _ = candidates(p, nodes, budget=10_000)
+    bad = [[0, 4, 8], [1, 5, 9], [2, 6, 7]]
+    search = PackSearch(sets, p.nbrs, p.w, p.threshold, seed=0)
+    search.others = 0  # (1,2)-swaps only
+    search.start(bad)
+    assert search.count == 4
+    packing = search.packing()
+    assert sorted(v for s in packing for v in s) == nodes and all(tuple(s) in sets for s in packing)
+    assert relax(sets, nodes).bound == 4
+
+
+@st.composite
+def _packings(draw):
+    rows, cols = draw(st.integers(2, 4)), draw(st.integers(2, 4))
+    weights = draw(st.lists(st.integers(50, 900), min_size=rows * cols, max_size=rows * cols))
+    threshold = draw(st.integers(400, 1500))
+    cap = draw(st.sampled_from([None, 2, 3, 4]))
+    return _grid_problem(rows, cols, weights, threshold, cap), draw(st.integers(0, 3))
+
+
+@settings(max_examples=40, deadline=None)
+@given(_packings())
+def test_packing_search_is_a_packing_never_worse_than_its_start(case):
+    from lianhu_geo.bundling._ils import PackSearch
+
+    p, seed = case
+    nodes = list(range(len(p.w)))
+    sets, _ = candidates(p, nodes, budget=10**6)
+    used: set[int] = set()
+    start = []  # first fit, a maximal packing
+    for s in sets:
+        if used.isdisjoint(s):
+            used.update(s)
+            start.append(list(s))
+    search = PackSearch(sets, p.nbrs, p.w, p.threshold, seed=seed)
+    search.start(start)
+    found = search.run(20_000, len(nodes))
+    members = [v for s in found for v in s]
+    assert len(members) == len(set(members))  # no compound twice
+    assert all(tuple(s) in sets for s in found)  # each a minimal bundle
+    optimum = pack(sets, nodes, time_limit_s=5)
+    assert optimum.optimal
+    assert len(start) <= len(found) <= len(optimum.regions) <= relax(sets, nodes).bound
+
+
+def test_exact_stage_is_deterministic_whatever_the_row_order():
+    rng = np.random.default_rng(7)
+    gdf = grid(rows=6, cols=6, households=rng.integers(100, 700, 36).tolist())
+    options = {"min_households": 1000, "max_compounds": 4, "min_compounds": 1, "time_limit_s": 1}
+    first = propose_bundles(gdf, **options)
+    shuffled = propose_bundles(gdf.sample(frac=1, random_state=3), **options)
+    check(first, gdf, threshold=1000, cap=4)
+    by_id = dict(zip(gdf["compound_id"], first.labels, strict=True))
+    again = dict(zip(gdf.loc[shuffled.labels.index, "compound_id"], shuffled.labels, strict=True))
+    assert by_id == again
+    assert first.quality()["upper_bound"] == shuffled.quality()["upper_bound"]

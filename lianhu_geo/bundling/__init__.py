@@ -22,9 +22,11 @@ search) lives in
 compactness means Polsby-Popper of the dissolved outline
 (:mod:`lianhu_geo.bundling._outline`), else the spread around centroids
 (both costs: :mod:`lianhu_geo.bundling._cost`). Within ``time_limit_s``,
-exact stages follow (:mod:`lianhu_geo.bundling._polish`): neighbourhoods
-repacked exactly and small components solved exactly with HiGHS, which
-also gives the proven upper bound that :meth:`BundleResult.quality` reports.
+exact stages follow (:mod:`lianhu_geo.bundling._polish`): small components
+packed from their minimal bundles (a linear relaxation for the proven upper
+bound that :meth:`BundleResult.quality` reports, a local search, HiGHS
+where the limit allows), larger ones polished by neighbourhoods repacked
+exactly.
 Compounds that stay out get a reason code from :data:`REASONS`. Locked
 bundles (already contracted) are kept exactly as the planner gave them and
 are not checked against the constraints.
@@ -331,8 +333,9 @@ def propose_bundles(
         Cost model for the threshold and each bundle's margin.
     time_limit_s : float, default 1.0
         Seconds for the exact stages after the heuristic: connected groups
-        of free compounds small enough are solved exactly (HiGHS), larger
-        ones are polished by exactly repacked neighbourhoods (see
+        of free compounds small enough are packed from their minimal bundles
+        (bound, search, HiGHS), larger ones are polished by exactly repacked
+        neighbourhoods (see
         :mod:`lianhu_geo.bundling._polish`); never worse than the heuristic.
         0 skips them. Within the limit the result is deterministic; when
         the limit cuts the stages short, ``quality()["time_limited"]`` says

@@ -5,43 +5,66 @@ only ever replace them by a solution that is better in the search's
 objective (more weight covered, or as much in more regions), so they are
 never worse than the start:
 
-- first, neighbourhood repacking: every region is shrunk to a minimal bundle
-  (members far from its centroid leave while the rest stays connected and
-  viable); then, visiting regions in an order drawn from ``seed``, a region,
-  up to :data:`HOOD_REGIONS` - 1 neighbouring regions (nearest centroids
-  first) and the free nodes between them are repacked exactly
-  (:mod:`lianhu_geo.bundling._exact`), kept when that makes more regions.
-  Neighbourhoods whose weight holds no region more are skipped without a
-  solve. Leftovers are absorbed and the regions refined at the end, as
-  after construction.
-- then a component of at most :data:`EXACT_MAX_NODES` nodes whose minimal
-  bundles are few enough for the budget left is solved as a whole: the most regions, proven;
-  its bound becomes the component's upper bound.
+- a component of at most :data:`EXACT_MAX_NODES` nodes whose minimal bundles
+  the budget can enumerate is packed as a whole
+  (:mod:`lianhu_geo.bundling._exact`): the linear relaxation of the packing
+  gives a proven bound (its floor), then the packing search
+  (:mod:`lianhu_geo.bundling._ils`) restarts from seeded roundings of the
+  relaxation while the budget lasts (at most :data:`MAX_TRIES` tries), and
+  when the bound is not reached and the budget left pays for it, HiGHS
+  solves the packing (and proves it). The best packing's leftovers are
+  absorbed and its regions refined, as after construction.
+- any other component gets neighbourhood repacking: every region is shrunk
+  to a minimal bundle (members far from its centroid leave while the rest
+  stays connected and viable); then, visiting regions in an order drawn from
+  ``seed``, a region, up to :data:`HOOD_REGIONS` - 1 neighbouring regions
+  (nearest centroids first) and the free nodes between them are repacked
+  exactly, kept when that makes more regions. Neighbourhoods whose weight
+  holds no region more are skipped without a solve. Leftovers are absorbed
+  and the regions refined at the end.
 
 Work is counted, not timed, so that results are deterministic:
 ``time_limit_s`` buys :data:`STEPS_PER_SECOND` enumeration steps a second
-(a packing costs steps too), shared by all components in order. The clock
-is only a backstop at :data:`BACKSTOP` times the limit. ``time_limited`` is
+(the relaxation, the search and HiGHS cost steps too, at rates measured on
+Voronoi tests), shared by all components in order. The clock
+is only a backstop at :data:`BACKSTOP` times the limit, from the first
+exact stage on. ``time_limited`` is
 set when the budget (or the backstop) cut a stage short.
 """
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
 
 from ._construct import Problem, absorb, connected, split
-from ._exact import candidates, pack, size_bound
+from ._exact import candidates, pack, relax, size_bound
+from ._ils import PackSearch
 
 __all__ = ["Polisher"]
 
-#: Enumeration steps that one second of ``time_limit_s`` buys (about what
-#: this machine's Python does in a second, with the packing and refinement).
-STEPS_PER_SECOND = 250_000
+#: Enumeration steps that one second of ``time_limit_s`` buys (measured:
+#: 1.2-1.6 million a CPU second on the 2-core benchmark VM under load).
+STEPS_PER_SECOND = 1_000_000
 #: Steps charged per minimal bundle handed to HiGHS (the whole-component
-#: packing takes 1-2 ms of HiGHS per bundle on Voronoi tests).
-PACK_STEPS = 300
+#: packing takes about 1 ms of HiGHS per bundle on Voronoi tests; a
+#: neighbourhood's small packing a third of that).
+PACK_STEPS = 1_000
+#: Steps charged per minimal bundle for the linear relaxation (HiGHS simplex).
+LP_STEPS = 20
+#: Steps of the packing search (:mod:`lianhu_geo.bundling._ils`) one step buys.
+ILS_STEPS = 5
+#: Steps of one try of the packing search (each restarts from a rounding of
+#: the relaxation perturbed by uniform noise of up to ROUNDING_NOISE: on
+#: Voronoi tests, several short tries find more bundles than one long one),
+#: and per candidate to set the search up.
+TRY_STEPS = 80_000
+ROUNDING_NOISE = 0.5
+INIT_STEPS = 8
+#: Tries at most, so that a long limit leaves HiGHS the rest (for the proof).
+MAX_TRIES = 16
 #: Components of at most this many nodes are tried exactly as a whole.
 EXACT_MAX_NODES = 200
 #: Regions in a neighbourhood, and the enumeration steps one may take.
@@ -50,7 +73,7 @@ HOOD_STEPS = 20_000
 #: Passes over the regions when repacking neighbourhoods.
 REPACK_ROUNDS = 2
 #: The clock stops the exact stages at this many times ``time_limit_s``.
-BACKSTOP = 3.0
+BACKSTOP = 10.0
 
 
 class Polisher:
@@ -61,7 +84,8 @@ class Polisher:
         self.rng = np.random.default_rng(seed)
         self.steps = int(float(time_limit_s) * STEPS_PER_SECOND)
         self.asked = self.steps > 0
-        self.deadline = time.perf_counter() + BACKSTOP * float(time_limit_s)
+        self.limit_s = float(time_limit_s)
+        self.deadline = math.inf  # set when the first component is polished
         self.exact_components = 0
         self.polished = 0
         self.time_limited = False
@@ -84,14 +108,18 @@ class Polisher:
         """Improve one component's ``regions``; return the regions kept and the bound."""
         if len(regions) >= bound:
             return regions, bound  # proven optimal already
+        if self.deadline == math.inf:  # the clock runs from the first exact stage
+            self.deadline = time.perf_counter() + BACKSTOP * self.limit_s
         if self.steps <= 0:  # no exact stage asked, or its budget is spent
             self.time_limited |= self.asked
             return regions, bound
+        if len(nodes) <= EXACT_MAX_NODES:
+            regions, bound, done = self._whole(nodes, regions, state, bound)
+            if done:
+                return regions, max(bound, len(regions))
         if not self._out():
             new = self._repack(nodes, regions, state)
             regions = self._keep_better(nodes, regions, state, new)
-        if len(nodes) <= EXACT_MAX_NODES and len(regions) < bound:
-            regions, bound = self._whole(nodes, regions, state, bound)
         return regions, max(bound, len(regions))
 
     def _covered(self, regions) -> int:
@@ -122,26 +150,76 @@ class Polisher:
         return regions
 
     def _whole(self, nodes, regions, state, bound):
-        """Solve the component exactly; returns the regions kept and the bound."""
+        """Pack the component's minimal bundles: relaxation, search, then HiGHS if affordable.
+
+        Returns the regions kept, the bound and whether the pool of minimal
+        bundles could be built (else the neighbourhoods are repacked instead).
+        """
         if self._out():
-            return regions, bound
+            return regions, bound, False
         sets, steps = candidates(self.p, nodes, self.steps, self.deadline)
         self._spend(steps)
-        if sets is None or len(sets) * PACK_STEPS > self.steps:
+        if sets is None or len(sets) * LP_STEPS > self.steps:
             self.time_limited = True
-            return regions, bound
-        self._spend(len(sets) * PACK_STEPS)
-        packing = pack(sets, nodes, max(self.deadline - time.perf_counter(), 1e-3))
-        self.time_limited |= not packing.optimal
-        bound = min(bound, packing.bound)
-        if packing.optimal:
+            return regions, bound, False
+        self._spend(len(sets) * LP_STEPS)
+        relaxation = relax(sets, nodes)
+        bound = min(bound, relaxation.bound)
+        best = [self._core(r) for r in regions]
+        if len(best) < bound:
+            best = self._search(sets, relaxation, best, bound)
+        if len(best) < bound and len(sets) * PACK_STEPS <= self.steps:
+            self._spend(len(sets) * PACK_STEPS)
+            packing = pack(sets, nodes, max(self.deadline - time.perf_counter(), 1e-3))
+            bound = min(bound, packing.bound)
+            if len(packing.regions) > len(best):
+                best = packing.regions
+        if len(best) >= bound:
             self.exact_components += 1
-        if len(packing.regions) <= len(regions):
-            return regions, bound
-        new = [list(r) for r in packing.regions]
+        else:
+            self.time_limited = True
+        if len(best) <= len(regions):
+            self._set_state(nodes, regions, state)
+            return regions, bound, True
+        new = [list(r) for r in best]
         self._set_state(nodes, new, state)
         new = self._finish(nodes, new, state)
-        return self._keep_better(nodes, regions, state, new), bound
+        return self._keep_better(nodes, regions, state, new), bound, True
+
+    def _search(self, sets, relaxation, start, bound) -> list[list[int]]:
+        """Return the most minimal bundles the local search packs within the budget.
+
+        Tries of :data:`TRY_STEPS` each start from a rounding of the
+        relaxation with seeded noise, while the budget lasts; the search
+        forces in candidates of the relaxation's support. ``start`` (the
+        heuristic's regions shrunk to minimal bundles) is returned unless a
+        try packs more. Stops at ``bound``.
+        """
+        search = PackSearch(sets, self.p.nbrs, self.p.w, self.p.threshold, seed=self._seed())
+        self._spend(len(sets) * INIT_STEPS)
+        support = np.flatnonzero(relaxation.x > 1e-6)
+        search.guide = support.tolist()
+        best = start
+        for _ in range(MAX_TRIES):
+            if len(best) >= bound or self.steps < TRY_STEPS or self._out():
+                break
+            key = relaxation.x[support] + self.rng.uniform(0, ROUNDING_NOISE, len(support))
+            used: set[int] = set()
+            first = []
+            for j in support[np.argsort(-key, kind="stable")].tolist():
+                if used.isdisjoint(sets[j]):
+                    used.update(sets[j])
+                    first.append(sets[j])
+            spent = search.steps
+            search.restart(first)
+            found = search.run(spent + TRY_STEPS * ILS_STEPS, bound)
+            self._spend(-(-(search.steps - spent) // ILS_STEPS))
+            if len(found) > len(best):
+                best = found
+        return best
+
+    def _seed(self) -> int:
+        return int(self.rng.integers(2**31))
 
     def _core(self, members: list[int]) -> list[int]:
         """Shrink a region to a minimal bundle: drop members far from the centroid first.
@@ -196,7 +274,7 @@ class Polisher:
             self._spend(steps)
             if sets is None:
                 continue
-            self._spend(len(sets) * PACK_STEPS // 10)  # small packings solve in their root LP
+            self._spend(len(sets) * PACK_STEPS // 3)  # small packings solve faster
             packing = pack(sets, union, max(self.deadline - time.perf_counter(), 1e-3))
             if len(packing.regions) <= len(hood):
                 continue

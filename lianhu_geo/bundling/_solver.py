@@ -150,8 +150,10 @@ def solve_regions(
     time_limit_s : float
         Seconds for the exact stages after the heuristic
         (:mod:`lianhu_geo.bundling._polish`): components of at most
-        :data:`~lianhu_geo.bundling._polish.EXACT_MAX_NODES` nodes solved
-        exactly, larger ones polished by exactly repacked neighbourhoods.
+        :data:`~lianhu_geo.bundling._polish.EXACT_MAX_NODES` nodes packed
+        from their minimal bundles (relaxation bound, packing search, HiGHS
+        when affordable), larger ones polished by exactly repacked
+        neighbourhoods.
         0 skips them.
     report : dict, optional
         Filled with ``upper_bound`` (most regions any solution can have,
