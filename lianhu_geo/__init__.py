@@ -15,6 +15,7 @@ import sys
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
+from .briefing import export_pdf, export_png
 from .bundling import REASONS, BundleResult, propose_bundles
 from .bundling.hotspots import find_clusters
 from .bundling.neighbors import neighbor_graph
@@ -40,7 +41,7 @@ from .coords import (
 )
 from .coverage import CoveragePlan, plan_coverage
 from .coverage.files import read_plan
-from .coverage.scenarios import compare_plans, plan_diff
+from .coverage.scenarios import bundle_diff, compare_plans, match_bundles, plan_diff
 from .coverage.triage import MODE_LABELS, SERVICE_MODES
 from .decisions import (
     CompanyShortlist,
@@ -64,7 +65,7 @@ from .footprints import estimate_footprints
 from .grid import GridError, NeighborhoodGrid, build_grid
 from .grid.workers import GridWorkers, assign_workers
 from .ledgers import write_template
-from .maps import MapSizeWarning, compare_map, export_html, plan_map
+from .maps import MapSizeWarning, compare_map, export_html, plan_map, side_by_side_map
 from .maps._decisions import decision_map, write_decision_map
 from .readers import read_compounds
 from .sample import (
@@ -125,6 +126,7 @@ __all__ = [
     "bd09_to_gcj02",
     "bd09_to_wgs84",
     "build_grid",
+    "bundle_diff",
     "BundleResult",
     "compare_map",
     "compare_plans",
@@ -134,6 +136,8 @@ __all__ = [
     "estimate_footprints",
     "explore",
     "export_html",
+    "export_pdf",
+    "export_png",
     "find_clusters",
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
@@ -144,6 +148,7 @@ __all__ = [
     "load_sample",
     "load_sample_areas",
     "MapSizeWarning",
+    "match_bundles",
     "metric_crs",
     "MODE_LABELS",
     "neighbor_graph",
@@ -159,6 +164,7 @@ __all__ = [
     "REASONS",
     "REQUIRED_COLUMNS",
     "SERVICE_MODES",
+    "side_by_side_map",
     "standardize_columns",
     "to_metric",
     "validate_compounds",

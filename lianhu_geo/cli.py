@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
 import signal
 import sys
 import time
@@ -24,7 +25,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ._write import check_target, write_text
 from .errors import InputError, OutputError
@@ -154,17 +155,35 @@ def _add_lang(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument("--lang", choices=["zh", "en"], default="zh", help=cli_text("lang", lang))
 
 
-def _positive_or_none(text: str) -> int | None:
-    if text.lower() in {"none", "no", "0"}:
-        return None
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be a positive number or 'none'")
-    return value
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line in the planner's language (exit code 2)."""
+
+    def __init__(self, *args: Any, lang: str = "zh", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lang = lang
+
+    def error(self, message: str) -> NoReturn:  # noqa: D102 - argparse's hook
+        text = cli_text("usage_error", self.lang, prog=self.prog, text=message)
+        self.exit(EXIT_USAGE, text + "\n")
+
+
+def _positive_or_none(lang: str) -> Callable[[str], int | None]:
+    """Return the type of ``--max-compounds``: a whole number >= 0, or none (no cap)."""
+
+    def whole_number_or_none(text: str) -> int | None:
+        if text.lower() in {"none", "no", "0"}:
+            return None
+        value = int(text)
+        if value < 0:
+            raise argparse.ArgumentTypeError(cli_text("positive_or_none", lang))
+        return value
+
+    return whole_number_or_none
 
 
 def _parser(lang: str = "zh") -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
+        lang=lang,
         prog="lianhu-geo",
         description=cli_text("description", lang),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -174,7 +193,12 @@ def _parser(lang: str = "zh") -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang", dest="top_lang", choices=["zh", "en"], help=cli_text("lang", lang)
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(
+        dest="command",
+        metavar="COMMAND",
+        required=True,
+        parser_class=functools.partial(_Parser, lang=lang),
+    )
 
     plan = sub.add_parser(
         "plan", help=cli_text("plan", lang), description=cli_text("plan_description", lang)
@@ -184,7 +208,7 @@ def _parser(lang: str = "zh") -> argparse.ArgumentParser:
     plan.add_argument("--min-households", type=int, help=cli_text("min_households", lang))
     plan.add_argument(
         "--max-compounds",
-        type=_positive_or_none,
+        type=_positive_or_none(lang),
         default=40,
         help=cli_text("max_compounds", lang),
     )
@@ -342,13 +366,15 @@ def _polygonal(layer: Any) -> bool:
 
 
 def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
-    from .coverage import SUMMARY_LABELS, plan_coverage
+    from .briefing import BRIEFING_PDF, export_pdf, export_png
+    from .coverage import plan_coverage
     from .ledgers import read_layer
     from .maps import export_html
     from .maps.basemaps import check_basemap
 
     lang = args.lang
-    _check_out(args.out, ["plan.gpkg", "plan.xlsx", "map.html", "summary.txt"], lang)
+    outputs = ["plan.gpkg", "plan.xlsx", "map.html", "summary.txt", BRIEFING_PDF, "map.png"]
+    _check_out(args.out, outputs, lang)
     check_basemap(args.basemap, tianditu_key=args.tianditu_key)
     compounds = _load(args, progress)
     boundary = None if args.boundary is None else read_layer(args.boundary, lang=lang)
@@ -368,11 +394,13 @@ def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
             date=args.date,
             **map_options,
         )
-    rate = SUMMARY_LABELS["coverage_rate"]
-    summary = plan.summary(lang="zh").to_string(formatters={rate: "{:.0%}".format})
-    write_text(args.out / "summary.txt", summary + "\n")
-    print(summary)
-    files = "map.html, plan.gpkg, plan.xlsx, summary.txt"
+    with progress.step(cli_text("step_briefing", lang)):
+        export_pdf(plan, args.out / BRIEFING_PDF, lang=lang)
+        export_png(plan, args.out / "map.png", lang=lang)
+    summary = plan.summary_text(lang=lang)
+    write_text(args.out / "summary.txt", summary)
+    print(summary, end="")
+    files = ", ".join(sorted(outputs))
     print("\n" + cli_text("results", lang, out=args.out, files=files))
 
 

@@ -39,11 +39,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .compounds import validate_compounds
-from .coords import to_metric
+from ._prepared import prepare
 from .errors import InputError, format_rows
 from .labels import label
-from .options import Option
+from .options import Option, check_options
 
 __all__ = [
     "estimate_footprints",
@@ -74,7 +73,12 @@ FOOTPRINT_REASONS: tuple[str, ...] = (
     "inside_footprint",
 )
 
-_RADIUS = Option("max_radius_m", "distance", minimum=0, exclusive_minimum=True, allow_none=True)
+#: How :func:`estimate_footprints` checks its options.
+OPTIONS: tuple[Option, ...] = (
+    Option("boundary", "layer", allow_none=True),
+    Option("barriers", "layer", allow_none=True),
+    Option("max_radius_m", "distance", minimum=0, exclusive_minimum=True, allow_none=True),
+)
 
 
 def _geometries(value: object, name: str, crs: object) -> np.ndarray:
@@ -248,9 +252,13 @@ def estimate_footprints(
     >>> bool(areas.geometry.iloc[0].intersection(areas.geometry.iloc[1]).area < 1e-6)
     True
     """
-    max_radius_m = _RADIUS.check(max_radius_m)
-    data = validate_compounds(compounds, planning=False)  # households alone are needed
-    metric = to_metric(data)
+    max_radius_m = check_options(
+        {"boundary": boundary, "barriers": barriers, "max_radius_m": max_radius_m},
+        OPTIONS,
+        where="estimate_footprints",
+    )["max_radius_m"]
+    prep = prepare(compounds, planning=False)  # households alone are needed
+    data, metric = prep.data, prep.metric
     crs = metric.crs
     geoms = metric.geometry.to_numpy()
     n = len(data)

@@ -29,6 +29,14 @@ __all__ = [
     "labels",
     "message",
     "check_lang",
+    "count_words",
+    "report_labels",
+    "BUNDLE_REASONS",
+    "CLUSTER_COLUMNS",
+    "LEVEL_LABELS",
+    "MODE_LABELS",
+    "MODE_REASONS",
+    "REPORT_LABELS",
 ]
 
 #: The languages every label exists in; ``zh`` is the default for planners.
@@ -68,6 +76,19 @@ LABELS: dict[str, dict[str, str]] = {
     "reason_too_few_compounds": {
         "zh": "可连片的小区数不足片区最少小区数",
         "en": "too few neighbouring compounds for a bundle",
+    },
+    "reason_excluded": {"zh": "规划人员排除", "en": "left out by the planner"},
+    "reason_isolated": {
+        "zh": "周边无可连片的小区（孤岛）",
+        "en": "no neighbouring compound to bundle with (an island)",
+    },
+    "reason_below_threshold": {
+        "zh": "所在连片区域总户数不足起步规模",
+        "en": "its connected area has fewer households than a bundle needs",
+    },
+    "reason_unused": {
+        "zh": "相邻片区已达规模或跨度上限，无法并入",
+        "en": "the bundles around it are at their size or span limit",
     },
     "standalone_mode_reason": {
         "zh": "户数 {households} 达到起步规模 {threshold} 户，可单独选聘物业",
@@ -117,7 +138,7 @@ LABELS: dict[str, dict[str, str]] = {
     "owners_committee": {"zh": "业委会/物管会", "en": "owners' committee"},
     "property_company": {"zh": "物业公司", "en": "property company"},
     "fee_yuan_per_m2": {"zh": "物业费(元/平方米·月)", "en": "fee (yuan/m2/month)"},
-    "bundle_id": {"zh": "片区大物业编号", "en": "bundle id"},
+    "bundle_id": {"zh": "片区编号", "en": "bundle id"},
     "service_mode": {"zh": "服务模式", "en": "service mode"},
     # the explorer (lianhu_geo.explore): controls, figures and the scenario basket
     "min_households": {"zh": "起步户数", "en": "households a bundle needs"},
@@ -139,8 +160,13 @@ LABELS: dict[str, dict[str, str]] = {
     "excluded": {"zh": "已排除", "en": "excluded"},
     "clear_locks": {"zh": "清除锁定与排除", "en": "clear locks and exclusions"},
     "unmanaged_compounds": {"zh": "失管小区", "en": "unmanaged compounds"},
-    "covered": {"zh": "已覆盖失管小区", "en": "covered unmanaged compounds"},
-    "coverage_rate": {"zh": "覆盖率(含兜底模式)", "en": "coverage rate (fallback modes included)"},
+    # a plan proposes: "covered" counts every unmanaged compound given a mode, the
+    # community-carried ones included, so it is always all of them (see provider_rate)
+    "covered": {"zh": "拟安排失管小区", "en": "unmanaged with a proposed mode"},
+    "coverage_rate": {
+        "zh": "拟安排率(含社区兜底)",
+        "en": "proposed arrangement rate (community-carried included)",
+    },
     "bundle_rate": {"zh": "片区大物业覆盖率", "en": "share in bundles"},
     "household_bundle_rate": {
         "zh": "失管户数纳入片区比例",
@@ -282,6 +308,142 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "附近 {n} 家企业剩余承接能力均不足 {households} 户",
         "en": "{n} companies nearby, none with room for {households} households",
     },
+    # clusters of old and three-without courtyards (bundling.hotspots)
+    "cluster_id": {"zh": "聚集区编号", "en": "cluster id"},
+    "cluster_rank": {"zh": "排名", "en": "rank"},
+    "cluster_subdistrict": {"zh": "主要街道", "en": "main subdistrict"},
+    "cluster_subdistricts": {"zh": "涉及街道", "en": "subdistricts"},
+    "cluster_compounds": {"zh": "失管小区数", "en": "unmanaged compounds"},
+    "unmanaged_households": {"zh": "失管户数", "en": "unmanaged households"},
+    "old_compounds": {"zh": "老旧小区数", "en": "old compounds"},
+    "sanwu_compounds": {"zh": "三无小区数", "en": "three-without compounds"},
+    "area_m2": {"zh": "面积(平方米)", "en": "area (m2)"},
+    "cluster_compound_ids": {"zh": "小区编号", "en": "compound ids"},
+    # the grid report (grid.report) and the grid's drill-down map
+    "grid_level": {"zh": "层级", "en": "level"},
+    "all_levels": {"zh": "全部层级", "en": "all levels"},
+    "grids": {"zh": "网格数", "en": "grids"},
+    "grid_workers": {"zh": "网格员数", "en": "grid workers"},
+    "source_property_company": {"zh": "物业企业人员", "en": "property company staff"},
+    "source_community": {"zh": "社区工作者", "en": "community workers"},
+    "source_volunteer": {"zh": "志愿者", "en": "volunteers"},
+    "count_compounds": {"zh": "个小区", "en": " compounds"},
+    "count_buildings": {"zh": "栋", "en": " bldg"},
+    "count_units": {"zh": "个单元", "en": " units"},
+    "count_households": {"zh": "户", "en": " hh"},
+    # why a fallback mode (coverage.triage)
+    "mode_reason_extended": {
+        "zh": "愿意付费，引入保洁公司延伸服务",
+        "en": "willing to pay: a cleaning company extends its services",
+    },
+    "mode_reason_self_governed": {
+        "zh": "不愿付费但有业委会，自治管理",
+        "en": "not willing to pay, but an owners' committee: self-governed",
+    },
+    "mode_reason_on_demand": {
+        "zh": "无付费意愿、无自治组织，志愿者订单式服务",
+        "en": "no will to pay and no owners' committee: volunteers on demand",
+    },
+    "mode_reason_missing": {
+        "zh": "付费意愿或业委会情况不详，暂按{mode}（请补充调查）",
+        "en": "willingness to pay or owners' committee unknown: {mode} for now (survey it)",
+    },
+    "mode_reason_custom_rule": {"zh": "按指定规则：{mode}", "en": "by the given rule: {mode}"},
+    # the meeting map (issue 16): popups, the bundle list, the info box's parameters
+    "unbundled_reason": {"zh": "未纳入片区原因", "en": "why not in a bundle"},
+    "old_sanwu": {"zh": "老旧 / 三无", "en": "old / three-without"},
+    "bundle_short": {"zh": "片区", "en": "bundle"},
+    "bundle_colors": {"zh": "片区大物业（每个片区一种颜色）", "en": "bundle (one colour each)"},
+    "fold_or_unfold": {"zh": "展开 / 收起", "en": "show / hide"},
+    "option_barriers": {"zh": "按道路、水面等障碍分隔", "en": "barriers"},
+    "option_boundary": {"zh": "按区界裁剪", "en": "boundary"},
+    "option_bundle": {"zh": "组建片区大物业", "en": "make bundles"},
+    "option_bundle_upper_bound": {"zh": "各街道片区数上限", "en": "most bundles possible"},
+    "option_created": {"zh": "方案日期", "en": "plan date"},
+    "option_eligible": {"zh": "可组片小区", "en": "eligible compounds"},
+    "option_exclude": {"zh": "排除的小区", "en": "excluded compounds"},
+    "option_graph": {"zh": "自定义邻接关系", "en": "own neighbour graph"},
+    "option_locked": {"zh": "锁定的片区", "en": "locked bundles"},
+    "option_max_link_m": {"zh": "点位连片距离(米)", "en": "point linking distance (m)"},
+    "option_min_compounds": {"zh": "每片区最少院落", "en": "fewest compounds per bundle"},
+    "option_missing_mode": {"zh": "信息不全时的模式", "en": "mode when data are missing"},
+    "option_rule": {"zh": "服务模式规则", "en": "mode rule"},
+    "option_seed": {"zh": "随机种子", "en": "seed"},
+    "option_time_limit_s": {"zh": "求解时限(秒)", "en": "solver time limit (s)"},
+    "option_viability": {"zh": "成本模型", "en": "cost model"},
+    "option_within": {"zh": "组片范围", "en": "bundle within"},
+    "option_floor_area_m2_per_household": {
+        "zh": "户均面积(平方米)",
+        "en": "floor area per household (m2)",
+    },
+    "option_households_per_staff": {"zh": "每名员工服务户数", "en": "households per staff"},
+    "option_type": {"zh": "类型", "en": "type"},
+    "items_more": {"zh": "等 {n} 项", "en": "and {n} more"},
+    "fingerprint_short": {"zh": "数据指纹", "en": "data fingerprint"},
+    "version": {"zh": "版本", "en": "version"},
+    "plan_options": {"zh": "方案参数", "en": "plan options"},
+    # a coverage plan's tables: summary, workbook, briefing pack (lianhu_geo.coverage,
+    # lianhu_geo.briefing). A plan proposes; nothing here is called achieved.
+    "provider_delivered": {
+        "zh": "拟由企业服务",
+        "en": "provider-delivered (proposed)",
+    },
+    "provider_rate": {"zh": "拟企业服务率", "en": "provider rate (proposed)"},
+    "community_carried": {"zh": "拟由社区兜底", "en": "community-carried (proposed)"},
+    "community_rate": {"zh": "拟社区兜底率", "en": "community rate (proposed)"},
+    "provider_modes": {
+        "zh": "企业提供服务：片区大物业、单独选聘物业、延伸式",
+        "en": "a provider delivers: bundle, standalone, extended",
+    },
+    "community_modes": {
+        "zh": "社区组织兜底：自治式、订单式",
+        "en": "the community carries: self-governed, on-demand",
+    },
+    "upper_bound": {"zh": "片区数上限", "en": "most bundles possible"},
+    "mode_reason": {"zh": "原因", "en": "reason"},
+    "polsby_popper": {"zh": "紧凑度(Polsby-Popper)", "en": "compactness (Polsby-Popper)"},
+    "footprint_estimated": {"zh": "面积为估算(按点位)", "en": "area estimated from points"},
+    "viable": {"zh": "经营可行", "en": "viable"},
+    "member_ids": {"zh": "小区编号", "en": "compound ids"},
+    "member_names": {"zh": "小区名称", "en": "compound names"},
+    "fingerprint": {"zh": "数据指纹 (sha256)", "en": "data fingerprint (sha256)"},
+    "library_version": {"zh": "lianhu_geo 版本", "en": "lianhu_geo version"},
+    "plan_date": {"zh": "方案日期", "en": "plan date"},
+    "option": {"zh": "参数", "en": "option"},
+    "plan_title": {"zh": "物业服务覆盖方案", "en": "property-service coverage plan"},
+    "coverage_plan": {"zh": "覆盖方案", "en": "coverage plan"},
+    # the briefing pack's own words (lianhu_geo.briefing)
+    "bundle_legend": {
+        "zh": "片区大物业（每个片区一色，标注编号）",
+        "en": "bundle (one fill each, labelled by id)",
+    },
+    "unbundled_compounds": {
+        "zh": "兜底与单独选聘小区",
+        "en": "unmanaged compounds outside bundles",
+    },
+    "bundle_count": {"zh": "片区清单：{n}", "en": "bundles: {n}"},
+    "options_page": {"zh": "参数", "en": "options and data"},
+    "north": {"zh": "北", "en": "N"},
+    "km": {"zh": "{n} 公里", "en": "{n} km"},
+    "metres": {"zh": "{n} 米", "en": "{n} m"},
+    "page_n": {"zh": "第 {n} 页", "en": "page {n}"},
+    "continued": {"zh": "{title}（续）", "en": "{title} (cont.)"},
+    "figure_value": {"zh": "{name}：{value}", "en": "{name}: {value}"},
+    "date_ymd": {"zh": "{year}年{month}月{day}日", "en": "{year}-{month:02d}-{day:02d}"},
+    "china_time": {"zh": "{time}（北京时间）", "en": "{time} (China time)"},
+    # the options of a plan, as the briefing pack's last page names them
+    "option_min_households": {"zh": "起步户数", "en": "households a bundle needs"},
+    "option_max_compounds": {"zh": "每片区最多院落", "en": "most compounds per bundle"},
+    "option_max_span_m": {"zh": "片区最大跨度(米)", "en": "largest span (m)"},
+    "option_max_gap_m": {"zh": "连片距离(米)", "en": "linking distance between footprints (m)"},
+    "option_max_households": {"zh": "每片区最多户数", "en": "most households per bundle"},
+    "summary_headline": {
+        "zh": "{place}失管小区 {unmanaged} 个：拟由企业服务 {provider} 个（{provider_rate}），"
+        "拟由社区兜底 {community} 个（{community_rate}）。以上为方案拟安排，不是已实现的覆盖。",
+        "en": "{place}{unmanaged} unmanaged compounds: proposed {provider} provider-delivered "
+        "({provider_rate}), {community} community-carried ({community_rate}). A proposal, "
+        "not coverage achieved.",
+    },
     # words
     "yes": {"zh": "是", "en": "yes"},
     "no": {"zh": "否", "en": "no"},
@@ -318,6 +480,87 @@ def labels(keys: Mapping[str, object] | list[str] | tuple[str, ...], lang: str =
     {'extended': '延伸式', 'on_demand': '订单式'}
     """
     return {key: label(key, lang) for key in keys}
+
+
+# ---------------------------------------------------------------------------
+# Tables of labels that modules use by code name (the modules keep their old
+# names as references to these).
+# ---------------------------------------------------------------------------
+
+#: The service modes (glossary order), as in ``coverage.triage.SERVICE_MODES``.
+_MODES = ("professional", "bundle", "standalone", "extended", "self_governed", "on_demand")
+
+#: Chinese label of each service mode (``lianhu_geo.MODE_LABELS``).
+MODE_LABELS: dict[str, str] = labels(_MODES, "zh")
+
+#: Chinese reason written for each fallback mode chosen by the default rules.
+MODE_REASONS: dict[str, str] = {
+    mode: label(f"mode_reason_{mode}") for mode in ("extended", "self_governed", "on_demand")
+}
+
+#: Why an eligible compound is not in a bundle: reason code -> Chinese text
+#: (``lianhu_geo.REASONS``).
+BUNDLE_REASONS: dict[str, str] = {
+    code: label(f"reason_{code}")
+    for code in (
+        "excluded",
+        "isolated",
+        "below_threshold",
+        "unused",
+        "standalone",
+        "too_few_compounds",
+    )
+}
+
+#: Columns of ``find_clusters``' table -> the Chinese header a planner reads.
+CLUSTER_COLUMNS: dict[str, str] = {
+    column: label(key)
+    for column, key in (
+        ("cluster_id", "cluster_id"),
+        ("rank", "cluster_rank"),
+        ("subdistrict", "cluster_subdistrict"),
+        ("subdistricts", "cluster_subdistricts"),
+        ("compounds", "cluster_compounds"),
+        ("unmanaged_households", "unmanaged_households"),
+        ("old_compounds", "old_compounds"),
+        ("sanwu_compounds", "sanwu_compounds"),
+        ("area_m2", "area_m2"),
+        ("compound_ids", "cluster_compound_ids"),
+    )
+}
+
+#: Chinese label of each level of the 邻里格 grid.
+LEVEL_LABELS: dict[str, str] = labels(
+    ("district", "zone", "compound", "building", "unit", "household"), "zh"
+)
+
+
+def report_labels(lang: str = "zh") -> dict[str, str]:
+    """Return the labels of the grid report's columns and values (levels, sources, totals).
+
+    >>> report_labels("zh")["grid_workers"], report_labels("en")["community"]
+    ('网格员数', 'community workers')
+    """
+    out = labels(("subdistrict", "grids", "households", "grid_workers", "total"), lang)
+    out["level"] = label("grid_level", lang)
+    out["all"] = label("all_levels", lang)
+    out.update(labels(("zone", "compound", "building", "unit"), lang))
+    for source in ("property_company", "community", "volunteer"):
+        out[source] = label(f"source_{source}", lang)
+    return out
+
+
+#: Chinese labels of the grid report (``grid.report(lang="zh")``).
+REPORT_LABELS: dict[str, str] = report_labels("zh")
+
+
+def count_words(lang: str = "zh") -> dict[str, str]:
+    """Return the words after a count on the grid map ("12个小区", "12 compounds").
+
+    >>> count_words("zh")["households"]
+    '户'
+    """
+    return {k: label(f"count_{k}", lang) for k in ("compounds", "buildings", "units", "households")}
 
 
 # ---------------------------------------------------------------------------
@@ -671,11 +914,13 @@ files and moved into place when complete: a failure leaves the old ones.
     },
     "plan_description": {
         "zh": "把相邻的失管小区组成片区大物业，其余失管小区给出兜底模式（延伸式/自治式/订单式），"
-        "并在 --out 中写出会议地图 map.html、plan.gpkg、plan.xlsx 和汇总 summary.txt。",
+        "并在 --out 中写出会议地图 map.html、汇报材料.pdf（A3 横版，可打印）、地图图片 map.png、"
+        "plan.gpkg、plan.xlsx 和汇总 summary.txt。",
         "en": "Bundle neighbouring unmanaged compounds (片区大物业), give every other unmanaged "
         "compound a fallback mode (延伸式/自治式/订单式), and write the meeting map (map.html), "
-        "a GeoPackage (plan.gpkg), an Excel workbook (plan.xlsx) and a summary (summary.txt) "
-        "into --out.",
+        "the printable briefing pack (汇报材料.pdf, A3 landscape; the name stays Chinese, its "
+        "text follows --lang), the map as a picture (map.png), a GeoPackage (plan.gpkg), an "
+        "Excel workbook (plan.xlsx) and a summary (summary.txt) into --out.",
     },
     "validate": {
         "zh": "检查台账并报告问题，不做规划",
@@ -915,6 +1160,10 @@ files and moved into place when complete: a failure leaves the old ones.
         "en": "writing plan.gpkg and plan.xlsx to {out}",
     },
     "step_map": {"zh": "写出会议地图 map.html", "en": "writing the meeting map map.html"},
+    "step_briefing": {
+        "zh": "写出汇报材料 汇报材料.pdf 和地图图片 map.png",
+        "en": "writing the briefing pack 汇报材料.pdf and the map picture map.png",
+    },
     "step_zones": {"zh": "组建片区（网格的片区层）", "en": "planning bundles (zones of the grid)"},
     "step_grid": {"zh": "建立五级网格", "en": "building the five-level grid"},
     "step_workers": {"zh": "配备网格员", "en": "assigning grid workers"},
@@ -935,6 +1184,14 @@ files and moved into place when complete: a failure leaves the old ones.
     },
     "warning": {"zh": "  警告：{text}", "en": "  warning: {text}"},
     "error": {"zh": "错误：{text}", "en": "error: {text}"},
+    "usage_error": {
+        "zh": "{prog}: 错误：{text}（用法见 {prog} --help）",
+        "en": "{prog}: error: {text} (see {prog} --help)",
+    },
+    "positive_or_none": {
+        "zh": "须为正整数或 none",
+        "en": "must be a positive number or 'none'",
+    },
     "out_is_file": {
         "zh": "--out {out} 是一个文件，不是文件夹；请给一个存放结果的文件夹。",
         "en": "--out {out} is a file, not a folder; give a folder for the results.",

@@ -13,6 +13,8 @@ import shapely
 from lianhu_geo.triage import SERVICE_MODES
 from shapely.geometry import MultiPolygon, box
 
+from lianhu_geo.coverage import COMMUNITY_MODES, PROVIDER_MODES, RATE_COLUMNS
+
 X0, Y0 = 350_000.0, 3_792_000.0
 SUBDISTRICTS = ("青年路街道", "北院门街道")
 
@@ -92,7 +94,11 @@ FAKE_REASONS = {"too_small": "户数不足，无法成片", "isolated": "周边�
 
 
 def fake_propose_bundles(compounds, *, min_households=200, seed=0, **options):
-    """Bundle the first three unmanaged compounds of each subdistrict (by id)."""
+    """Bundle the first three unmanaged compounds of each subdistrict (by id).
+
+    plan_coverage hands over its checked compounds (a ``Prepared``); take the table.
+    """
+    compounds = getattr(compounds, "data", compounds)
     data = compounds.sort_values("compound_id")
     unmanaged = data[data["management"] == "unmanaged"]
     labels = pd.Series(pd.NA, index=compounds.index, dtype="string", name="bundle_id")
@@ -168,7 +174,7 @@ def check_plan(plan, compounds: gpd.GeoDataFrame) -> None:
     # summary adds up
     summary = plan.summary()
     parts, total = summary.drop(index="total"), summary.loc["total"]
-    counts = [c for c in summary.columns if c not in ("coverage_rate", "bundles", "upper_bound")]
+    counts = [c for c in summary.columns if c not in (*RATE_COLUMNS, "bundles", "upper_bound")]
     assert (parts[counts].sum() == total[counts]).all()
     assert parts["bundles"].sum() >= total["bundles"]  # a locked bundle may span two
     if summary["upper_bound"].notna().all():  # NA: bundling that reports no bound (a fake)
@@ -178,6 +184,21 @@ def check_plan(plan, compounds: gpd.GeoDataFrame) -> None:
     modes = [m for m in SERVICE_MODES if m != "professional"]
     assert (summary["unmanaged"] == summary[modes].sum(axis=1)).all()
     assert (summary["covered"] == summary["unmanaged"]).all()
+    # the honest split: a provider delivers, or the community carries it; never both
+    provider = summary[list(PROVIDER_MODES)].sum(axis=1)
+    assert (summary["provider_delivered"] == provider).all()
+    assert (summary["community_carried"] == summary[list(COMMUNITY_MODES)].sum(axis=1)).all()
+    assert (
+        summary["provider_delivered"] + summary["community_carried"] == summary["unmanaged"]
+    ).all()
+    for count, rate in (
+        ("provider_delivered", "provider_rate"),
+        ("community_carried", "community_rate"),
+    ):
+        known = summary["unmanaged"] > 0
+        expected_rate = summary.loc[known, count] / summary.loc[known, "unmanaged"]
+        assert (summary.loc[known, rate] == expected_rate).all()
+        assert summary.loc[~known, rate].isna().all()
     assert total["compounds"] == len(compounds)
     assert total["unmanaged"] == int((out["management"] == "unmanaged").sum())
     assert total["bundles"] == out["bundle_id"].nunique() <= len(plan.bundles)

@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import geopandas as gpd
 import networkx as nx
 import numpy as np
@@ -297,13 +295,9 @@ def test_does_not_modify_input():
 
 
 def test_embedded_sample_bundles_old_courtyards_in_20_to_40():
-    import lianhu_geo
+    from lianhu_geo.sample import load_sample
 
-    sample = pytest.importorskip("lianhu_geo.sample")
-    here = Path(lianhu_geo.__file__).parent
-    if not hasattr(sample, "load_sample") or Path(sample.__file__).parent != here:
-        pytest.skip("lianhu_geo.sample.load_sample is not in this checkout")
-    gdf = sample.load_sample()
+    gdf = load_sample()
     result = propose_bundles(gdf)
     check(result, gdf, threshold=result.min_households)
     sizes = result.bundles["compounds"]

@@ -2,6 +2,7 @@ import hashlib
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from lianhu_geo.cli import EXIT_BAD_INPUT, EXIT_OK, main
@@ -20,10 +21,36 @@ def sample_plan_folder(tmp_path_factory):
 
 def test_plan_on_the_sample_writes_map_tables_and_summary(sample_plan_folder, capsys):
     names = sorted(p.name for p in sample_plan_folder.iterdir())
-    assert names == ["map.html", "plan.gpkg", "plan.xlsx", "summary.txt"]
+    assert names == ["map.html", "map.png", "plan.gpkg", "plan.xlsx", "summary.txt", "汇报材料.pdf"]
     summary = (sample_plan_folder / "summary.txt").read_text(encoding="utf-8")
     assert "合计" in summary and "488" in summary
     assert "2026-11-28" in (sample_plan_folder / "map.html").read_text(encoding="utf-8")
+
+
+def test_plan_writes_the_briefing_pack_of_the_sample(sample_plan_folder):
+    from PIL import Image
+    from test_briefing import expected_cells, page_texts, subtitle
+
+    from lianhu_geo import read_plan
+
+    plan = read_plan(sample_plan_folder)
+    summary = plan.summary()
+    texts = page_texts(sample_plan_folder / "汇报材料.pdf")
+    heads = [subtitle(t).split("\u3000")[0] for t in texts]
+    bundle_pages = sum(h.startswith("片区清单：") for h in heads)
+    assert len(summary) - 1 == 9 and set(summary.index[:-1]) <= set(heads)  # a page each
+    continued = sum(h.endswith("（续）") for h in heads)
+    assert len(texts) == 1 + 1 + bundle_pages + 9 + continued + 1
+    lines = texts[1].splitlines()
+    for name in summary.index:
+        row = next(
+            line for line in lines if line.startswith(("合计" if name == "total" else name) + " ")
+        )
+        assert row.split()[1:] == expected_cells(summary, name), name
+    assert f"{summary.loc['total', 'provider_rate']:.1%}" in texts[0]
+    with Image.open(sample_plan_folder / "map.png") as picture:
+        assert picture.size == (2480, 1753)  # A3 at 150 dpi
+        assert (np.asarray(picture.convert("L")) < 240).mean() > 0.15
 
 
 def test_plan_twice_gives_identical_files(sample_plan_folder, tmp_path):

@@ -204,8 +204,16 @@ def test_export_a_scenario(ex, tmp_path):
     assert {"gpkg", "xlsx", "map"} <= set(paths)
     assert lg.read_plan(tmp_path / "s").equals(ex.scenarios["默认"])
     assert "<script src=" not in paths["map"].read_text(encoding="utf-8")
-    if hasattr(lg, "export_pdf"):
-        assert paths["briefing_pack"].read_bytes().startswith(b"%PDF")
+    # the scenario's briefing pack (issue 13): its figures, not the current plan's
+    from pypdf import PdfReader
+
+    pack = PdfReader(paths["briefing_pack"])
+    assert paths["briefing_pack"].name == "汇报材料.pdf" and paths["map_png"].stat().st_size
+    total = ex.scenarios["默认"].summary().loc["total"]
+    headline = f"拟由企业服务 {int(total['provider_delivered'])} 个（{total['provider_rate']:.1%}）"
+    assert headline in pack.pages[0].extract_text()
+    assert f"片区清单：{len(ex.scenarios['默认'].bundles)}" in pack.pages[2].extract_text()
+    assert len(ex.scenarios["默认"].bundles) != len(ex.plan.bundles)  # it could tell them apart
     ex.keep("8")
     out = ex.export_diff("默认", "8", tmp_path / "diff.html")
     assert "lianhuMap" in out.read_text(encoding="utf-8")

@@ -199,6 +199,18 @@ def test_summary_names_subdistricts_literally(command_run):
         assert expected("subdistrict", text) in summary
 
 
+def test_briefing_pack_prints_text_literally(command_run):
+    from pypdf import PdfReader
+
+    pages = [page.extract_text() for page in PdfReader(command_run / "汇报材料.pdf").pages]
+    rows = pages[1].splitlines()  # the summary: one row per subdistrict, named as written
+    for text in {TEXTS[i // 7] for i in range(len(TEXTS))}:
+        assert any(r.startswith(expected("subdistrict", text) + " ") for r in rows), text
+    names = "\n".join(pages)
+    for text in ("${7*7}", "=1+1", "#N/A", "@SUM(A1)", "{{"):
+        assert text in names, text
+
+
 def test_template_syntax_in_options_is_text():
     plan = plan_coverage(grid_compounds(2, 2), bundle=False, created="2026-11-28")
     m = plan_map(plan, title="{{ 6*7 }} {% if 1 %}", date="{{ 9*9 }}")

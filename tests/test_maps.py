@@ -1,3 +1,4 @@
+import json
 import re
 
 import folium
@@ -9,8 +10,10 @@ from shapely.geometry import box
 
 from lianhu_geo import InputError, load_sample, wgs84_to_gcj02
 from lianhu_geo.coverage import CoveragePlan, plan_coverage
+from lianhu_geo.errors import OutputError
 from lianhu_geo.grid import build_grid
-from lianhu_geo.maps import MapSizeWarning, compare_map, export_html, plan_map
+from lianhu_geo.maps import MapSizeWarning, compare_map, export_html, plan_map, side_by_side_map
+from lianhu_geo.maps._info import option_rows
 from lianhu_geo.maps._layers import derived_areas, display_frame
 from lianhu_geo.maps._offline import inline_assets
 from lianhu_geo.maps._style import MODE_LABELS, MODES, bundle_colors
@@ -143,11 +146,35 @@ def test_popup_and_legend_in_chinese(tmp_path, bundled_plan):
     assert all(p["reason"] for p in props if "cid" in p)
 
 
-def test_date_from_argument_or_plan(tmp_path, plan):
+def test_date_from_argument_or_plan_in_china_and_in_chinese(tmp_path, plan):
+    def shown(path):
+        return re.sub(r"<[^>]+>", "", _unescape(path.read_text(encoding="utf-8")))
+
+    assert "日期：2026年11月28日 " in shown(export_html(plan, tmp_path / "p.html"))
+    assert "日期：2027年1月5日 " in shown(export_html(plan, tmp_path / "q.html", date="2027-01-05"))
+    # 20:00 UTC on 5 January is already 6 January in Xi'an
+    late = export_html(plan, tmp_path / "r.html", date="2027-01-05T20:00:00+00:00")
+    assert "日期：2027年1月6日 " in shown(late)
+    assert '<time datetime=\\"2027-01-06\\">' in _unescape(late.read_text(encoding="utf-8"))
+    english = export_html(plan, tmp_path / "e.html", date="2027-01-05", lang="en")
+    assert "date：2027-01-05 " in shown(english)
+
+
+def test_page_title_short_fingerprint_and_chinese_parameters(tmp_path, plan):
     text = _unescape(export_html(plan, tmp_path / "p.html").read_text(encoding="utf-8"))
-    assert "日期：2026-11-28 " in text
-    text = export_html(plan, tmp_path / "q.html", date="2027-01-05").read_text(encoding="utf-8")
-    assert "日期：2027-01-05 " in _unescape(text)
+    assert re.search(r"<title>物业服务覆盖方案：[^<]+</title>", text)
+    start = text.index('lianhu-info");')
+    box = json.JSONDecoder().raw_decode(text, text.index('div.innerHTML = "', start) + 16)[0]
+    assert f">{plan.fingerprint[:12]}</code>" in box and f">{plan.fingerprint}<" not in box
+    assert "<th>信息不全时的模式</th><td>订单式</td>" in box and "missing_mode" not in box
+    rows = dict(option_rows({"max_compounds": 40.0, "within": "subdistrict", "x": [1] * 20}, "zh"))
+    assert rows == {
+        "每片区最多院落": "40",
+        "组片范围": "街道",
+        "x": "、".join("1" * 12) + " 等 20 项",
+    }
+    titled = export_html(plan, tmp_path / "t.html", title="<b>会议</b> & {{ 1 }}")
+    assert "<title>&lt;b&gt;会议&lt;/b&gt; &amp; {{ 1 }}</title>" in titled.read_text("utf-8")
 
 
 def test_amap_shifts_data_to_gcj02(plan):
@@ -253,3 +280,55 @@ def test_sample_map_is_small_and_offline(tmp_path):
 
 def _unescape(text: str) -> str:
     return re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _changed(m):
+    return sorted(
+        f["properties"]["cid"]
+        for layer in _geojson_layers(m)
+        for f in layer.data["features"]
+        if "after" in f["properties"] and f["properties"]["before"] != f["properties"]["after"]
+    )
+
+
+def test_compare_map_matches_renumbered_bundles(plan, bundled_plan):
+    c = bundled_plan.compounds.copy()
+    swap = {"B01": "B02", "B02": "B01"}
+    c["bundle_id"] = c["bundle_id"].replace(swap)
+    renumbered = CoveragePlan(
+        c,
+        bundled_plan.bundles.rename(index=swap).sort_index(),
+        options=bundled_plan.options,
+        fingerprint=bundled_plan.fingerprint,
+        version="t",
+    )
+    assert _changed(compare_map(bundled_plan, renumbered)) == []
+    assert _changed(compare_map(plan, renumbered)) == ["C01", "C02", "C05", "C06"]
+
+
+def test_save_writes_the_offline_page_atomically(tmp_path, bundled_plan):
+    m = plan_map(bundled_plan)
+    m.save(tmp_path / "saved.html")
+    export_html(m, tmp_path / "exported.html")
+    saved = (tmp_path / "saved.html").read_bytes()
+    assert saved == (tmp_path / "exported.html").read_bytes()
+    assert not EXTERNAL.search(saved.decode("utf-8"))
+    with open(tmp_path / "object.html", "w", encoding="utf-8") as out:
+        m.save(out, close_file=False)
+    assert (tmp_path / "object.html").read_bytes() == saved
+    (tmp_path / "link.html").symlink_to(tmp_path / "saved.html")
+    with pytest.raises(OutputError, match="symbolic link"):
+        m.save(tmp_path / "link.html")
+    assert (tmp_path / "saved.html").read_bytes() == saved
+
+
+def test_side_by_side_page_holds_two_maps_and_saves_offline(tmp_path, plan, bundled_plan):
+    page = side_by_side_map(plan, bundled_plan, labels=("现状", "</title><b>x"))
+    page.save(tmp_path / "pair.html")
+    text = (tmp_path / "pair.html").read_text(encoding="utf-8")
+    assert not EXTERNAL.search(text)
+    assert "<title>现状 | &lt;/title&gt;&lt;b&gt;x</title>" in text
+    assert text.count('class="folium-map"') == 2
+    assert page.left.get_name() != page.right.get_name()
+    export_html(page, tmp_path / "again.html")
+    assert (tmp_path / "again.html").read_text(encoding="utf-8") == text

@@ -133,6 +133,7 @@ def test_toggling_a_layer_hides_its_shapes(page):
     plan = page.info["plan"]
     name = sorted(plan.compounds["subdistrict"].astype(str).unique())[0]
     count = int((plan.compounds["subdistrict"] == name).sum())
+    page.locator(".leaflet-control-layers").hover()  # the layer list unfolds
     label = page.locator(".leaflet-control-layers-overlays label", has_text=name)
     label.locator("input").click()
     hidden = f"() => lianhuMap.map.hasLayer(lianhuMap.compounds[{name!r}])"
@@ -140,6 +141,7 @@ def test_toggling_a_layer_hides_its_shapes(page):
     assert page.evaluate(COUNT_DRAWN) == len(plan.compounds) - count
     label.locator("input").click()
     assert page.evaluate(COUNT_DRAWN) == len(plan.compounds)
+    page.mouse.move(5, 450)
 
 
 def test_legend_lists_every_mode(page):

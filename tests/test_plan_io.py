@@ -98,9 +98,21 @@ def test_excel_sheets_have_chinese_headers(tmp_path, monkeypatch):
     assert modes <= {"专业物业", "片区大物业", "延伸式", "自治式", "订单式"}
     assert [c.value for c in book["片区"][1]][:2] == ["片区编号", "街道"]
     assert book["片区"].max_row == len(plan.bundles) + 1
-    rate = summary.index("覆盖率") + 1
+    assert "覆盖率" not in summary  # a plan proposes: nothing reads as achieved
+    rate = summary.index("拟安排率(含社区兜底)") + 1
     assert book["汇总"].cell(row=2, column=rate).number_format == "0.0%"
     assert book["汇总"].cell(row=2, column=rate).value == 1
+    # the honest split, as plan.summary() has it, per subdistrict and in total
+    expected = plan.summary()
+    rows = list(book["汇总"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == [*expected.index[:-1], "合计"]
+    for header, column in (("拟企业服务率", "provider_rate"), ("拟社区兜底率", "community_rate")):
+        j = summary.index(header)
+        assert book["汇总"].cell(row=2, column=j + 1).number_format == "0.0%"
+        assert [r[j] for r in rows] == pytest.approx(expected[column].tolist())
+    j = summary.index("拟由企业服务")
+    assert [r[j] for r in rows] == expected["provider_delivered"].tolist()
+    assert 0 < expected.loc["total", "provider_rate"] < 1  # the grid has both kinds
     flags = {
         row[compounds.index("老旧小区")] for row in book["小区"].iter_rows(2, values_only=True)
     }

@@ -12,7 +12,7 @@ from test_maps_browser import ARGS, CHROMIUM, CLOSE_POPUPS
 
 import lianhu_geo as lg
 from lianhu_geo.maps import export_html
-from lianhu_geo.maps._style import MODE_COLORS, MODES
+from lianhu_geo.maps._style import BUNDLE_PALETTE, MODE_COLORS, MODES
 
 pytestmark = pytest.mark.browser
 
@@ -96,7 +96,10 @@ def test_compounds_are_filled_circles_in_the_legend_colours(point_page):
     markers = point_page.evaluate(MARKERS)
     assert len(markers) == len(point_page.info["plan"].compounds)
     assert all(m["fill"] is True and m["radius"] >= 5 and m["opacity"] >= 0.5 for m in markers)
-    assert all(m["color"] == MODE_COLORS[m["mode"]] for m in markers)
+    # compounds in a bundle are filled with their bundle's own colour, the others by mode
+    assert all(m["color"] == MODE_COLORS[m["mode"]] for m in markers if m["mode"] != "bundle")
+    in_bundles = {m["color"] for m in markers if m["mode"] == "bundle"}
+    assert in_bundles and in_bundles <= set(BUNDLE_PALETTE)
     legend = {row["mode"]: row for row in point_page.evaluate(LEGEND)}
     assert sorted(legend) == sorted(MODES)
     for mode, row in legend.items():
@@ -112,7 +115,7 @@ def test_lianhu_outline_is_drawn_and_derived_lines_say_approximate(point_page):
         " d.getLayers()[0].feature.properties.name] : null; }"
     )
     assert drawn == [True, "莲湖区"]
-    control = point_page.locator(".leaflet-control-layers").inner_text()
+    control = point_page.locator(".leaflet-control-layers").text_content()  # folded
     assert "非官方" in control and "街道边界" not in control
 
 

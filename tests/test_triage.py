@@ -43,7 +43,8 @@ def test_labels_cover_every_mode():
     ],
 )
 def test_default_rules(willing, committee, mode):
-    assert default_rule(pd.Series({"willing_to_pay": willing, "owners_committee": committee}))
+    row = pd.Series({"willing_to_pay": willing, "owners_committee": committee})
+    assert default_rule(row) == mode
     result = triage(frame([willing], [committee]))
     assert result["service_mode"].tolist() == [mode]
     assert result["mode_reason"].tolist() == [MODE_REASONS[mode]]

@@ -54,16 +54,16 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from ..compounds import validate_compounds
-from ..coords import to_metric
+from .._prepared import prepare
 from ..errors import InputError, format_rows
 from ..footprints import estimate_footprints, regroup_stacks
-from ..labels import label as _label
-from ..options import Option
+from ..labels import BUNDLE_REASONS
+from ..options import Option, bundle_of, check_options, compound_mask
 from ._outline import shape_data
 from ._solver import solve_regions
 from ._table import bundle_table
 from .neighbors import (
+    NEIGHBOR_OPTIONS,
     _barrier_geometries,
     _distance_options,
     _edges,
@@ -72,23 +72,35 @@ from .neighbors import (
 )
 from .viability import ViabilityModel
 
-__all__ = ["DEFAULT_TIME_LIMIT_S", "REASONS", "BundleResult", "propose_bundles"]
+__all__ = ["DEFAULT_TIME_LIMIT_S", "OPTIONS", "REASONS", "BundleResult", "propose_bundles"]
 
 #: Seconds for the exact stages of :func:`propose_bundles` by default (the
 #: 1,514-compound sample still plans in about a second).
 DEFAULT_TIME_LIMIT_S = 1.0
 
 #: Why an eligible compound is not in a bundle: code -> text for planners.
-REASONS: dict[str, str] = {
-    "excluded": "规划人员排除",
-    "isolated": "周边无可连片的小区（孤岛）",
-    "below_threshold": "所在连片区域总户数不足起步规模",
-    "unused": "相邻片区已达规模或跨度上限，无法并入",
-    "standalone": _label("reason_standalone"),
-    "too_few_compounds": _label("reason_too_few_compounds"),
-}
+REASONS: dict[str, str] = BUNDLE_REASONS  # kept in lianhu_geo.labels
 
-_MIN_COMPOUNDS = Option("min_compounds", "count", minimum=1)
+#: How :func:`propose_bundles` checks its options (``eligible``, ``locked`` and
+#: ``exclude`` are checked against the compounds, with
+#: :func:`~lianhu_geo.options.compound_mask` and :func:`~lianhu_geo.options.bundle_of`).
+OPTIONS: tuple[Option, ...] = (
+    Option("min_households", "count", minimum=1, allow_none=True),
+    Option("max_compounds", "count", minimum=1, allow_none=True),
+    Option("min_compounds", "count", minimum=1),
+    Option("max_span_m", "distance", minimum=0, exclusive_minimum=True, allow_none=True),
+    Option("graph", "instance", types=(nx.Graph,), what="a networkx Graph", allow_none=True),
+    *NEIGHBOR_OPTIONS,
+    Option("boundary", "layer", allow_none=True),
+    Option("eligible", "instance", types=(object,), allow_none=True),
+    Option("locked", "instance", types=(object,), allow_none=True),
+    Option("exclude", "instance", types=(object,), allow_none=True),
+    Option("seed", "seed"),
+    Option(
+        "viability", "instance", types=(ViabilityModel,), what="a ViabilityModel", allow_none=True
+    ),
+    Option("time_limit_s", "number", minimum=0),
+)
 #: Cells of a tessellation touch: shared boundary is measured within this reach.
 _TOUCH_M = 0.5
 
@@ -224,60 +236,6 @@ def _share(a: float, b: float) -> float:
     return float(a) / float(b) if b else float("nan")
 
 
-def _flags(value: object, data: pd.DataFrame, name: str) -> np.ndarray:
-    """Turn a boolean Series, a boolean array in row order or compound ids into a mask."""
-    boolean = isinstance(value, pd.Series) and (
-        pd.api.types.is_bool_dtype(value)
-        or (value.dtype == object and bool(value.isin([True, False]).all()))
-    )
-    if boolean:
-        aligned = _align(value, data, name)
-        if aligned.isna().any():
-            raise InputError(f"`{name}` is missing for rows {_rows(data, aligned.isna())}.")
-        return aligned.astype(bool).to_numpy()
-    if isinstance(value, str) or not hasattr(value, "__iter__"):
-        raise InputError(
-            f"`{name}` must be a boolean Series on the compounds' index or a list of "
-            f"compound ids, got {type(value).__name__}."
-        )
-    if not isinstance(value, pd.Series):
-        array = np.asarray(value)
-        if array.dtype == bool:  # a mask in row order, e.g. from `index.isin(...)`
-            if array.shape != (len(data),):
-                raise InputError(
-                    f"`{name}` has {array.size} flags for {len(data)} compounds; give one "
-                    "per compound, in row order, or a list of compound ids."
-                )
-            return array
-    wanted = pd.Index([str(v) for v in value])
-    ids = data["compound_id"]
-    unknown = wanted.difference(pd.Index(ids))
-    if len(unknown):
-        raise InputError(f"`{name}` names unknown compound ids {format_rows(sorted(unknown))}.")
-    return ids.isin(wanted).to_numpy()
-
-
-def _align(value: pd.Series, data: pd.DataFrame, name: str) -> pd.Series:
-    if value.index.equals(data.index):
-        return value
-    if not data.index.is_unique:
-        raise InputError(
-            f"`{name}` has another index than the compounds, and their index has "
-            "duplicates; pass it on the same index."
-        )
-    missing = data.index.difference(value.index)
-    if len(missing):
-        raise InputError(
-            f"`{name}` has no value for rows {format_rows(list(missing))} of the "
-            "compounds; give one for every row (same index)."
-        )
-    return value.reindex(data.index)
-
-
-def _rows(data: pd.DataFrame, mask: pd.Series | np.ndarray) -> str:
-    return format_rows(data["compound_id"].to_numpy(dtype=str)[np.asarray(mask, bool)])
-
-
 def _graph_edges(graph: nx.Graph, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lookup = pd.Index(ids)
     nodes = pd.Index([str(v) for v in graph.nodes])
@@ -295,22 +253,6 @@ def _graph_edges(graph: nx.Graph, ids: np.ndarray) -> tuple[np.ndarray, np.ndarr
     keep = (a >= 0) & (b >= 0) & (a != b)  # nodes beyond the compounds are ignored
     a, b = a[keep], b[keep]
     return np.minimum(a, b).astype(np.intp), np.maximum(a, b).astype(np.intp)
-
-
-def _check_options(min_households, max_compounds, max_span_m) -> None:
-    whole = isinstance(min_households, int | np.integer) or (
-        isinstance(min_households, float | np.floating) and float(min_households).is_integer()
-    )
-    if min_households is not None and not (whole and min_households >= 1):
-        raise InputError(f"`min_households` must be a whole number >= 1, got {min_households!r}.")
-    if max_compounds is not None and not (
-        isinstance(max_compounds, int | np.integer) and max_compounds >= 1
-    ):
-        raise InputError(
-            f"`max_compounds` must be a whole number >= 1 or None, got {max_compounds!r}."
-        )
-    if max_span_m is not None and not (np.isfinite(max_span_m) and max_span_m > 0):
-        raise InputError(f"`max_span_m` must be a distance in metres > 0, got {max_span_m!r}.")
 
 
 def propose_bundles(
@@ -424,28 +366,36 @@ def propose_bundles(
     >>> result = propose_bundles(compounds, min_households=300)
     >>> result.bundles[["compounds", "households"]].to_numpy().tolist()
     [[3, 300], [3, 300]]
-    >>> result.labels.notna().all()
-    np.True_
+    >>> bool(result.labels.notna().all())
+    True
     >>> result.quality()["household_coverage"]
     1.0
     """
-    _check_options(min_households, max_compounds, max_span_m)
-    if isinstance(time_limit_s, bool) or not (
-        isinstance(time_limit_s, int | float | np.integer | np.floating)
-        and np.isfinite(time_limit_s)
-        and time_limit_s >= 0
-    ):
-        raise InputError(f"`time_limit_s` must be seconds >= 0, got {time_limit_s!r}.")
-    min_compounds = _MIN_COMPOUNDS.check(min_compounds)
+    checked = check_options(
+        {
+            "min_households": min_households,
+            "max_compounds": max_compounds,
+            "min_compounds": min_compounds,
+            "max_span_m": max_span_m,
+            "graph": graph,
+            "max_gap_m": max_gap_m,
+            "max_link_m": max_link_m,
+            "barriers": barriers,
+            "boundary": boundary,
+            "within": within,
+            "seed": seed,
+            "viability": viability,
+            "time_limit_s": time_limit_s,
+        },
+        OPTIONS,
+        where="propose_bundles",
+    )
+    min_compounds = checked["min_compounds"]
     model = viability if viability is not None else ViabilityModel()
     threshold = int(min_households) if min_households is not None else model.min_households()
-    data = validate_compounds(compounds)
+    prep = prepare(compounds)  # a Prepared from plan_coverage is not checked again
+    data, metric, order, ids, geoms = prep.data, prep.metric, prep.order, prep.ids, prep.geoms
     n = len(data)
-    metric = to_metric(data)
-    ids_in = data["compound_id"].to_numpy(dtype=str)
-    order = np.argsort(ids_in, kind="stable")  # position p <-> row order[p]
-    ids = ids_in[order]
-    geoms = metric.geometry.to_numpy()[order]
     gap_m, link_m = _distance_options(max_gap_m, max_link_m, shapely.get_type_id(geoms) == 0, graph)
     households = data["households"].to_numpy(dtype=np.int64)[order]
     subdistrict = _group_codes(data, "subdistrict")[order]
@@ -466,14 +416,12 @@ def propose_bundles(
     is_eligible = (
         (data["management"] == "unmanaged").to_numpy(dtype=bool)
         if eligible is None
-        else _flags(eligible, data, "eligible")
+        else compound_mask(eligible, data, name="eligible")
     )[order]
-    excluded = (np.zeros(n, bool) if exclude is None else _flags(exclude, data, "exclude"))[order]
-    if locked is None:
-        lock_ids = np.full(n, None, dtype=object)
-    else:
-        lock = _align(locked, data, "locked")
-        lock_ids = np.array([None if pd.isna(v) else str(v) for v in lock], dtype=object)[order]
+    excluded = (
+        np.zeros(n, bool) if exclude is None else compound_mask(exclude, data, name="exclude")
+    )[order]
+    lock_ids = np.full(n, None, dtype=object) if locked is None else bundle_of(locked, data)[order]
     is_locked = np.array([v is not None for v in lock_ids], dtype=bool)
     both = is_locked & excluded
     if both.any():

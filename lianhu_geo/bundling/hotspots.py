@@ -15,26 +15,30 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..compounds import validate_compounds
-from ..coords import to_metric
+from .._prepared import prepare
 from ..errors import InputError
+from ..labels import CLUSTER_COLUMNS as _CLUSTER_COLUMNS
+from ..options import Option, check_options
 
 __all__ = ["find_clusters", "CLUSTER_COLUMNS"]
 
 #: Columns of the :func:`find_clusters` table, with the Chinese header a
 #: planner reads for each.
-CLUSTER_COLUMNS: dict[str, str] = {
-    "cluster_id": "聚集区编号",
-    "rank": "排名",
-    "subdistrict": "主要街道",
-    "subdistricts": "涉及街道",
-    "compounds": "失管小区数",
-    "unmanaged_households": "失管户数",
-    "old_compounds": "老旧小区数",
-    "sanwu_compounds": "三无小区数",
-    "area_m2": "面积(平方米)",
-    "compound_ids": "小区编号",
-}
+CLUSTER_COLUMNS: dict[str, str] = _CLUSTER_COLUMNS  # kept in lianhu_geo.labels
+
+
+#: How :func:`find_clusters` checks its options.
+OPTIONS: tuple[Option, ...] = (
+    Option("eps_m", "distance", minimum=0, exclusive_minimum=True),
+    Option("min_compounds", "count", minimum=2),
+    Option(
+        "which",
+        "instance",
+        types=(str, pd.Series),
+        what="'old_or_sanwu', 'unmanaged' or a yes/no Series on the compounds' index",
+    ),
+    Option("method", "choice", choices=("dbscan", "hdbscan")),
+)
 
 
 def _selection(data: gpd.GeoDataFrame, which: str | pd.Series) -> np.ndarray:
@@ -119,17 +123,16 @@ def find_clusters(
     """
     from sklearn.cluster import DBSCAN, HDBSCAN
 
-    if not (np.isfinite(eps_m) and eps_m > 0):
-        raise InputError(f"`eps_m` must be a distance in metres > 0, got {eps_m!r}.")
-    if not (isinstance(min_compounds, int | np.integer) and min_compounds >= 2):
-        raise InputError(f"`min_compounds` must be a whole number >= 2, got {min_compounds!r}.")
-    if method not in ("dbscan", "hdbscan"):
-        raise InputError(f"`method` must be 'dbscan' or 'hdbscan', got {method!r}.")
-    data = validate_compounds(compounds)
+    checked = check_options(
+        {"eps_m": eps_m, "min_compounds": min_compounds, "which": which, "method": method},
+        OPTIONS,
+        where="find_clusters",
+    )
+    eps_m, min_compounds = checked["eps_m"], checked["min_compounds"]
+    prep = prepare(compounds)
+    data, metric = prep.data, prep.metric
     selected = _selection(data, which)
-    metric = to_metric(data)
-    order = np.argsort(data["compound_id"].to_numpy(dtype=str), kind="stable")
-    order = order[selected[order]]
+    order = prep.order[selected[prep.order]]
     geoms = metric.geometry.to_numpy()[order]
     columns = [*CLUSTER_COLUMNS, "geometry"]
     if len(order) < min_compounds:

@@ -32,10 +32,9 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import Delaunay, QhullError
 
-from ..compounds import validate_compounds
-from ..coords import to_metric
+from .._prepared import prepare
 from ..errors import InputError, format_rows
-from ..options import Option
+from ..options import Option, check_options
 
 __all__ = [
     "neighbor_graph",
@@ -43,6 +42,7 @@ __all__ = [
     "DEFAULT_MAX_GAP_M",
     "DEFAULT_MAX_LINK_M",
     "STACK_TOLERANCE_M",
+    "NEIGHBOR_OPTIONS",
 ]
 
 #: Footprints closer than this are neighbours: a courtyard lane (巷, 3-10 m)
@@ -57,6 +57,14 @@ DEFAULT_MAX_GAP_M = 40.0
 #: courtyards in a cluster sit closer. 250 m links next-door courtyards and
 #: drops links across a whole block.
 DEFAULT_MAX_LINK_M = 250.0
+
+#: How :func:`neighbor_graph` checks its options (shared with ``propose_bundles``).
+NEIGHBOR_OPTIONS: tuple[Option, ...] = (
+    Option("max_gap_m", "distance", minimum=0, allow_none=True),
+    Option("max_link_m", "distance", minimum=0, allow_none=True),
+    Option("barriers", "layer", allow_none=True),
+    Option("within", "text", allow_none=True),
+)
 
 
 def _barrier_geometries(barriers: object, crs: object) -> np.ndarray:
@@ -234,10 +242,10 @@ def _distance_options(
     is_point: np.ndarray,
     graph: object = None,
 ) -> tuple[float, float]:
-    """Refuse a distance option that cannot change the result, then apply defaults."""
-    for name, value in (("max_gap_m", max_gap_m), ("max_link_m", max_link_m)):
-        if value is not None:
-            Option(name, "distance", minimum=0).check(value)
+    """Refuse a distance option that cannot change the result, then apply defaults.
+
+    The values themselves are checked by the caller (:data:`NEIGHBOR_OPTIONS`).
+    """
     if graph is not None and max_link_m is not None:
         raise InputError(
             "`max_link_m` links points when the graph is built, and a `graph` was given; "
@@ -346,11 +354,13 @@ def neighbor_graph(
     >>> sorted(g.edges(data=True))
     [('A', 'B', {'gap_m': 10.0})]
     """
-    data = validate_compounds(compounds)
-    metric = to_metric(data)
-    order = np.argsort(data["compound_id"].to_numpy(dtype=str), kind="stable")
-    ids = data["compound_id"].to_numpy(dtype=str)[order]
-    geoms = metric.geometry.to_numpy()[order]
+    check_options(
+        {"max_gap_m": max_gap_m, "max_link_m": max_link_m, "barriers": barriers, "within": within},
+        NEIGHBOR_OPTIONS,
+        where="neighbor_graph",
+    )
+    prep = prepare(compounds)
+    data, metric, order, ids, geoms = prep.data, prep.metric, prep.order, prep.ids, prep.geoms
     max_gap_m, max_link_m = _distance_options(
         max_gap_m, max_link_m, shapely.get_type_id(geoms) == 0
     )

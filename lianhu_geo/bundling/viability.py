@@ -52,8 +52,20 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import InputError
+from ..options import Option, check_options
 
-__all__ = ["ViabilityModel"]
+__all__ = ["MODEL_OPTIONS", "ViabilityModel"]
+
+
+#: How :class:`ViabilityModel` checks its assumptions (the explorer's sliders too).
+MODEL_OPTIONS: tuple[Option, ...] = (
+    Option("fee_yuan_per_m2_month", "number", minimum=0),
+    Option("floor_area_m2_per_household", "number", minimum=0),
+    Option("collection_rate", "number", minimum=0, exclusive_minimum=True, maximum=1),
+    Option("households_per_staff", "number", minimum=0, exclusive_minimum=True),
+    Option("staff_cost_yuan_month", "number", minimum=0),
+    Option("fixed_cost_yuan_month", "number", minimum=0),
+)
 
 
 @dataclass(frozen=True)
@@ -94,20 +106,8 @@ class ViabilityModel:
     fixed_cost_yuan_month: float = 7500.0
 
     def __post_init__(self) -> None:
-        for name in (
-            "fee_yuan_per_m2_month",
-            "floor_area_m2_per_household",
-            "households_per_staff",
-            "staff_cost_yuan_month",
-            "fixed_cost_yuan_month",
-        ):
-            value = getattr(self, name)
-            if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
-                raise InputError(f"`{name}` must be a number >= 0, got {value!r}.")
-        if not (0 < self.collection_rate <= 1):
-            raise InputError(f"`collection_rate` must be in (0, 1], got {self.collection_rate!r}.")
-        if self.households_per_staff <= 0:
-            raise InputError("`households_per_staff` must be > 0.")
+        values = {option.name: getattr(self, option.name) for option in MODEL_OPTIONS}
+        check_options(values, MODEL_OPTIONS, where="ViabilityModel")
 
     @property
     def net_yuan_per_household_month(self) -> float:

@@ -23,38 +23,93 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .._prepared import prepare
+from ..bundling import OPTIONS as BUNDLE_OPTIONS
 from ..bundling._table import TABLE_COLUMNS
-from ..compounds import validate_compounds
-from ..errors import InputError, format_rows
+from ..errors import InputError
 from ..labels import label
+from ..options import Option, check_options
 from ._fingerprint import fingerprint_compounds, jsonable
-from .triage import DEFAULT_MISSING_MODE, MODE_LABELS, SERVICE_MODES, Rule, triage
+from .triage import DEFAULT_MISSING_MODE, SERVICE_MODES, Rule, triage
+from .triage import OPTIONS as TRIAGE_OPTIONS
 
-__all__ = ["CoveragePlan", "plan_coverage", "plan_day", "SUMMARY_COLUMNS", "SUMMARY_LABELS"]
+__all__ = [
+    "CoveragePlan",
+    "plan_coverage",
+    "plan_day",
+    "COMMUNITY_MODES",
+    "FIGURE_COLUMNS",
+    "PROVIDER_MODES",
+    "RATE_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "SUMMARY_LABELS",
+]
+
+#: Modes in which a provider delivers the service: a property company for a bundle
+#: or a standalone compound, a cleaning company extending its work (延伸式).
+PROVIDER_MODES: tuple[str, ...] = ("bundle", "standalone", "extended")
+
+#: Modes the community carries itself: owners' committee (自治式), volunteers on order
+#: (订单式). A plan that gives a compound one of these proposes no provider for it.
+COMMUNITY_MODES: tuple[str, ...] = ("self_governed", "on_demand")
+
+#: The honest coverage figures (:meth:`CoveragePlan.coverage_figures`), in order.
+FIGURE_COLUMNS: tuple[str, ...] = (
+    "unmanaged",
+    "provider_delivered",
+    "provider_rate",
+    "community_carried",
+    "community_rate",
+)
 
 #: Columns of :meth:`CoveragePlan.summary`, in order.
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "compounds",
     "unmanaged",
     *SERVICE_MODES,
+    "provider_delivered",
+    "provider_rate",
+    "community_carried",
+    "community_rate",
     "covered",
     "coverage_rate",
     "bundles",
     "upper_bound",
 )
 
+#: Summary columns that are shares (0..1, NA where a subdistrict has no unmanaged compound).
+RATE_COLUMNS: tuple[str, ...] = ("provider_rate", "community_rate", "coverage_rate")
+
+#: The label key of each summary column where it differs from the column's name.
+_SUMMARY_KEYS = {"unmanaged": "unmanaged_compounds"}
+
+
+def summary_labels(lang: str = "zh") -> dict[str, str]:
+    """Headers of the summary in ``lang``, from :mod:`lianhu_geo.labels`.
+
+    >>> summary_labels("zh")["provider_rate"]
+    '拟企业服务率'
+    """
+    keys = ["subdistrict", *SUMMARY_COLUMNS, "total"]
+    return {key: label(_SUMMARY_KEYS.get(key, key), lang) for key in keys}
+
+
 #: Chinese headers of the summary, for ``summary(lang="zh")`` and Excel.
-SUMMARY_LABELS: dict[str, str] = {
-    "subdistrict": "街道",
-    "compounds": "小区数",
-    "unmanaged": "失管小区",
-    **MODE_LABELS,
-    "covered": "已覆盖失管小区",
-    "coverage_rate": "覆盖率",
-    "bundles": "片区数",
-    "upper_bound": "片区数上限",
-    "total": "合计",
-}
+SUMMARY_LABELS: dict[str, str] = summary_labels("zh")
+
+#: How :func:`plan_coverage` checks its own options; ``**bundle_options`` are
+#: checked as :func:`~lianhu_geo.bundling.propose_bundles` checks them.
+OPTIONS: tuple[Option, ...] = (
+    Option("bundle", "bool"),
+    *TRIAGE_OPTIONS,
+    Option(
+        "created",
+        "instance",
+        types=(str, _dt.date),
+        what="a date, a datetime or ISO 8601 text like '2026-11-28'",
+        allow_none=True,
+    ),
+)
 
 #: Columns a plan adds to the compounds.
 PLAN_COLUMNS: tuple[str, ...] = ("service_mode", "bundle_id", "mode_reason", "unbundled_reason")
@@ -124,8 +179,16 @@ class CoveragePlan:
             Indexed by subdistrict (sorted) then ``"total"``; columns
             :data:`SUMMARY_COLUMNS`: all compounds, unmanaged ones, compounds
             per mode (``professional`` counts managed compounds, the other
-            modes unmanaged ones), ``covered`` (unmanaged with a mode),
-            ``coverage_rate`` (covered / unmanaged) and ``bundles`` (bundles
+            modes unmanaged ones); the honest figures of what the plan
+            proposes (see :meth:`coverage_figures`): ``provider_delivered``
+            (unmanaged compounds a provider is proposed to serve:
+            :data:`PROVIDER_MODES`) and ``provider_rate`` (that / unmanaged),
+            ``community_carried`` (the community carries them itself:
+            :data:`COMMUNITY_MODES`) and ``community_rate``; ``covered``
+            (unmanaged with a proposed mode: all of them in a plan) and
+            ``coverage_rate`` (covered / unmanaged, 1.0: a proposal, not an
+            achievement, labelled 拟安排率); rates are NA where a subdistrict
+            has no unmanaged compound. ``bundles`` (bundles
             with members in the subdistrict; the total counts each bundle
             once, so it is less than the sum when a locked bundle spans
             subdistricts), ``upper_bound`` (the most bundles any proposal
@@ -139,9 +202,80 @@ class CoveragePlan:
         >>> plan = plan_coverage(_example(), bundle=False)
         >>> plan.summary().loc["total", ["compounds", "unmanaged", "covered"]].tolist()
         [3, 2, 2]
+        >>> plan.summary().loc["total", ["provider_delivered", "community_carried"]].tolist()
+        [1, 1]
         """
         bound = self.options.get("bundle_upper_bound")
         return _summary(self.compounds, self.bundles, lang=lang, free_bound=bound)
+
+    def coverage_figures(self, *, lang: str = "en") -> pd.DataFrame:
+        """Tell what a provider would deliver from what the community would carry.
+
+        A plan gives every unmanaged compound some mode, so its "coverage"
+        is always 100%; what it proposes differs: a provider delivers the
+        service in a bundle, a standalone compound or the extended mode
+        (:data:`PROVIDER_MODES`), while self-governed and on-demand
+        compounds are arrangements the community carries itself
+        (:data:`COMMUNITY_MODES`). These are the figures to show, per
+        subdistrict and for the district, labelled as proposed (拟...).
+
+        Parameters
+        ----------
+        lang : {"en", "zh"}
+            ``"zh"`` gives Chinese headers (拟企业服务率 ...) and 合计.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed like :meth:`summary` (subdistricts, then ``"total"``);
+            columns :data:`FIGURE_COLUMNS`: ``unmanaged``,
+            ``provider_delivered``, ``provider_rate`` (provider_delivered /
+            unmanaged), ``community_carried``, ``community_rate``; the two
+            rates add up to 1 where there are unmanaged compounds, NA where
+            there are none.
+
+        Examples
+        --------
+        >>> plan = plan_coverage(_example(), bundle=False)
+        >>> plan.coverage_figures().loc["total"].tolist()
+        [2.0, 1.0, 0.5, 1.0, 0.5]
+        >>> plan.coverage_figures(lang="zh").columns[2]
+        '拟企业服务率'
+        """
+        table = self.summary(lang=lang)
+        names = summary_labels(lang) if lang == "zh" else {c: c for c in FIGURE_COLUMNS}
+        return table[[names[c] for c in FIGURE_COLUMNS]]
+
+    def summary_text(self, *, lang: str = "zh") -> str:
+        """Say the plan's figures as text: a headline, the split, the table by subdistrict.
+
+        What ``lianhu-geo plan`` prints and writes to ``summary.txt``. The
+        headline tells the unmanaged compounds a provider is proposed to
+        serve from those the community would carry, with both rates, and
+        says that it is a proposal; rates are written as percentages.
+
+        Examples
+        --------
+        >>> plan = plan_coverage(_example(), bundle=False)
+        >>> print(plan.summary_text(lang="en").splitlines()[0])
+        2 unmanaged compounds: proposed 1 provider-delivered (50.0%), 1 community-carried \
+(50.0%). A proposal, not coverage achieved.
+        """
+        table = self.summary(lang=lang)
+        total = self.summary().loc["total"]
+        names = summary_labels(lang)
+        headline = label("summary_headline", lang).format(
+            place="",
+            unmanaged=int(total["unmanaged"]),
+            provider=int(total["provider_delivered"]),
+            provider_rate=_percent(total["provider_rate"]),
+            community=int(total["community_carried"]),
+            community_rate=_percent(total["community_rate"]),
+        )
+        rates = [names[c] if lang == "zh" else c for c in RATE_COLUMNS]
+        body = table.to_string(formatters=dict.fromkeys(rates, _percent))
+        split = f"{label('provider_modes', lang)}\n{label('community_modes', lang)}"
+        return f"{headline}\n{split}\n\n{body}\n"
 
     def equals(self, other: object) -> bool:
         """Whether two plans hold the same compounds, bundles, options and data."""
@@ -184,7 +318,9 @@ class CoveragePlan:
         total = self.summary().loc["total"]
         return (
             f"<CoveragePlan: {int(total['compounds'])} compounds, "
-            f"{int(total['unmanaged'])} unmanaged, {int(total['covered'])} covered, "
+            f"{int(total['unmanaged'])} unmanaged: proposed "
+            f"{int(total['provider_delivered'])} provider-delivered, "
+            f"{int(total['community_carried'])} community-carried; "
             f"{len(self.bundles)} bundles; "
             f"data {self.fingerprint[:12]}, lianhu_geo {self.version}>"
         )
@@ -245,14 +381,27 @@ def _summary(
             bound[name] = int(free_bound.get(name, 0)) + int(locked.get(name, 0))
         bound["total"] = int(sum(free_bound.values())) + len(locked_ids)
     table["upper_bound"] = bound
-    rate = table["covered"] / table["unmanaged"].where(table["unmanaged"] > 0)
-    table.insert(table.columns.get_loc("covered") + 1, "coverage_rate", rate.astype("float64"))
+    unmanaged = table["unmanaged"].where(table["unmanaged"] > 0)
+    table["provider_delivered"] = table[list(PROVIDER_MODES)].sum(axis=1)
+    table["community_carried"] = table[list(COMMUNITY_MODES)].sum(axis=1)
+    for count, rate in (
+        ("provider_delivered", "provider_rate"),
+        ("community_carried", "community_rate"),
+        ("covered", "coverage_rate"),
+    ):
+        table[rate] = (table[count] / unmanaged).astype("float64")
     table = table[list(SUMMARY_COLUMNS)]
     table.index.name = "subdistrict"
     if lang == "zh":
-        table = table.rename(columns=SUMMARY_LABELS, index={"total": SUMMARY_LABELS["total"]})
-        table.index.name = SUMMARY_LABELS["subdistrict"]
+        names = summary_labels("zh")
+        table = table.rename(columns=names, index={"total": names["total"]})
+        table.index.name = names["subdistrict"]
     return table
+
+
+def _percent(value: object) -> str:
+    """Write a share as a percentage with one decimal, an unknown share as "-"."""
+    return "-" if pd.isna(value) else f"{float(value):.1%}"
 
 
 def _empty_bundles(crs: Any) -> gpd.GeoDataFrame:
@@ -304,7 +453,13 @@ def _created(created: str | _dt.datetime | _dt.date | None) -> str | None:
 
 
 def _example() -> gpd.GeoDataFrame:
-    """Three compounds in Xi'an, EPSG:32649, for doctests."""
+    """Three compounds in Xi'an, EPSG:32649, for doctests.
+
+    Kept only for the doctests of ``CoveragePlan.summary``, ``scenarios.py``,
+    ``files.py`` and ``maps/__init__.py`` (other engineers' files this round);
+    new doctests use ``three_compounds()`` from the doctest namespace
+    (conftest.py).
+    """
     from shapely.geometry import box
 
     x0, y0 = 350_000, 3_792_000
@@ -414,7 +569,7 @@ def plan_coverage(
 
     Examples
     --------
-    >>> plan = plan_coverage(_example(), bundle=False)
+    >>> plan = plan_coverage(three_compounds(), bundle=False)
     >>> plan.compounds[["compound_id", "service_mode"]]
       compound_id   service_mode
     0          C1       extended
@@ -423,28 +578,23 @@ def plan_coverage(
     """
     from .. import __version__
 
-    if not isinstance(compounds, gpd.GeoDataFrame):
-        raise InputError(
-            f"expected a GeoDataFrame of compounds, got {type(compounds).__name__}; "
-            "use `lianhu_geo.read_compounds(path)` to read a file."
-        )
-    if not compounds.index.is_unique:
-        dup = compounds.index[compounds.index.duplicated()].unique()
-        raise InputError(
-            f"the compounds' index must be unique; labels {format_rows(list(dup))} repeat. "
-            "Use `compounds.reset_index(drop=True)` or index by `compound_id`."
-        )
-    if not isinstance(bundle, bool):
-        raise InputError(f"`bundle` must be True or False; got {bundle!r}.")
-    if not bundle and bundle_options:
+    checked = check_options(
+        {"bundle": bundle, "rule": rule, "missing_mode": missing_mode, "created": created},
+        OPTIONS,
+        where="plan_coverage",
+    )
+    check_options(bundle_options, BUNDLE_OPTIONS, where="plan_coverage")
+    if not checked["bundle"] and bundle_options:
         raise InputError(
             f"bundle options {', '.join(sorted(bundle_options))} were given with "
             "`bundle=False`; drop them or set `bundle=True`."
         )
     created_text = _created(created)
-    data = validate_compounds(compounds)
-    # a plan's own columns are outputs: re-planning plan.compounds gives the same fingerprint
-    data = data.drop(columns=[c for c in PLAN_COLUMNS if c in data.columns])
+    if isinstance(compounds, gpd.GeoDataFrame):
+        # a plan's own columns are outputs: re-planning plan.compounds gives the same fingerprint
+        compounds = compounds.drop(columns=[c for c in PLAN_COLUMNS if c in compounds.columns])
+    prep = prepare(compounds, unique_index=True)  # checked once, here, for every step
+    data = prep.data
     fingerprint = fingerprint_compounds(data)
     index = data.index
     professional = (data["management"] == "professional").to_numpy()
@@ -453,7 +603,7 @@ def plan_coverage(
     if bundle:
         from ..bundling import REASONS, propose_bundles
 
-        result = propose_bundles(data, **bundle_options)
+        result = propose_bundles(prep, **bundle_options)
         labels = result.labels.reindex(index).astype("string")
         reason_codes = result.reasons.reindex(index).astype("string")
         why_not = reason_codes.map(lambda c: REASONS.get(c, c), na_action="ignore")

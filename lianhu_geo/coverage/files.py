@@ -45,52 +45,59 @@ import pyogrio.errors
 from .._write import atomic_paths, check_target, save_workbook
 from ..compounds import _UNWRITABLE
 from ..errors import InputError, OutputError
-from . import SUMMARY_LABELS, CoveragePlan
-from .triage import MODE_LABELS
+from ..labels import label, labels
+from . import RATE_COLUMNS, SUMMARY_LABELS, CoveragePlan
+from .triage import SERVICE_MODES
 
 __all__ = ["write_plan", "read_plan", "COLUMN_LABELS", "BUNDLE_LABELS"]
 
-#: Chinese headers of the compounds sheet.
-COLUMN_LABELS: dict[str, str] = {
-    "compound_id": "小区编号",
-    "name": "小区名称",
-    "subdistrict": "街道",
-    "community": "社区",
-    "households": "户数",
-    "management": "管理状态",
-    "service_mode": "服务模式",
-    "bundle_id": "片区编号",
-    "mode_reason": "原因",
-    "unbundled_reason": "未纳入片区原因",
-    "buildings": "楼栋数",
-    "units": "单元数",
-    "build_year": "建成年份",
-    "old": "老旧小区",
-    "sanwu": "三无小区",
-    "willing_to_pay": "愿意付费",
-    "owners_committee": "业委会/物管会",
-    "property_company": "物业企业",
-    "fee_yuan_per_m2": "物业费(元/平米/月)",
+#: Columns of the compounds sheet, in order (then any others the compounds have).
+_COMPOUND_COLUMNS: tuple[str, ...] = (
+    "compound_id",
+    "name",
+    "subdistrict",
+    "community",
+    "households",
+    "management",
+    "service_mode",
+    "bundle_id",
+    "mode_reason",
+    "unbundled_reason",
+    "buildings",
+    "units",
+    "build_year",
+    "old",
+    "sanwu",
+    "willing_to_pay",
+    "owners_committee",
+    "property_company",
+    "fee_yuan_per_m2",
+)
+
+#: Columns of the bundles sheet -> their label key in :mod:`lianhu_geo.labels`.
+_BUNDLE_KEYS: dict[str, str] = {
+    "bundle_id": "bundle_id",
+    "subdistrict": "subdistrict",
+    "compounds": "compounds",
+    "households": "households",
+    "area_m2": "area_m2",
+    "span_m": "span_m",
+    "polsby_popper": "polsby_popper",
+    "footprint_estimated": "footprint_estimated",
+    "margin_yuan_month": "margin_yuan_month",
+    "locked": "locked",
+    "viable": "viable",
+    "compound_ids": "member_ids",
+    "compound_names": "member_names",
 }
 
-#: Chinese headers of the bundles sheet.
-BUNDLE_LABELS: dict[str, str] = {
-    "bundle_id": "片区编号",
-    "subdistrict": "街道",
-    "compounds": "小区数",
-    "households": "户数",
-    "area_m2": "面积(平方米)",
-    "span_m": "跨度(米)",
-    "polsby_popper": "紧凑度(Polsby-Popper)",
-    "footprint_estimated": "面积为估算(按点位)",
-    "margin_yuan_month": "月度盈余(元/月)",
-    "locked": "已锁定",
-    "viable": "经营可行",
-    "compound_ids": "小区编号",
-    "compound_names": "小区名称",
-}
+#: Chinese headers of the compounds sheet (from :mod:`lianhu_geo.labels`).
+COLUMN_LABELS: dict[str, str] = labels(_COMPOUND_COLUMNS, "zh")
 
-_MANAGEMENT_LABELS = {"professional": "专业物业", "unmanaged": "失管"}
+#: Chinese headers of the bundles sheet (from :mod:`lianhu_geo.labels`).
+BUNDLE_LABELS: dict[str, str] = {c: label(k, "zh") for c, k in _BUNDLE_KEYS.items()}
+
+_MANAGEMENT_LABELS = labels(["professional", "unmanaged"], "zh")
 _FIXED_DATE = _dt.datetime(2000, 1, 1)
 _INDEX_COLUMN = "plan_row"
 _FORMAT = "lianhu_geo.coverage_plan/1"
@@ -220,22 +227,27 @@ def _workbook_frames(plan: CoveragePlan) -> dict[str, pd.DataFrame]:
     bundles = pd.DataFrame(plan.bundles.drop(columns=plan.bundles.geometry.name)).reset_index()
     bundles = bundles.rename(columns=BUNDLE_LABELS)
     compounds = pd.DataFrame(plan.compounds.drop(columns=plan.compounds.geometry.name))
-    compounds["service_mode"] = compounds["service_mode"].map(MODE_LABELS)
+    compounds["service_mode"] = compounds["service_mode"].map(labels(SERVICE_MODES, "zh"))
     compounds["management"] = compounds["management"].map(_MANAGEMENT_LABELS)
     first = [c for c in COLUMN_LABELS if c in compounds.columns]
     rest = [c for c in compounds.columns if c not in first]
     compounds = compounds[[*first, *rest]].rename(columns=COLUMN_LABELS)
     info = [
-        ("数据指纹 (sha256)", plan.fingerprint),
-        ("lianhu_geo 版本", plan.version),
-        ("方案日期", plan.created or ""),
+        (label("fingerprint"), plan.fingerprint),
+        (label("library_version"), plan.version),
+        (label("plan_date"), plan.created or ""),
+        (label("provider_delivered"), label("provider_modes")),
+        (label("community_carried"), label("community_modes")),
     ]
-    info += [(f"参数 {k}", json.dumps(v, ensure_ascii=False)) for k, v in plan.options.items()]
+    info += [
+        (f"{label('option')} {k}", json.dumps(v, ensure_ascii=False))
+        for k, v in plan.options.items()
+    ]
     return {
-        "汇总": summary,
+        label("summary"): summary,
         "片区": bundles,
         "小区": compounds,
-        "说明": pd.DataFrame(info, columns=["项目", "内容"]),
+        "说明": pd.DataFrame(info, columns=[label("item"), label("value")]),
     }
 
 
@@ -282,10 +294,10 @@ def _write_xlsx(
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    rate = SUMMARY_LABELS["coverage_rate"]
+    rates = tuple(SUMMARY_LABELS[c] for c in RATE_COLUMNS)
     for title, frame in frames.items():
-        _sheet(workbook, title, frame, percent=(rate,) if title == "汇总" else ())
-    save_workbook(workbook, path, date=date, title="覆盖方案")
+        _sheet(workbook, title, frame, percent=rates if title == label("summary") else ())
+    save_workbook(workbook, path, date=date, title=label("coverage_plan"))
 
 
 def write_plan(plan: CoveragePlan, folder: str | Path) -> dict[str, Path]:

@@ -42,7 +42,9 @@ from typing import Any
 
 import pandas as pd
 
+from .. import labels as _labels
 from ..errors import DataWarning, InputError, format_rows
+from ..options import Option, check_options
 
 __all__ = [
     "SERVICE_MODES",
@@ -67,22 +69,12 @@ SERVICE_MODES: tuple[str, ...] = (
 #: The three fallback modes for unmanaged compounds outside any bundle.
 FALLBACK_MODES: tuple[str, ...] = ("extended", "self_governed", "on_demand")
 
-#: Chinese label of each service mode, for tables and maps planners read.
-MODE_LABELS: dict[str, str] = {
-    "professional": "专业物业",
-    "bundle": "片区大物业",
-    "standalone": "单独选聘物业",
-    "extended": "延伸式",
-    "self_governed": "自治式",
-    "on_demand": "订单式",
-}
+#: Chinese label of each service mode, for tables and maps planners read
+#: (kept in :mod:`lianhu_geo.labels`).
+MODE_LABELS: dict[str, str] = _labels.MODE_LABELS
 
 #: Reason written for each fallback mode chosen by the default rules.
-MODE_REASONS: dict[str, str] = {
-    "extended": "愿意付费，引入保洁公司延伸服务",
-    "self_governed": "不愿付费但有业委会，自治管理",
-    "on_demand": "无付费意愿、无自治组织，志愿者订单式服务",
-}
+MODE_REASONS: dict[str, str] = _labels.MODE_REASONS
 
 #: Mode given when the fields the rules need are unknown.
 DEFAULT_MISSING_MODE = "on_demand"
@@ -90,6 +82,19 @@ DEFAULT_MISSING_MODE = "on_demand"
 _RULE_FIELDS = ("willing_to_pay", "owners_committee")
 
 Rule = Callable[[pd.Series], Any] | Mapping[tuple, str]
+
+#: How :func:`triage` (and :func:`~lianhu_geo.coverage.plan_coverage`) check
+#: ``rule`` and ``missing_mode``.
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "rule",
+        "instance",
+        types=(Callable, Mapping),
+        what="a function of a row or a mapping (willing_to_pay, owners_committee) -> mode",
+        allow_none=True,
+    ),
+    Option("missing_mode", "choice", choices=FALLBACK_MODES),
+)
 
 
 def _flag(value: object) -> bool | None:
@@ -149,7 +154,7 @@ def _mapping_rule(mapping: Mapping[tuple, str]) -> Callable[[pd.Series], str | N
 
 
 def _missing_reason(missing_mode: str) -> str:
-    return f"付费意愿或业委会情况不详，暂按{MODE_LABELS[missing_mode]}（请补充调查）"
+    return _labels.label("mode_reason_missing").format(mode=MODE_LABELS[missing_mode])
 
 
 def triage(
@@ -202,10 +207,7 @@ def triage(
     >>> triage(df, rule={(True, False): "on_demand"})["service_mode"].tolist()
     ['on_demand', 'self_governed']
     """
-    if missing_mode not in FALLBACK_MODES:
-        raise InputError(
-            f"`missing_mode` must be one of {', '.join(FALLBACK_MODES)}; got {missing_mode!r}."
-        )
+    check_options({"rule": rule, "missing_mode": missing_mode}, OPTIONS, where="triage")
     if rule is None:
         func: Callable[[pd.Series], Any] = default_rule
     elif isinstance(rule, Mapping):
@@ -243,7 +245,11 @@ def triage(
             continue
         modes.append(result)
         if reason is None:
-            reason = MODE_REASONS[result] if not custom else f"按指定规则：{MODE_LABELS[result]}"
+            reason = (
+                MODE_REASONS[result]
+                if not custom
+                else _labels.label("mode_reason_custom_rule").format(mode=MODE_LABELS[result])
+            )
         reasons.append(str(reason))
     if invalid:
         raise InputError(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +11,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .._prepared import prepare
 from .._write import atomic_path, save_workbook
-from ..compounds import validate_compounds
-from ..coords import metric_crs
-from ..errors import InputError, format_rows
 from ..labels import label
-from ..options import Option
+from ..options import Option, compound_mask
 
 __all__ = ["checked_compounds", "select", "write_workbook", "DISTANCE_OPTIONS"]
 
@@ -31,40 +29,15 @@ _FILE_DATE = _dt.datetime(2000, 1, 1)
 
 def checked_compounds(compounds: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, np.ndarray, Any]:
     """Validate the compounds; return them, their order by id and their metric CRS."""
-    if isinstance(compounds, gpd.GeoDataFrame) and not compounds.index.is_unique:
-        raise InputError("the compounds' index must be unique; use `compounds.reset_index()`.")
-    valid = validate_compounds(compounds)
-    order = np.argsort(valid["compound_id"].to_numpy(dtype=str), kind="stable")
-    return valid, order, metric_crs(valid)
+    prep = prepare(compounds, unique_index=True)
+    return prep.data, prep.order, prep.metric_crs
 
 
 def select(compounds: gpd.GeoDataFrame, which: Any, *, name: str, default: pd.Series) -> pd.Series:
     """Return a boolean mask over ``compounds`` from ``None`` (``default``), ids or a mask."""
     if which is None:
         return default.astype(bool)
-    if isinstance(which, pd.Series) and pd.api.types.is_bool_dtype(which):
-        if not which.index.equals(compounds.index):
-            missing = compounds.index.difference(which.index)
-            if len(missing):
-                raise InputError(
-                    f"`{name}` as a yes/no Series must have the compounds' index; rows "
-                    f"{format_rows(missing)} are missing."
-                )
-            which = which.reindex(compounds.index)
-        return which.fillna(False).astype(bool)
-    if isinstance(which, str) or not isinstance(which, Iterable):
-        raise InputError(
-            f"`{name}` must be a list of compound ids or a yes/no Series over the compounds; "
-            f"got {type(which).__name__}."
-        )
-    ids = [str(v) for v in which]
-    known = set(compounds["compound_id"].astype(str))
-    unknown = sorted(set(ids) - known)
-    if unknown:
-        raise InputError(
-            f"`{name}` names compounds that are not in the table: {format_rows(unknown)}."
-        )
-    return compounds["compound_id"].astype(str).isin(ids)
+    return pd.Series(compound_mask(which, compounds, name=name), index=compounds.index)
 
 
 def _text_cell(cell: Any, value: Any) -> None:

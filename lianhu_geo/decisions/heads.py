@@ -287,8 +287,8 @@ def assign_heads(
     --------
     >>> import lianhu_geo as lg
     >>> roster = lg.assign_heads(lg.load_sample(), lg.load_sample_cadres())
-    >>> roster.compounds["cadre_id"].notna().sum() == roster.compounds["eligible"].sum()
-    np.True_
+    >>> bool(roster.compounds["cadre_id"].notna().sum() == roster.compounds["eligible"].sum())
+    True
     >>> bool((roster.cadres["visits"] <= roster.cadres["max_visits"]).all())
     True
     """

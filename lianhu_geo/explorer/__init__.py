@@ -75,8 +75,7 @@ def explore(
 
     Examples
     --------
-    >>> from lianhu_geo.coverage import _example
-    >>> ex = explore(_example(), min_households=150)
+    >>> ex = explore(three_compounds(), min_households=150)
     >>> ex.figures["bundles"], ex.figures["coverage_rate"]
     (1, 1.0)
     >>> ex.set(max_compounds=1).figures["bundles"]

@@ -16,7 +16,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from ..bundling.viability import ViabilityModel
+from ..bundling import OPTIONS as BUNDLE_OPTIONS
+from ..bundling.viability import MODEL_OPTIONS, ViabilityModel
 from ..errors import InputError, format_rows
 from ..options import Option, check_options
 
@@ -25,19 +26,11 @@ __all__ = ["OPTIONS", "MODEL_FIELDS", "ExploreState", "Scenario"]
 #: The cost model's assumptions, settable as options of the explorer.
 MODEL_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ViabilityModel))
 
+_PLAN_OPTIONS = ("min_households", "max_compounds", "max_span_m", "max_gap_m", "max_link_m")
 #: Every option of :func:`lianhu_geo.explore` and ``Explorer.set``, checked in one place.
 OPTIONS: tuple[Option, ...] = (
-    Option("min_households", "count", minimum=1, allow_none=True),
-    Option("max_compounds", "count", minimum=1, allow_none=True),
-    Option("max_span_m", "distance", minimum=0, exclusive_minimum=True, allow_none=True),
-    Option("max_gap_m", "distance", minimum=0, allow_none=True),
-    Option("max_link_m", "distance", minimum=0, allow_none=True),
-    Option("fee_yuan_per_m2_month", "number", minimum=0),
-    Option("floor_area_m2_per_household", "number", minimum=0),
-    Option("collection_rate", "number", minimum=0, exclusive_minimum=True, maximum=1),
-    Option("households_per_staff", "number", minimum=0, exclusive_minimum=True),
-    Option("staff_cost_yuan_month", "number", minimum=0),
-    Option("fixed_cost_yuan_month", "number", minimum=0),
+    *(o for o in BUNDLE_OPTIONS if o.name in _PLAN_OPTIONS),
+    *MODEL_OPTIONS,
 )
 
 #: Options that are not single values: checked by :meth:`ExploreState.update`.
@@ -79,8 +72,7 @@ class ExploreState:
 
     Examples
     --------
-    >>> from lianhu_geo.coverage import _example
-    >>> state = ExploreState(_example(), max_compounds=25)
+    >>> state = ExploreState(three_compounds(), max_compounds=25)
     >>> data, kwargs = state.plan_call()
     >>> kwargs["max_compounds"], len(data)
     (25, 3)

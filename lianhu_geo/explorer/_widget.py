@@ -29,6 +29,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from .._write import atomic_path
+from ..briefing import BRIEFING_PDF, export_pdf, export_png
 from ..bundling.neighbors import DEFAULT_MAX_GAP_M, DEFAULT_MAX_LINK_M
 from ..coords import metric_crs
 from ..coverage import plan_coverage
@@ -762,9 +763,10 @@ class Explorer(widgets.VBox):
         """Write a scenario's (default: the current plan's) files into ``folder``.
 
         ``plan.gpkg`` and ``plan.xlsx`` (:meth:`CoveragePlan.to_file`), the
-        offline meeting map ``map.html`` (:func:`lianhu_geo.export_html`)
-        and, where lianhu_geo has it, the briefing pack
-        ``briefing_pack.pdf`` (``lianhu_geo.export_pdf``).
+        offline meeting map ``map.html`` (:func:`lianhu_geo.export_html`),
+        the briefing pack ``汇报材料.pdf`` (:func:`lianhu_geo.export_pdf`)
+        and its map as ``map.png`` (:func:`lianhu_geo.export_png`), as
+        ``lianhu-geo plan`` writes them; in the explorer's language.
         """
         self.wait()
         plan = self.plan if scenario is None else self.state.scenario(scenario).plan
@@ -774,13 +776,8 @@ class Explorer(widgets.VBox):
         with atomic_path(folder / "map.html") as tmp:
             export_html(plan, tmp)
         paths["map"] = folder / "map.html"
-        import lianhu_geo
-
-        export_pdf = getattr(lianhu_geo, "export_pdf", None)
-        if export_pdf is not None:
-            paths["briefing_pack"] = Path(
-                export_pdf(plan, folder / "briefing_pack.pdf", lang=self.lang)
-            )
+        paths["briefing_pack"] = export_pdf(plan, folder / BRIEFING_PDF, lang=self.lang)
+        paths["map_png"] = export_png(plan, folder / "map.png", lang=self.lang)
         self._say(f"{self._t('exported')}: " + ", ".join(str(p) for p in paths.values()))
         return paths
 

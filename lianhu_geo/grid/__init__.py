@@ -36,6 +36,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, format_rows
+from ..labels import LEVEL_LABELS as _LEVEL_LABELS
+from ..options import Option, check_options, check_unknown
 from ._build import LEVELS, build_graph, gc_paused, natural_key, recount
 from ._inputs import assign_zones, normalize_tables, resolve_input
 
@@ -44,15 +46,26 @@ if TYPE_CHECKING:
 
 __all__ = ["LEVELS", "LEVEL_LABELS", "GridError", "NeighborhoodGrid", "build_grid"]
 
-#: Chinese labels of the levels, for tables and maps.
-LEVEL_LABELS: dict[str, str] = {
-    "district": "区",
-    "zone": "片区",
-    "compound": "小区",
-    "building": "楼栋",
-    "unit": "单元",
-    "household": "居民家庭",
-}
+#: Chinese labels of the levels, for tables and maps (kept in :mod:`lianhu_geo.labels`).
+LEVEL_LABELS: dict[str, str] = _LEVEL_LABELS
+
+
+_TABLE = "a DataFrame"
+#: How :func:`build_grid` checks its options.
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "zones",
+        "instance",
+        types=(pd.Series, str),
+        what="a column name or a Series on the compounds' index",
+        allow_none=True,
+    ),
+    Option("buildings", "instance", types=(pd.DataFrame,), what=_TABLE, allow_none=True),
+    Option("units", "instance", types=(pd.DataFrame,), what=_TABLE, allow_none=True),
+    Option("households", "instance", types=(pd.DataFrame,), what=_TABLE, allow_none=True),
+    Option("stop_at", "choice", choices=LEVELS[2:]),
+    Option("district", "text"),
+)
 
 
 class GridError(InputError):
@@ -116,8 +129,7 @@ class NeighborhoodGrid:
 
         Examples
         --------
-        >>> from lianhu_geo.grid import _example
-        >>> build_grid(_example()).counts().to_dict()
+        >>> build_grid(two_compounds()).counts().to_dict()
         {'district': 1, 'zone': 1, 'compound': 2, 'building': 3, 'unit': 5, 'household': 30}
         """
         levels = pd.Series([d for _, d in self.graph.nodes(data="level")], dtype=object)
@@ -167,8 +179,7 @@ class NeighborhoodGrid:
 
         Examples
         --------
-        >>> from lianhu_geo.grid import _example
-        >>> build_grid(_example()).aggregate("households", level="compound").to_dict()
+        >>> build_grid(two_compounds()).aggregate("households", level="compound").to_dict()
         {'compound:C1': 12, 'compound:C2': 18}
         """
         from ._check import node_table
@@ -205,8 +216,7 @@ class NeighborhoodGrid:
 
         Examples
         --------
-        >>> from lianhu_geo.grid import _example
-        >>> build_grid(_example()).path("household:C1-01-1-003")
+        >>> build_grid(two_compounds()).path("household:C1-01-1-003")
         ['household:C1-01-1-003', 'unit:C1-01-1', 'building:C1-01', 'compound:C1', 'zone:社区A', 'district:莲湖区']
         """  # noqa: E501
         out = [self._require(node)]
@@ -221,8 +231,7 @@ class NeighborhoodGrid:
 
         Examples
         --------
-        >>> from lianhu_geo.grid import _example
-        >>> build_grid(_example()).subtree("C2").number_of_nodes()
+        >>> build_grid(two_compounds()).subtree("C2").number_of_nodes()
         24
         """
         node = self._require(_node_id(compound, "compound"))
@@ -269,8 +278,7 @@ class NeighborhoodGrid:
 
         Examples
         --------
-        >>> from lianhu_geo.grid import _example
-        >>> grid = build_grid(_example()).validate()
+        >>> grid = build_grid(two_compounds()).validate()
         >>> grid.graph.nodes["unit:C1-01-1"]["households"] = 99
         >>> grid.validate()
         Traceback (most recent call last):
@@ -288,8 +296,9 @@ class NeighborhoodGrid:
     # ------------------------------------------------------------------ workers
     def assign_workers(self, **options: object) -> GridWorkers:
         """Assign grid workers; see :func:`lianhu_geo.grid.workers.assign_workers`."""
-        from .workers import assign_workers
+        from .workers import WORKER_OPTIONS, assign_workers
 
+        check_unknown(options, [o.name for o in WORKER_OPTIONS], where="assign_workers")
         return assign_workers(self, **options)
 
     def report(
@@ -299,9 +308,12 @@ class NeighborhoodGrid:
         levels: Sequence[str] | None = None,
         lang: str = "en",
     ) -> pd.DataFrame:
-        """Count grids (and grid workers) per subdistrict and level.
+        """Count grids (and grid workers) per subdistrict and level: the grid report.
 
-        See :func:`lianhu_geo.grid.workers.grid_report`.
+        This is the one way to the report; :func:`lianhu_geo.grid.workers.grid_report`
+        (``grid_report(grid, workers)``) is the same function for code that
+        prefers one, and ``workers.report(grid)`` is deprecated. Parameters,
+        return value and examples: see ``grid_report``.
         """
         from .workers import grid_report
 
@@ -317,8 +329,7 @@ class NeighborhoodGrid:
 
         Examples
         --------
-        >>> from lianhu_geo.grid import _example
-        >>> tree = build_grid(_example()).to_dict(max_level="compound")
+        >>> tree = build_grid(two_compounds()).to_dict(max_level="compound")
         >>> [(c["id"], c["households"]) for c in tree["children"][0]["children"]]
         [('compound:C1', 12), ('compound:C2', 18)]
         """
@@ -415,15 +426,24 @@ def build_grid(
 
     Examples
     --------
-    >>> from lianhu_geo.grid import _example
-    >>> grid = build_grid(_example())
+        >>> grid = build_grid(two_compounds())
     >>> grid
     NeighborhoodGrid(莲湖区: 1 zones, 2 compounds, 3 buildings, 5 units, 30 households)
     >>> grid.graph.nodes["building:C2-02"]["households"]  # 18 households over 3 units
     6
     """
-    if stop_at not in LEVELS[2:]:
-        raise InputError(f"`stop_at` must be one of {', '.join(LEVELS[2:])}; got {stop_at!r}.")
+    check_options(
+        {
+            "zones": zones,
+            "buildings": buildings,
+            "units": units,
+            "households": households,
+            "stop_at": stop_at,
+            "district": district,
+        },
+        OPTIONS,
+        where="build_grid",
+    )
     data, bundles = resolve_input(compounds_or_plan)
     zone_table = assign_zones(data, zones, bundles)
     tables = normalize_tables(set(data["compound_id"]), buildings, units, households)
@@ -432,24 +452,4 @@ def build_grid(
     graph.graph.update(district=district, stop_at=stop_at)
     return NeighborhoodGrid(
         graph, compounds=data, stop_at=stop_at, building_geometry=tables.geometry
-    )
-
-
-def _example() -> gpd.GeoDataFrame:
-    """Two compounds for the doctests (one community, counts given)."""
-    from shapely.geometry import box
-
-    return gpd.GeoDataFrame(
-        {
-            "compound_id": ["C2", "C1"],
-            "name": ["乙院", "甲院"],
-            "subdistrict": ["北院门街道", "北院门街道"],
-            "community": ["社区A", "社区A"],
-            "households": [18, 12],
-            "management": ["unmanaged", "unmanaged"],
-            "buildings": [2, 1],
-            "units": [3, 2],
-        },
-        geometry=[box(300000, 3790000, 300080, 3790060), box(300100, 3790000, 300150, 3790050)],
-        crs="EPSG:32649",
     )

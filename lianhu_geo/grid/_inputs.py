@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
+from .._prepared import prepare
 from ..errors import DataWarning, InputError, format_rows
 from ._build import natural_key
 
@@ -21,21 +22,12 @@ __all__ = ["Tables", "assign_zones", "normalize_tables", "resolve_input"]
 
 def resolve_input(compounds_or_plan: object) -> tuple[gpd.GeoDataFrame, pd.DataFrame | None]:
     """Return (compounds, bundles) from a compounds frame or a coverage plan."""
-    from ..compounds import validate_compounds
-
     bundles = None
     data = compounds_or_plan
     if not isinstance(data, pd.DataFrame) and hasattr(data, "compounds"):
         bundles = getattr(data, "bundles", None)
         data = data.compounds
-    data = validate_compounds(data)
-    if not data.index.is_unique:
-        raise InputError(
-            f"the compounds' index must be unique; labels "
-            f"{format_rows(sorted(map(str, set(data.index[data.index.duplicated()]))))} repeat. "
-            "Use `reset_index(drop=True)` or index by `compound_id`."
-        )
-    return data, bundles
+    return prepare(data, unique_index=True).data, bundles
 
 
 def _zone_values(compounds: pd.DataFrame, zones: object) -> pd.Series:

@@ -23,6 +23,7 @@ levels and :data:`DISTRICT_GRID_WORKERS` grid workers.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -30,6 +31,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..errors import InputError
+from ..labels import REPORT_LABELS as _REPORT_LABELS
+from ..labels import report_labels
+from ..options import Option, check_options
 from ._build import LEVELS, spread
 
 if TYPE_CHECKING:
@@ -57,23 +61,27 @@ DEFAULT_MAX_HOUSEHOLDS_PER_WORKER = 300
 GRID_LEVELS: tuple[str, ...] = ("zone", "compound", "building", "unit")
 #: Worker sources, in the order they are filled.
 SOURCES: tuple[str, ...] = ("property_company", "community", "volunteer")
-#: Chinese labels of report columns and values.
-REPORT_LABELS: dict[str, str] = {
-    "subdistrict": "街道",
-    "level": "层级",
-    "grids": "网格数",
-    "households": "户数",
-    "grid_workers": "网格员数",
-    "property_company": "物业企业人员",
-    "community": "社区工作者",
-    "volunteer": "志愿者",
-    "total": "合计",
-    "zone": "片区",
-    "compound": "小区",
-    "building": "楼栋",
-    "unit": "单元",
-    "all": "全部层级",
-}
+#: Chinese labels of report columns and values (kept in :mod:`lianhu_geo.labels`).
+REPORT_LABELS: dict[str, str] = _REPORT_LABELS
+
+
+#: How :func:`assign_workers` checks its options.
+WORKER_OPTIONS: tuple[Option, ...] = (
+    Option("levels", "choices", choices=GRID_LEVELS),
+    Option("max_households_per_worker", "count", minimum=1),
+    Option(
+        "property_staff",
+        "instance",
+        types=(Mapping,),
+        what="a mapping from property company (or bundle id) to staff",
+        allow_none=True,
+    ),
+)
+#: How :func:`grid_report` checks its options.
+REPORT_OPTIONS: tuple[Option, ...] = (
+    Option("levels", "choices", choices=GRID_LEVELS, allow_none=True),
+    Option("lang", "choice", choices=("en", "zh")),
+)
 
 
 @dataclass(frozen=True)
@@ -101,7 +109,17 @@ class GridWorkers:
     def report(
         self, grid: NeighborhoodGrid, *, levels: Sequence[str] | None = None, lang: str = "en"
     ) -> pd.DataFrame:
-        """Count grids and workers per subdistrict and level; see :func:`grid_report`."""
+        """Return ``grid.report(self)``; deprecated, use ``grid.report(workers)``.
+
+        .. deprecated:: 0.1
+           Kept so that programs written against it keep working; it warns
+           (:class:`DeprecationWarning`) and returns ``grid.report(self, ...)``.
+        """
+        warnings.warn(
+            "`workers.report(grid)` is deprecated; use `grid.report(workers)`.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return grid_report(grid, self, levels=levels, lang=lang)
 
     def summary(self) -> pd.Series:
@@ -109,8 +127,8 @@ class GridWorkers:
 
         Examples
         --------
-        >>> from lianhu_geo.grid import _example, build_grid
-        >>> grid = build_grid(_example())
+        >>> from lianhu_geo.grid import build_grid
+        >>> grid = build_grid(two_compounds())
         >>> int(assign_workers(grid, max_households_per_worker=10).summary()["grid_workers"])
         9
         """
@@ -201,8 +219,8 @@ def assign_workers(
 
     Examples
     --------
-    >>> from lianhu_geo.grid import _example, build_grid
-    >>> grid = build_grid(_example())
+    >>> from lianhu_geo.grid import build_grid
+    >>> grid = build_grid(two_compounds())
     >>> workers = assign_workers(grid, levels=["building"], max_households_per_worker=20)
     >>> for row in workers.assignments[["grid", "worker_id", "households"]].to_numpy():
     ...     print(*row)
@@ -210,9 +228,16 @@ def assign_workers(
     building:C2-01 building-00002 12
     building:C2-02 building-00002 6
     """
-    cap = int(max_households_per_worker)
-    if cap < 1:
-        raise InputError(f"`max_households_per_worker` must be >= 1; got {cap}.")
+    checked = check_options(
+        {
+            "levels": levels,
+            "max_households_per_worker": max_households_per_worker,
+            "property_staff": property_staff,
+        },
+        WORKER_OPTIONS,
+        where="assign_workers",
+    )
+    levels, cap = checked["levels"], checked["max_households_per_worker"]
     graph = grid.graph
     built = {lvl for _, lvl in graph.nodes(data="level")}
     for level in levels:
@@ -221,7 +246,12 @@ def assign_workers(
                 f"cannot staff level {level!r}: grid levels are {', '.join(GRID_LEVELS)} and "
                 f"this grid is built down to {grid.stop_at!r} (see `stop_at`)."
             )
-    staff = dict(property_staff) if property_staff is not None else None
+    staff = None
+    if property_staff is not None:
+        staff = {
+            pool: Option(f"property_staff[{pool!r}]", "count", minimum=0).check(count)
+            for pool, count in property_staff.items()
+        }
     rows: list[tuple] = []
     workers: list[tuple] = []
     for level in sorted(dict.fromkeys(levels), key=LEVELS.index):
@@ -291,6 +321,11 @@ def grid_report(
 ) -> pd.DataFrame:
     """Count grids (and grid workers) per subdistrict and level.
 
+    The grid report has one way in, :meth:`NeighborhoodGrid.report`
+    (``grid.report(workers)``); this function is what it runs, for code that
+    prefers a function (``grid_report(grid, workers)`` is the same table).
+    ``workers.report(grid)`` is deprecated.
+
     Grids are the nodes of the levels zone, compound, building and unit that
     the grid was built down to (households are counted, not gridded, as in
     the district's own figure of 15,749 grids). Rows per subdistrict and
@@ -315,15 +350,13 @@ def grid_report(
 
     Examples
     --------
-    >>> from lianhu_geo.grid import _example, build_grid
-    >>> grid = build_grid(_example())
+    >>> from lianhu_geo.grid import build_grid
+    >>> grid = build_grid(two_compounds())
     >>> grid_report(grid).tail(1).to_dict("records")
     [{'subdistrict': 'total', 'level': 'all', 'grids': 11, 'households': 30}]
     """
-    counted = set(GRID_LEVELS if levels is None else levels)
-    unknown = sorted(counted - set(GRID_LEVELS))
-    if unknown:
-        raise InputError(f"levels {unknown} are not grid levels ({', '.join(GRID_LEVELS)}).")
+    checked = check_options({"levels": levels, "lang": lang}, REPORT_OPTIONS, where="grid_report")
+    counted = set(GRID_LEVELS if levels is None else checked["levels"])
     records = [
         (d.get("subdistrict"), d["level"], d.get("households", 0))
         for _, d in grid.graph.nodes(data=True)
@@ -355,10 +388,9 @@ def grid_report(
         overall["households"] = int(levels.iloc[0]) if len(levels) else 0
     out = pd.concat([table, per_level, overall], ignore_index=True)
     out[out.columns[2:]] = out[out.columns[2:]].astype(int)
-    if lang not in ("en", "zh"):
-        raise InputError(f"`lang` must be 'en' or 'zh'; got {lang!r}.")
     if lang == "zh":
-        out["level"] = out["level"].map(lambda v: REPORT_LABELS.get(v, v))
-        out["subdistrict"] = out["subdistrict"].map(lambda v: REPORT_LABELS.get(v, v))
-        out = out.rename(columns=REPORT_LABELS)
+        words = report_labels(lang)
+        out["level"] = out["level"].map(lambda v: words.get(v, v))
+        out["subdistrict"] = out["subdistrict"].map(lambda v: words.get(v, v))
+        out = out.rename(columns=words)
     return out

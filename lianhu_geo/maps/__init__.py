@@ -38,25 +38,52 @@ import folium.plugins
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from branca.element import Figure
 from folium.utilities import JsCode
 
-from .._write import atomic_path, check_target
+from .._write import check_target
 from ..compounds import _UNWRITABLE
 from ..coords import to_metric
-from ..errors import InputError, format_rows
+from ..errors import DataWarning, InputError, format_rows
+from ..labels import label
+from . import _controls
 from . import _layers as _layers
 from . import _points as _points
-from ._offline import inline_assets, unescape_unicode, use_assets
+from ._info import InfoBox, date_text, iso_day
+from ._offline import use_assets
+from ._pair import SideBySide, pair_maps
 from ._render import literal_tree
-from ._style import MODE_LABELS, MODES, TEXT, InfoBox, Legend, bundle_colors, mode_style
+from ._save import write_page
+from ._style import (
+    BUNDLE_PALETTE,
+    MODE_LABELS,
+    MODES,
+    TEXT,
+    Legend,
+    bundle_colors,
+    mode_style,
+)
 from .basemaps import add_basemap, basemap_coords, check_basemap
 
-__all__ = ["MapSizeWarning", "MAX_RESPONSIVE_MB", "plan_map", "compare_map", "export_html"]
+__all__ = [
+    "MapSizeWarning",
+    "MAX_RESPONSIVE_MB",
+    "plan_map",
+    "compare_map",
+    "side_by_side_map",
+    "SideBySide",
+    "export_html",
+]
 
 #: Above this file size (MB) a map gets slow to open and pan on a meeting laptop
 #: (benchmarks/bench_maps.py: 14 MB, 20,000 compounds, takes about 5 s to first render).
 MAX_RESPONSIVE_MB = 10.0
 _LANGS = ("zh", "en")
+#: What a compound's popup shows, in order.
+POPUP_KEYS = [
+    "name", "place", "households", "mode_label", "reason", "build_year", "status", "pay",
+    "committee", "bundle",
+]  # fmt: skip
 
 
 class MapSizeWarning(UserWarning):
@@ -78,14 +105,12 @@ def _check_options(lang: str, simplify_m: float, **texts: Any) -> None:
                 )
 
 
-def _date_text(date: str | _dt.date | None, plan: Any, lang: str) -> str:
+def _date_text(date: str | _dt.date | None, plan: Any, lang: str) -> tuple[str, str | None]:
+    """Give the map's date (``date`` or the plan's) as shown, in China, and its ISO day."""
     if date is None:
         date = getattr(plan, "created", None)
-    if date is None:
-        return TEXT[lang]["no_date"]
-    if isinstance(date, (_dt.date, _dt.datetime)):
-        date = date.isoformat()
-    return str(date).removesuffix("T00:00:00")
+    text = date_text(date, lang)
+    return (TEXT[lang]["no_date"] if text is None else text), iso_day(date)
 
 
 @functools.cache
@@ -116,12 +141,18 @@ def _name_column(areas: gpd.GeoDataFrame, level: str) -> pd.Series:
 
 
 def _new_map(frames: list[gpd.GeoSeries], *, basemap: str, tianditu_key: str | None) -> folium.Map:
-    m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoom_start=13)
+    # the scale bar is metric only (see _controls.Layout), zoom in quarter steps to fill a screen
+    m = folium.Map(
+        tiles=None, prefer_canvas=True, control_scale=False, zoom_start=13, zoom_snap=0.25
+    )
     add_basemap(m, basemap, tianditu_key=tianditu_key)
     bounds = pd.concat([f.bounds for f in frames if len(f)])
-    m.fit_bounds(
-        [[bounds["miny"].min(), bounds["minx"].min()], [bounds["maxy"].max(), bounds["maxx"].max()]]
-    )
+    box = [
+        [bounds["miny"].min(), bounds["minx"].min()],
+        [bounds["maxy"].max(), bounds["maxx"].max()],
+    ]
+    m.fit_bounds(box)
+    m.lianhu_bounds = [[round(float(v), 6) for v in corner] for corner in box]
     return m
 
 
@@ -223,9 +254,55 @@ def _by_id(compounds: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return compounds.iloc[order]
 
 
-def _compound_props(c: gpd.GeoDataFrame, plan: Any, lang: str) -> pd.DataFrame:
+def _flag(values: pd.Series | None, index: pd.Index, lang: str) -> pd.Series:
+    """是 / 否 / 不详 for a yes-no column (missing column: 不详)."""
+    if values is None:
+        return pd.Series(label("unknown", lang), index=index, dtype=object)
+    words = {True: label("yes", lang), False: label("no", lang)}
+    return pd.Series(
+        [label("unknown", lang) if pd.isna(v) else words[bool(v)] for v in values],
+        index=index,
+        dtype=object,
+    )
+
+
+def _status(c: gpd.GeoDataFrame, lang: str) -> pd.Series:
+    """老旧小区、三无小区, one of them, 否, or 不详."""
+    old, sanwu = c.get("old"), c.get("sanwu")
+    out = []
+    for i in range(len(c)):
+        flags = [
+            (v.iloc[i] if v is not None else pd.NA, key)
+            for v, key in ((old, "old"), (sanwu, "sanwu"))
+        ]
+        named = [label(key, lang) for v, key in flags if not pd.isna(v) and bool(v)]
+        known = any(not pd.isna(v) for v, _ in flags)
+        out.append("、".join(named) if named else label("no" if known else "unknown", lang))
+    return pd.Series(out, index=c.index, dtype=object)
+
+
+def _reason(c: gpd.GeoDataFrame) -> pd.Series:
+    """Why the compound has its mode, and why it is not in a bundle when that is known."""
+    why = c["mode_reason"].astype(object)
+    extra = c.get("unbundled_reason")
+    if extra is None:
+        return why
+    return pd.Series(
+        [
+            w if pd.isna(x) or str(x) in str(w) else (x if pd.isna(w) else f"{w}（{x}）")
+            for w, x in zip(why, extra.astype(object), strict=True)
+        ],
+        index=c.index,
+        dtype=object,
+    )
+
+
+def _compound_props(
+    c: gpd.GeoDataFrame, plan: Any, lang: str, colors: dict[object, str] | None = None
+) -> pd.DataFrame:
     bundle_text, _ = _bundle_text(plan, lang)
     bundle_id = c["bundle_id"].astype("string")
+    year = pd.to_numeric(c.get("build_year", pd.Series(np.nan, index=c.index)), errors="coerce")
     props = pd.DataFrame(
         {
             "cid": c["compound_id"].astype(str),
@@ -234,7 +311,11 @@ def _compound_props(c: gpd.GeoDataFrame, plan: Any, lang: str) -> pd.DataFrame:
             "households": c["households"].astype(object),
             "mode": c["service_mode"].astype(str),
             "mode_label": c["service_mode"].map(MODE_LABELS[lang]).astype(str),
-            "reason": c["mode_reason"].astype(object),
+            "reason": _reason(c),
+            "build_year": [label("unknown", lang) if pd.isna(y) else str(int(y)) for y in year],
+            "status": _status(c, lang),
+            "pay": _flag(c.get("willing_to_pay"), c.index, lang),
+            "committee": _flag(c.get("owners_committee"), c.index, lang),
             "bundle": bundle_id.map(lambda b: bundle_text.get(b, b), na_action="ignore")
             .astype(object)
             .fillna("—"),
@@ -242,6 +323,9 @@ def _compound_props(c: gpd.GeoDataFrame, plan: Any, lang: str) -> pd.DataFrame:
         index=c.index,
     )
     props = _layers.escape_frame(props)
+    # each bundle's fill colour (from lianhu_geo's palette, not from the data)
+    colors = colors or {}
+    props["bcolor"] = [None if pd.isna(b) else colors.get(b) for b in bundle_id]
     props["search"] = c["name"].astype(str)  # what search matches and lists, as text
     return props
 
@@ -254,6 +338,10 @@ def _popup_fields(lang: str, keys: list[str]) -> tuple[list[str], list[str]]:
         "households": words["households"],
         "mode_label": words["mode"],
         "reason": words["reason"],
+        "build_year": label("build_year", lang),
+        "status": label("old_sanwu", lang),
+        "pay": label("willing_to_pay", lang),
+        "committee": label("owners_committee", lang),
         "bundle": words["bundle"],
         "before": words["before"],
         "after": words["after"],
@@ -288,7 +376,7 @@ def _compound_layers(
         fg = folium.FeatureGroup(name=_html.escape(label)).add_to(m)
         layers[group] = folium.GeoJson(
             _layers.feature_collection(geom[mask], props[mask]),
-            style_function=style or (lambda f: mode_style(f["properties"]["mode"])),
+            style_function=style or _compound_style,
             highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
             # folium refuses popup fields on a layer with no features (no changed compounds)
             popup=folium.GeoJsonPopup(fields=fields, aliases=aliases, max_width=360)
@@ -303,6 +391,15 @@ def _compound_layers(
     return layers
 
 
+def _compound_style(feature: dict) -> dict[str, object]:
+    """Style a compound by its mode, filled with its bundle's own colour when it is in one."""
+    props = feature["properties"]
+    style = mode_style(props["mode"])
+    if props.get("bcolor"):
+        style = {**style, "color": props["bcolor"], "fillColor": props["bcolor"]}
+    return style
+
+
 def _bundle_layer(
     m: folium.Map, plan: Any, *, simplify_m: float, coords: str, lang: str, name: str,
     dash: str | None = None,
@@ -310,7 +407,7 @@ def _bundle_layer(
     text, bundles = _bundle_text(plan, lang)
     if len(bundles) == 0:
         return None
-    colors = bundle_colors(to_metric(bundles).geometry)
+    colors = _colors(plan)
     ids = bundles.index.astype(str)
     geom = _layers.display_frame(bundles, simplify_m=simplify_m, coords=coords)
     names = bundles.get("compound_names", pd.Series("", index=bundles.index)).astype(str)
@@ -328,6 +425,7 @@ def _bundle_layer(
             index=bundles.index,
         )
     )
+    props.insert(0, "bid", ids.to_numpy())  # the id as data (the panel finds it), never HTML
     words = TEXT[lang]
     layer = folium.GeoJson(
         _layers.feature_collection(geom, props),
@@ -342,14 +440,27 @@ def _bundle_layer(
         ),
     ).add_to(m)
     edges = folium.GeoJson(
-        _layers.feature_collection(geom, props[["color", "estimated"]]),
+        _layers.feature_collection(geom, props[["bid", "color", "estimated"]]),
         style_function=lambda f: _points.edge_style(
             f["properties"]["color"], bool(f["properties"]["estimated"]), dash
         ),
         interactive=False,
         control=False,
     )
+    layer.lianhu_extra = (ids.tolist(), _controls.label_points(geom), colors)
     return layer, edges
+
+
+def _colors(plan: Any) -> dict[object, str]:
+    """Give each bundle a colour, neighbours different (:func:`bundle_colors`).
+
+    A plan renumbered after another (:func:`_matched`) keeps the other's
+    colours where it can, so the same bundle looks the same in both maps.
+    """
+    if len(plan.bundles) == 0:
+        return {}
+    prefer = _colors(plan._map_reference) if hasattr(plan, "_map_reference") else None
+    return bundle_colors(to_metric(plan.bundles).geometry, prefer=prefer)
 
 
 def _estimated(bundles: gpd.GeoDataFrame) -> np.ndarray:
@@ -362,10 +473,12 @@ def _estimated(bundles: gpd.GeoDataFrame) -> np.ndarray:
 def _legend(plan: Any, compounds: gpd.GeoDataFrame, lang: str) -> Legend:
     """Build the legend: round symbols for point data, the dashed estimated area."""
     estimated = bool(_estimated(plan.bundles).any()) if len(plan.bundles) else False
+    colors = sorted(set(_colors(plan).values()), key=BUNDLE_PALETTE.index)
     return Legend(
         lang,
         round_symbols=_points.has_points(compounds),
         symbols=_points.legend_rows(lang, estimated=estimated),
+        bundle_swatch=tuple(colors),
     )
 
 
@@ -384,9 +497,17 @@ def _finish(
     info: InfoBox,
     legend: Legend,
     lang: str,
+    title: str,
+    panel: tuple[Any, folium.GeoJson, folium.GeoJson] | None = None,
 ) -> folium.Map:
+    """Add the controls, the bundle list and labels, the layout and the page title.
+
+    ``panel`` is ``(plan, bundle areas, bundle outlines)`` of the bundles
+    to list and label.
+    """
     words = TEXT[lang]
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    # folded: a layer list always open hides the bundles under it on a small screen
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
     folium.plugins.Fullscreen(
         position="topleft", title=words["fullscreen"], title_cancel=words["fullscreen_off"]
     ).add_to(m)
@@ -395,6 +516,19 @@ def _finish(
     ).add_to(m)
     legend.add_to(m)
     info.add_to(m)
+    if panel is not None:
+        plan, areas, edges = panel
+        ids, points, colors = areas.lianhu_extra
+        rows = _controls.bundle_rows(plan, colors, lang)
+        _controls.BundlePanel(rows, areas=areas, edges=edges, lang=lang).add_to(m)
+        _controls.BundleLabels(ids, points, areas=areas).add_to(m)
+    _controls.add_style(m)
+    bundles = [v for k, v in registry.items() if k.startswith("bundles")]
+    order = [registry.get("grid", {}).get("zones")]
+    order += [b["all"] for b in bundles] + list(registry["compounds"].values())
+    order += [b["edges"] for b in bundles]
+    _controls.Layout(m.lianhu_bounds, order).add_to(m)
+    m.get_root().title = _html.escape(title)  # branca writes the title as it is given
     m.get_root().header.add_child(
         folium.Element(
             "<style>.leaflet-tooltip.lianhu-label{background:transparent;border:none;box-shadow:none;"
@@ -499,11 +633,11 @@ def plan_map(
     layers = _compound_layers(
         m,
         compounds,
-        _compound_props(compounds, plan, lang),
+        _compound_props(compounds, plan, lang, _colors(plan)),
         simplify_m=simplify_m,
         coords=coords,
         lang=lang,
-        popup_keys=["name", "place", "households", "mode_label", "reason", "bundle"],
+        popup_keys=POPUP_KEYS,
     )
     registry["compounds"] = layers
     _add_edges(m, [bundle_layers] if bundle_layers else [])
@@ -516,25 +650,19 @@ def plan_map(
     )
     info = InfoBox(
         title=title or default_title,
-        date=_date_text(date, plan, lang),
+        date=_date_text(date, plan, lang)[0],
+        day=_date_text(date, plan, lang)[1],
         fingerprint=str(getattr(plan, "fingerprint", "")),
         version=str(getattr(plan, "version", "")),
-        options=dict(getattr(plan, "options", {}) or {}),
+        options={"plan": dict(getattr(plan, "options", {}) or {})},
         lang=lang,
     )
     legend = _legend(plan, compounds, lang)
-    return _finish(m, search_layers=layers, registry=registry, info=info, legend=legend, lang=lang)
-
-
-def _members(plan: Any) -> pd.Series:
-    """For each compound id, the sorted ids of its bundle's members ('' if none)."""
-    c = plan.compounds
-    ids = c["compound_id"].astype(str)
-    bundle = c["bundle_id"].astype("string")
-    groups = ids.groupby(bundle.to_numpy(), dropna=True).apply(lambda s: ",".join(sorted(s)))
-    members = groups.to_dict()
-    out = ["" if pd.isna(b) else members.get(b, "") for b in bundle]
-    return pd.Series(out, index=ids.to_numpy(), dtype=object)
+    panel = (plan, *bundle_layers) if bundle_layers is not None else None
+    return _finish(
+        m, search_layers=layers, registry=registry, info=info, legend=legend, lang=lang,
+        title=title or default_title, panel=panel,
+    )  # fmt: skip
 
 
 def compare_map(
@@ -587,6 +715,7 @@ def compare_map(
     coords = basemap_coords(basemap)
     words = TEXT[lang]
     label_a, label_b = labels or (words["before"], words["after"])
+    plan_b = _matched(plan_b, plan_a)
     a, b = plan_a.compounds, _by_id(plan_b.compounds)
     ids_a, ids_b = set(a["compound_id"].astype(str)), set(b["compound_id"].astype(str))
     if ids_a != ids_b:
@@ -599,10 +728,13 @@ def compare_map(
     bid_a = pd.Series(a["bundle_id"].astype("string").to_numpy(), index=mode_a.index)
     key = b["compound_id"].astype(str)
     mode_b = b["service_mode"].astype(str)
-    changed = (mode_a.reindex(key).to_numpy() != mode_b.to_numpy()) | (
-        _members(plan_a).reindex(key).to_numpy() != _members(plan_b).reindex(key).to_numpy()
+    # bundles matched by members (match_bundles): a compound changed when its mode or its
+    # bundle did, not when its bundle gained or lost others
+    same_bundle = bid_a.reindex(key).fillna("").to_numpy() == (
+        b["bundle_id"].astype("string").fillna("").to_numpy()
     )
-    props = _compound_props(b, plan_b, lang)
+    changed = (mode_a.reindex(key).to_numpy() != mode_b.to_numpy()) | ~same_bundle
+    props = _compound_props(b, plan_b, lang, _colors(plan_b))
     labels_zh = MODE_LABELS[lang]
 
     def describe(mode: pd.Series, bundle: pd.Series) -> list[str]:
@@ -627,7 +759,7 @@ def compare_map(
         if pair is not None:
             bundle_layers.append(pair)
             registry[f"bundles_{'a' if dash else 'b'}"] = {"all": pair[0], "edges": pair[1]}
-    keys = ["name", "place", "households", "before", "after", "reason"]
+    keys = ["name", "place", "households", "before", "after", "reason", "build_year", "status"]
     grey = {"color": "#9e9e9e", "weight": 0.5, "fillColor": "#9e9e9e", "fillOpacity": 0.2}
     unchanged = _compound_layers(
         m, b[~changed], props[~changed], simplify_m=simplify_m, coords=coords, lang=lang,
@@ -641,7 +773,8 @@ def compare_map(
     _add_edges(m, bundle_layers)
     info = InfoBox(
         title=f"{label_a} → {label_b}：{int(changed.sum())} / {len(b)} {words['compounds']}",
-        date=_date_text(date, plan_b, lang),
+        date=_date_text(date, plan_b, lang)[0],
+        day=_date_text(date, plan_b, lang)[1],
         fingerprint=f"{getattr(plan_a, 'fingerprint', '')} / {getattr(plan_b, 'fingerprint', '')}",
         version=str(getattr(plan_b, "version", "")),
         options={label_a: plan_a.options, label_b: plan_b.options},
@@ -649,7 +782,81 @@ def compare_map(
     )
     search = {**unchanged, **moved}
     legend = _legend(plan_b, b, lang)
-    return _finish(m, search_layers=search, registry=registry, info=info, legend=legend, lang=lang)
+    panel = (plan_b, *bundle_layers[-1]) if len(plan_b.bundles) else None
+    return _finish(
+        m, search_layers=search, registry=registry, info=info, legend=legend, lang=lang,
+        title=info.title, panel=panel,
+    )  # fmt: skip
+
+
+def _matched(plan: Any, reference: Any) -> Any:
+    """``plan`` with its bundles renumbered after ``reference``'s (:func:`match_bundles`)."""
+    from ..coverage import CoveragePlan
+    from ..coverage.scenarios import match_bundles
+
+    if not (isinstance(plan, CoveragePlan) and isinstance(reference, CoveragePlan)):
+        return plan
+    with warnings.catch_warnings():  # a map shows differences; compare_plans warns about data
+        warnings.simplefilter("ignore", DataWarning)
+        matched = match_bundles(plan, reference)
+    matched._map_reference = reference  # for the colours (see _colors)
+    return matched
+
+
+def side_by_side_map(
+    plan_a: Any,
+    plan_b: Any,
+    *,
+    labels: tuple[str, str] | None = None,
+    grid: Any = None,
+    basemap: str = "none",
+    tianditu_key: str | None = None,
+    lang: str = "zh",
+    simplify_m: float = 2.0,
+    date: str | _dt.date | None = None,
+) -> SideBySide:
+    """Show two plans side by side: two maps in one page that pan and zoom together.
+
+    Each half is a full :func:`plan_map` (popups, bundle list, labels,
+    legend); ``plan_b``'s bundles are renumbered after ``plan_a``'s
+    (:func:`~lianhu_geo.match_bundles`), so the same bundle has the same id
+    and colour on both sides. :func:`compare_map` shows on one map what
+    changed.
+
+    Parameters
+    ----------
+    plan_a, plan_b : CoveragePlan
+        The two scenarios (left and right).
+    labels : (str, str), optional
+        Their names, shown as each map's title; default 方案 A / 方案 B.
+    grid, basemap, tianditu_key, lang, simplify_m, date
+        As in :func:`plan_map`, for both maps.
+
+    Returns
+    -------
+    SideBySide
+        A page (a branca ``Figure``) with the maps as ``.left`` and
+        ``.right``; ``.save(path)`` or :func:`export_html` writes one file
+        that opens offline.
+
+    Examples
+    --------
+    >>> from lianhu_geo.coverage import _example, plan_coverage
+    >>> a = plan_coverage(_example(), bundle=False)
+    >>> page = side_by_side_map(a, a, labels=("现状", "方案"), date="2026-11-28")
+    >>> page.left.get_name() != page.right.get_name()
+    True
+    """
+    _check_options(lang, simplify_m, date=date, labels=labels or ())
+    words = TEXT[lang]
+    label_a, label_b = labels or (words["before"], words["after"])
+    options = {
+        "grid": grid, "basemap": basemap, "tianditu_key": tianditu_key, "lang": lang,
+        "simplify_m": simplify_m, "date": date,
+    }  # fmt: skip
+    left = plan_map(plan_a, title=label_a, **options)
+    right = plan_map(_matched(plan_b, plan_a), title=label_b, **options)
+    return pair_maps(left, right, title=f"{label_a} | {label_b}")
 
 
 def export_html(
@@ -710,20 +917,14 @@ def export_html(
     False
     """
     check_target(path)
-    if isinstance(plan, folium.Map):
+    if isinstance(plan, (folium.Map, Figure)):
         if options:
             raise InputError(f"options {', '.join(sorted(options))} apply to plans, not to maps")
-        m = literal_tree(_layers.set_ids(plan))
+        m = plan
     else:
         m = plan_map(plan, **options)
-    text = unescape_unicode(m.get_root().render())
-    if offline:
-        text = inline_assets(text)
-    data = text.encode("utf-8")
-    path = Path(path)
-    with atomic_path(path) as tmp:  # the previous map stays until this one is complete
-        tmp.write_bytes(data)
-    size_mb = len(data) / 1e6
+    path = write_page(m, path, offline=offline)
+    size_mb = path.stat().st_size / 1e6
     if size_mb > max_size_mb:
         warnings.warn(
             f"the map {path.name} is {size_mb:.1f} MB (over {max_size_mb:g} MB) and will be "

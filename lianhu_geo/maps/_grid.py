@@ -10,16 +10,15 @@ from branca.element import MacroElement
 from folium.utilities import JsCode
 from jinja2 import Template
 
+from ..labels import LANGS, count_words
 from . import _layers
 from ._render import script_json
 from ._style import TEXT
 
 __all__ = ["grid_tree", "grid_layer"]
 
-_WORDS = {
-    "zh": {"compounds": "个小区", "buildings": "栋", "units": "个单元", "households": "户"},
-    "en": {"compounds": " compounds", "buildings": " bldg", "units": " units", "households": " hh"},
-}
+#: The words after a count, by language (kept in :mod:`lianhu_geo.labels`).
+_WORDS = {lang: count_words(lang) for lang in LANGS}
 
 
 def grid_tree(grid: Any) -> dict[str, list]:

@@ -211,7 +211,11 @@ class LinkedLayer(MacroElement):
 
 
 class Registry(MacroElement):
-    """Expose the map's layers as ``window.lianhuMap`` (for tests and notebooks)."""
+    """Expose the map's layers as ``window.lianhuMap`` (for tests and notebooks).
+
+    Each map is also appended to ``window.lianhuMaps``, so a page with two maps
+    reaches both.
+    """
 
     _template = Template(
         """
@@ -223,6 +227,8 @@ class Registry(MacroElement):
                 {{ name|tojson }}: {{ layer.get_name() }}{{ "," if not loop.last }}{% endfor %}
             }{{ "," if not loop.last }}{% endfor %}
         };
+        // every map of the page, in order (two in a side-by-side view)
+        (window.lianhuMaps = window.lianhuMaps || []).push(window.lianhuMap);
         {% endmacro %}
         """
     )

@@ -92,6 +92,23 @@ class LiteralMacro(MacroElement):
             _make_literal(element)
             element.render(**kwargs)
 
+    def save(self, outfile: Any, close_file: bool = True, **kwargs: Any) -> None:
+        """Write the whole page so that it opens offline (folium's ``m.save(path)``).
+
+        Leaflet and its plugins are inlined from lianhu_geo's copies, the
+        text is literal and the file is replaced only when complete (see
+        :func:`lianhu_geo.maps._save.write_page`). An open file object gets
+        the same page written into it.
+        """
+        from ._save import page_text, write_page
+
+        if hasattr(outfile, "write"):
+            outfile.write(page_text(self))
+            if close_file:
+                outfile.close()
+            return
+        write_page(self, outfile)
+
 
 _CLASSES: dict[type, type] = {}
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import html
-import json
 
 import geopandas as gpd
 import networkx as nx
-import numpy as np
 from branca.element import MacroElement
 from jinja2 import Template
+
+from ..labels import label as _label
 
 __all__ = [
     "MODES",
@@ -20,7 +20,6 @@ __all__ = [
     "mode_style",
     "bundle_colors",
     "Legend",
-    "InfoBox",
 ]
 
 #: Service modes in legend order.
@@ -61,16 +60,18 @@ MODE_LABELS: dict[str, dict[str, str]] = {
     },
 }
 
-#: Eight outline colours for bundles, none of them a mode colour.
+#: Ten fill colours for bundles, none of them a mode colour.
 BUNDLE_PALETTE: tuple[str, ...] = (
     "#6a3d9a",
     "#b15928",
     "#008b8b",
     "#d81b60",
-    "#5d4037",
-    "#1a237e",
+    "#3949ab",
     "#827717",
-    "#004d40",
+    "#5d4037",
+    "#c49a00",
+    "#8e24aa",
+    "#455a64",
 )
 
 #: Words printed on the map, by language.
@@ -156,11 +157,18 @@ def mode_style(mode: str) -> dict[str, object]:
     }
 
 
-def bundle_colors(bundles: gpd.GeoSeries, *, gap_m: float = 100.0) -> dict[object, str]:
+def bundle_colors(
+    bundles: gpd.GeoSeries, *, gap_m: float = 100.0, prefer: dict[object, str] | None = None
+) -> dict[object, str]:
     """Give each bundle a palette colour, neighbouring bundles different ones.
 
-    Bundles within ``gap_m`` of each other are neighbours; a greedy colouring
-    of that graph (largest degree first, ties by bundle id) picks the colours.
+    Bundles within ``gap_m`` of each other are neighbours. Bundles are
+    coloured in order of most neighbours first (ties by bundle id), each
+    with the palette colour used least so far among those its coloured
+    neighbours do not have: every bundle has its own colour while there are
+    no more bundles than colours, and colours repeat evenly, never between
+    neighbours (unless a bundle has as many neighbours as the palette has
+    colours).
 
     Parameters
     ----------
@@ -168,6 +176,9 @@ def bundle_colors(bundles: gpd.GeoSeries, *, gap_m: float = 100.0) -> dict[objec
         Bundle footprints in a metric CRS, indexed by bundle id.
     gap_m : float
         Bundles closer than this are neighbours.
+    prefer : dict, optional
+        Bundle id to the colour it should keep when no neighbour has it yet
+        (the same bundle in another scenario's map).
 
     Returns
     -------
@@ -192,9 +203,20 @@ def bundle_colors(bundles: gpd.GeoSeries, *, gap_m: float = 100.0) -> dict[objec
             if a < b:
                 graph.add_edge(str(ids[a]), str(ids[b]))
     order = sorted(graph.nodes, key=lambda n: (-graph.degree[n], n))
-    colors = nx.greedy_color(graph, strategy=lambda g, _colors: iter(order))
-    palette = np.array(BUNDLE_PALETTE)
-    return {i: str(palette[colors[str(i)] % len(palette)]) for i in ids}
+    used = [0] * len(BUNDLE_PALETTE)
+    chosen: dict[str, int] = {}
+    for node in order:
+        taken = {chosen[n] for n in graph.neighbors(node) if n in chosen}
+        free = [k for k in range(len(BUNDLE_PALETTE)) if k not in taken] or list(
+            range(len(BUNDLE_PALETTE))
+        )
+        wanted = {str(k): v for k, v in (prefer or {}).items()}.get(node)
+        if wanted in BUNDLE_PALETTE and BUNDLE_PALETTE.index(wanted) in free:
+            free = [BUNDLE_PALETTE.index(wanted)]
+        pick = min(free, key=lambda k: (used[k], k))
+        chosen[node] = pick
+        used[pick] += 1
+    return {i: BUNDLE_PALETTE[chosen[str(i)]] for i in ids}
 
 
 class Legend(MacroElement):
@@ -234,6 +256,7 @@ class Legend(MacroElement):
         extra: tuple[tuple[str, str], ...] = (),
         round_symbols: bool = False,
         symbols: tuple[tuple[str, str], ...] = (),
+        bundle_swatch: tuple[str, ...] = (),
     ):
         super().__init__()
         self._name = "Legend"
@@ -243,11 +266,16 @@ class Legend(MacroElement):
         shape = "border-radius:50%;" if round_symbols else ""
         for mode in MODES:
             style = mode_style(mode)
+            text = labels[mode]
+            stripes = ""
+            if mode == "bundle" and bundle_swatch:  # each bundle has its own colour
+                stripes = f"background-image:linear-gradient(90deg,{','.join(bundle_swatch)});"
+                text = _label("bundle_colors", lang)
             rows.append(
                 f'<div data-mode="{mode}"><i class="lianhu-symbol" style="{shape}'
-                f"background:{style['fillColor']};"
+                f"background-color:{style['fillColor']};{stripes}"
                 f'opacity:{max(float(style["fillOpacity"]), 0.4)}"></i>'
-                f"{html.escape(labels[mode])}</div>"
+                f"{html.escape(text)}</div>"
             )
         for label, color in extra:
             rows.append(
@@ -260,47 +288,3 @@ class Legend(MacroElement):
                 f"{html.escape(label)}</div>"
             )
         self.html = "".join(rows)
-
-
-class InfoBox(MacroElement):
-    """The plan's title, date, fingerprint, version and options, bottom left."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var info = L.control({position: "bottomleft"});
-            info.onAdd = function() {
-                var div = L.DomUtil.create("div", "lianhu-box lianhu-info");
-                div.innerHTML = {{ this.html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            info.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(
-        self,
-        *,
-        title: str,
-        date: str,
-        fingerprint: str,
-        version: str,
-        options: dict,
-        lang: str = "zh",
-    ):
-        super().__init__()
-        self._name = "InfoBox"
-        words = TEXT[lang]
-        opts = json.dumps(options, ensure_ascii=False, sort_keys=True, indent=1, default=str)
-        self.html = (
-            f"<b>{html.escape(title)}</b><br>"
-            f"{words['date']}：{html.escape(date)} · {words['version']}：{html.escape(version)}"
-            f"<br>{words['fingerprint']}：<code>{html.escape(fingerprint)}</code>"
-            f"<details><summary>{words['options']}</summary><pre>{html.escape(opts)}</pre>"
-            "</details>"
-        )
