@@ -74,8 +74,11 @@ HOOD_REGIONS = 4
 HOOD_STEPS = 20_000
 #: Passes over the regions when repacking neighbourhoods.
 REPACK_ROUNDS = 2
-#: The clock stops the exact stages at this many times ``time_limit_s``.
-BACKSTOP = 10.0
+#: The clock stops the exact stages at this many times ``time_limit_s`` (a
+#: backstop against a miscalibrated budget only: the 2-core benchmark VM
+#: ran the 1 s default's exact stages in up to 10 s of wall time at load
+#: average 11, and a backstop reached makes the plan depend on the load).
+BACKSTOP = 30.0
 
 
 class Polisher:
