@@ -328,6 +328,9 @@ def _to_bool(data: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _to_text(series: pd.Series) -> pd.Series:
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        return _strip_text(series)  # text already: vectorised, as `one` does it
+
     def one(v: object) -> object:
         if not _present(v):
             return pd.NA
@@ -337,6 +340,12 @@ def _to_text(series: pd.Series) -> pd.Series:
         return s if s else pd.NA
 
     return pd.Series([one(v) for v in series], index=series.index, dtype="string")
+
+
+def _strip_text(series: pd.Series) -> pd.Series:
+    """Text (or missing) values stripped, empty ones missing: ``string`` dtype, vectorised."""
+    out = series.astype("string").str.strip()
+    return out.mask(out == "", pd.NA)
 
 
 def _codepoints(text: str) -> str:
@@ -360,7 +369,7 @@ def _check_text(data: pd.DataFrame) -> pd.DataFrame:
             "can hold. Retype those headers."
         )
     geometry = data.geometry.name if isinstance(data, gpd.GeoDataFrame) else None
-    labels = np.array([_safe_label(v) for v in data.get("compound_id", data.index)], dtype=object)
+    ids = data.get("compound_id", data.index)
     cleaned: dict[str, list[str]] = {}
     for column in data.columns:
         if column == geometry or not (
@@ -369,14 +378,18 @@ def _check_text(data: pd.DataFrame) -> pd.DataFrame:
             continue
         values = data[column].to_numpy(dtype=object)
         is_text = np.array([isinstance(v, str) for v in values], dtype=bool)
-        bad = np.array(
-            [
-                bool(t) and _UNWRITABLE.search(v) is not None
-                for v, t in zip(values, is_text, strict=True)
-            ],
-            dtype=bool,
-        )
+        if not _UNWRITABLE.search(" ".join(values[is_text])):  # one search, most often
+            bad = np.zeros(len(values), dtype=bool)
+        else:
+            bad = np.array(
+                [
+                    bool(t) and _UNWRITABLE.search(v) is not None
+                    for v, t in zip(values, is_text, strict=True)
+                ],
+                dtype=bool,
+            )
         if bad.any():
+            labels = np.array([_safe_label(v) for v in ids], dtype=object)
             where = ", ".join(
                 f"{label} ({_codepoints(v)})"
                 for label, v in list(zip(labels[bad], values[bad], strict=True))[:10]
@@ -389,14 +402,17 @@ def _check_text(data: pd.DataFrame) -> pd.DataFrame:
                 "re-save the file as UTF-8."
             )
         if column in _TEXT_COLUMNS:
-            breaks = np.array(
-                [
-                    bool(t) and _BREAKS.search(v) is not None
-                    for v, t in zip(values, is_text, strict=True)
-                ],
-                dtype=bool,
-            )
+            breaks = np.zeros(len(values), dtype=bool)
+            if _BREAKS.search(" ".join(values[is_text])):  # one search, most often
+                breaks = np.array(
+                    [
+                        bool(t) and _BREAKS.search(v) is not None
+                        for v, t in zip(values, is_text, strict=True)
+                    ],
+                    dtype=bool,
+                )
             if breaks.any():
+                labels = np.array([_safe_label(v) for v in ids], dtype=object)
                 fixed = [_BREAKS.sub(" ", v).strip() for v in values[breaks]]
                 data = data.copy() if not cleaned else data
                 data.loc[breaks, column] = pd.array(fixed, dtype=data[column].dtype)
@@ -456,10 +472,9 @@ def _check_index(data: pd.DataFrame) -> None:
 def _to_management(data: pd.DataFrame) -> pd.Series:
     text = _to_text(data["management"])
     lookup = {_key(k): v for k, v in MANAGEMENT_VALUES.items()}
+    known = {v: lookup.get(_key(v)) for v in text.dropna().unique()}  # each value once
     mapped = pd.Series(
-        [lookup.get(_key(v)) if _present(v) else pd.NA for v in text],
-        index=data.index,
-        dtype="object",
+        [known[v] if _present(v) else pd.NA for v in text], index=data.index, dtype="object"
     )
     bad = text.notna() & mapped.isna()
     if bad.any():

@@ -351,6 +351,7 @@ LABELS: dict[str, dict[str, str]] = {
     "mode_reason_custom_rule": {"zh": "按指定规则：{mode}", "en": "by the given rule: {mode}"},
     # the meeting map (issue 16): popups, the bundle list, the info box's parameters
     "unbundled_reason": {"zh": "未纳入片区原因", "en": "why not in a bundle"},
+    "not_in_bundle": {"zh": "未纳入片区", "en": "not in a bundle"},
     "old_sanwu": {"zh": "老旧 / 三无", "en": "old / three-without"},
     "bundle_short": {"zh": "片区", "en": "bundle"},
     "bundle_colors": {"zh": "片区大物业（每个片区一种颜色）", "en": "bundle (one colour each)"},

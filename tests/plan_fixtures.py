@@ -147,6 +147,13 @@ def install_fake_bundling(monkeypatch) -> None:
     module.propose_bundles = fake_propose_bundles
     module.REASONS = FAKE_REASONS
     monkeypatch.setitem(sys.modules, "lianhu_geo.bundling", module)
+    # plan_coverage bundles through lianhu_geo.scale: route it to the fake, looked up
+    # at call time so that a test may replace the fake's propose_bundles
+    scale = types.ModuleType("lianhu_geo.scale")
+    scale._bundle_validated = lambda data, *, workers=None, engine=None, **options: sys.modules[
+        "lianhu_geo.bundling"
+    ].propose_bundles(data, **options)
+    monkeypatch.setitem(sys.modules, "lianhu_geo.scale", scale)
 
 
 def check_plan(plan, compounds: gpd.GeoDataFrame) -> None:

@@ -162,7 +162,7 @@ def test_date_from_argument_or_plan_in_china_and_in_chinese(tmp_path, plan):
 
 def test_page_title_short_fingerprint_and_chinese_parameters(tmp_path, plan):
     text = _unescape(export_html(plan, tmp_path / "p.html").read_text(encoding="utf-8"))
-    assert re.search(r"<title>物业服务覆盖方案：[^<]+</title>", text)
+    assert "<title>物业服务覆盖方案</title>" in text
     start = text.index('lianhu-info");')
     box = json.JSONDecoder().raw_decode(text, text.index('div.innerHTML = "', start) + 16)[0]
     assert f">{plan.fingerprint[:12]}</code>" in box and f">{plan.fingerprint}<" not in box
@@ -175,6 +175,23 @@ def test_page_title_short_fingerprint_and_chinese_parameters(tmp_path, plan):
     }
     titled = export_html(plan, tmp_path / "t.html", title="<b>会议</b> & {{ 1 }}")
     assert "<title>&lt;b&gt;会议&lt;/b&gt; &amp; {{ 1 }}</title>" in titled.read_text("utf-8")
+
+
+def _info_box(path):
+    text = _unescape(path.read_text(encoding="utf-8"))
+    start = text.index('lianhu-info");')
+    return json.JSONDecoder().raw_decode(text, text.index('div.innerHTML = "', start) + 16)[0]
+
+
+def test_info_box_tells_provider_from_community_not_covered(tmp_path, bundled_plan):
+    box = _info_box(export_html(bundled_plan, tmp_path / "f.html"))
+    total = bundled_plan.summary().loc["total"]
+    provider, community = int(total["provider_delivered"]), int(total["community_carried"])
+    assert 0 < provider < int(total["unmanaged"]) and community > 0
+    assert f"<th>失管小区</th><td>{int(total['unmanaged'])}</td>" in box
+    assert f"<th>拟由企业服务</th><td>{provider} ({total['provider_rate']:.1%})</td>" in box
+    assert f"<th>拟由社区兜底</th><td>{community} ({total['community_rate']:.1%})</td>" in box
+    assert "已覆盖" not in box and "100%" not in box
 
 
 def test_amap_shifts_data_to_gcj02(plan):
@@ -329,6 +346,23 @@ def test_side_by_side_page_holds_two_maps_and_saves_offline(tmp_path, plan, bund
     assert not EXTERNAL.search(text)
     assert "<title>现状 | &lt;/title&gt;&lt;b&gt;x</title>" in text
     assert text.count('class="folium-map"') == 2
+    assert text.count('"lianhu-box lianhu-legend"') == 1  # one legend, on the right map
     assert page.left.get_name() != page.right.get_name()
     export_html(page, tmp_path / "again.html")
     assert (tmp_path / "again.html").read_text(encoding="utf-8") == text
+
+
+def test_decision_maps_save_offline_with_text_as_written(tmp_path):
+    from lianhu_geo import load_sample_stations, station_coverage
+    from lianhu_geo.maps._decisions import decision_map
+
+    sample = load_sample()
+    sub = sample[sample["subdistrict"] == "北院门街道"].copy()
+    sub.loc[sub.index[0], "name"] = "{{ 7*7 }}"
+    stations = load_sample_stations()
+    stations = stations[stations["compound_id"].isin(sub["compound_id"])]
+    m = decision_map(station_coverage(sub, stations))
+    m.save(tmp_path / "stations.html")
+    text = (tmp_path / "stations.html").read_text(encoding="utf-8")
+    assert not EXTERNAL.search(text)
+    assert "{{ 7*7 }}" in text

@@ -514,6 +514,8 @@ def plan_coverage(
     rule: Rule | None = None,
     missing_mode: str = DEFAULT_MISSING_MODE,
     created: str | _dt.date | None = None,
+    workers: int | None = None,
+    engine: object = None,
     **bundle_options: Any,
 ) -> CoveragePlan:
     """Give every compound a service mode: bundle, fallback mode or professional.
@@ -544,6 +546,15 @@ def plan_coverage(
         Date of the plan, kept in ``plan.created`` and written into files.
         Default: today's date in China Standard Time (:func:`plan_day`), so
         that runs on the same day write byte-identical files.
+    workers : int, optional
+        Processes that bundle subdistricts in parallel; default one per
+        core from :data:`lianhu_geo.scale.AUTO_PROCESSES_FROM` compounds,
+        else none. Same plan whatever the number.
+    engine : {"serial", "processes", "dask"}, distributed.Client or str, optional
+        Where subdistricts are bundled: see
+        :func:`lianhu_geo.scale.bundle_by_group`. Bundles never cross a
+        subdistrict, so each is solved on its own, with a seed derived from
+        its name and ``seed``; the plan is the same on every engine.
     **bundle_options
         Passed to :func:`~lianhu_geo.bundling.propose_bundles`:
         ``min_households``, ``max_compounds``, ``min_compounds``,
@@ -601,9 +612,10 @@ def plan_coverage(
 
     options: dict[str, Any] = {}
     if bundle:
-        from ..bundling import REASONS, propose_bundles
+        from ..bundling import REASONS
+        from ..scale import _bundle_validated
 
-        result = propose_bundles(prep, **bundle_options)
+        result = _bundle_validated(prep, workers=workers, engine=engine, **bundle_options)
         labels = result.labels.reindex(index).astype("string")
         reason_codes = result.reasons.reindex(index).astype("string")
         why_not = reason_codes.map(lambda c: REASONS.get(c, c), na_action="ignore")

@@ -137,20 +137,26 @@ def _restore(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
     return out
 
 
+#: Rows written to a GeoPackage layer at a time: GDAL's copy of the rows
+#: (well-known binary, field buffers) is bounded by this, not by the plan.
+GPKG_BATCH_ROWS = 100_000
+
+
 def _write_layer(frame: gpd.GeoDataFrame, path: Path, layer: str, date: _dt.datetime) -> None:
-    table = frame.copy()
-    for column, dtype in table.dtypes.items():
-        if str(dtype) == "boolean":  # GDAL stores booleans as integers with a subtype
-            table[column] = table[column].astype("Int64")
-    pyogrio.write_dataframe(
-        table,
-        path,
-        layer=layer,
-        driver="GPKG",
-        promote_to_multi=False,
-        geometry_type="Unknown",
-        append=path.exists(),
-    )
+    for start in range(0, max(len(frame), 1), GPKG_BATCH_ROWS):  # streamed in batches
+        table = frame.iloc[start : start + GPKG_BATCH_ROWS].copy()
+        for column, dtype in table.dtypes.items():
+            if str(dtype) == "boolean":  # GDAL stores booleans as integers with a subtype
+                table[column] = table[column].astype("Int64")
+        pyogrio.write_dataframe(
+            table,
+            path,
+            layer=layer,
+            driver="GPKG",
+            promote_to_multi=False,
+            geometry_type="Unknown",
+            append=path.exists(),
+        )
 
 
 def _write_gpkg(plan: CoveragePlan, path: Path, date: _dt.datetime) -> None:
@@ -206,11 +212,13 @@ def _sheet(workbook: Any, title: str, frame: pd.DataFrame, *, percent: tuple[str
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.data_type = "s"
-    for row in frame.itertuples(index=False, name=None):
-        sheet.append([_cell(v) for v in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):  # never a formula ("=...") or an error ("#N/A")
-                cell.data_type = "s"
+    # cells by number: sheet.max_row and sheet[row] count every cell, at each row
+    for number, row in enumerate(frame.itertuples(index=False, name=None), start=2):
+        values = [_cell(v) for v in row]
+        sheet.append(values)
+        for j, value in enumerate(values, start=1):
+            if isinstance(value, str):  # never a formula ("=...") or an error ("#N/A")
+                sheet.cell(row=number, column=j).data_type = "s"
     for j, column in enumerate(frame.columns, start=1):
         width = max([len(str(column)) * 2, *(len(str(v)) for v in frame[column].head(200))])
         letter = sheet.cell(row=1, column=j).column_letter

@@ -22,6 +22,7 @@ from ..compounds import (
     PROVENANCE_COLUMNS,
     REQUIRED_COLUMNS,
     _key,
+    _strip_text,
     standardize_columns,
     validate_compounds,
 )
@@ -332,6 +333,9 @@ def _layer(
 
 
 def _text(series: pd.Series) -> pd.Series:
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        return _strip_text(series)  # text already: vectorised, as `one` does it
+
     def one(v: object) -> object:
         if v is None or (not isinstance(v, str) and bool(pd.isna(v))):
             return pd.NA
@@ -391,8 +395,9 @@ def _check_values(part: _Part, lang: str) -> None:
     text = _text(data["management"]) if "management" in data.columns else None
     mapped = pd.Series(None, index=data.index, dtype=object)
     if text is not None:
+        known = {v: lookup.get(_key(v)) for v in text.dropna().unique()}  # each value once
         mapped = pd.Series(
-            [lookup.get(_key(v)) if v is not pd.NA else None for v in text], index=data.index
+            [known[v] if v is not pd.NA else None for v in text], index=data.index, dtype=object
         )
         mask = (text.notna() & mapped.isna()).to_numpy(dtype=bool)
         if mask.any():

@@ -44,24 +44,23 @@ from folium.utilities import JsCode
 from .._write import check_target
 from ..compounds import _UNWRITABLE
 from ..coords import to_metric
+from ..coverage import CoveragePlan
+from ..coverage.scenarios import match_bundles
 from ..errors import DataWarning, InputError, format_rows
 from ..labels import label
-from . import _controls
+from . import _controls, _popups
 from . import _layers as _layers
 from . import _points as _points
 from ._info import InfoBox, date_text, iso_day
 from ._offline import use_assets
 from ._pair import SideBySide, pair_maps
-from ._render import literal_tree
-from ._save import write_page
+from ._render import literal_tree, write_page
 from ._style import (
     BUNDLE_PALETTE,
     MODE_LABELS,
-    MODES,
     TEXT,
     Legend,
     bundle_colors,
-    mode_style,
 )
 from .basemaps import add_basemap, basemap_coords, check_basemap
 
@@ -79,11 +78,6 @@ __all__ = [
 #: (benchmarks/bench_maps.py: 14 MB, 20,000 compounds, takes about 5 s to first render).
 MAX_RESPONSIVE_MB = 10.0
 _LANGS = ("zh", "en")
-#: What a compound's popup shows, in order.
-POPUP_KEYS = [
-    "name", "place", "households", "mode_label", "reason", "build_year", "status", "pay",
-    "committee", "bundle",
-]  # fmt: skip
 
 
 class MapSizeWarning(UserWarning):
@@ -220,133 +214,10 @@ def _outlines(
     return layers
 
 
-def _bundle_text(plan: Any, lang: str) -> tuple[pd.Series, gpd.GeoDataFrame]:
-    bundles = plan.bundles
-    text = pd.Series(dtype=object)
-    if len(bundles):
-        get = bundles.get
-        text = pd.Series(
-            [
-                TEXT[lang]["bundle_text"].format(
-                    id=bid,
-                    n=_layers.fmt_int(n),
-                    hh=_layers.fmt_int(hh),
-                    span=_layers.fmt_int(span),
-                    margin=_layers.fmt_int(margin),
-                )
-                for bid, n, hh, span, margin in zip(
-                    bundles.index.astype(str),
-                    get("compounds", pd.Series(None, index=bundles.index)),
-                    get("households", pd.Series(None, index=bundles.index)),
-                    get("span_m", pd.Series(None, index=bundles.index)),
-                    get("margin_yuan_month", pd.Series(None, index=bundles.index)),
-                    strict=True,
-                )
-            ],
-            index=bundles.index.astype(str),
-        )
-    return text, bundles
-
-
 def _by_id(compounds: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Compounds in ``compound_id`` order, so that row order never changes the file."""
     order = np.argsort(compounds["compound_id"].astype(str).to_numpy(), kind="stable")
     return compounds.iloc[order]
-
-
-def _flag(values: pd.Series | None, index: pd.Index, lang: str) -> pd.Series:
-    """是 / 否 / 不详 for a yes-no column (missing column: 不详)."""
-    if values is None:
-        return pd.Series(label("unknown", lang), index=index, dtype=object)
-    words = {True: label("yes", lang), False: label("no", lang)}
-    return pd.Series(
-        [label("unknown", lang) if pd.isna(v) else words[bool(v)] for v in values],
-        index=index,
-        dtype=object,
-    )
-
-
-def _status(c: gpd.GeoDataFrame, lang: str) -> pd.Series:
-    """老旧小区、三无小区, one of them, 否, or 不详."""
-    old, sanwu = c.get("old"), c.get("sanwu")
-    out = []
-    for i in range(len(c)):
-        flags = [
-            (v.iloc[i] if v is not None else pd.NA, key)
-            for v, key in ((old, "old"), (sanwu, "sanwu"))
-        ]
-        named = [label(key, lang) for v, key in flags if not pd.isna(v) and bool(v)]
-        known = any(not pd.isna(v) for v, _ in flags)
-        out.append("、".join(named) if named else label("no" if known else "unknown", lang))
-    return pd.Series(out, index=c.index, dtype=object)
-
-
-def _reason(c: gpd.GeoDataFrame) -> pd.Series:
-    """Why the compound has its mode, and why it is not in a bundle when that is known."""
-    why = c["mode_reason"].astype(object)
-    extra = c.get("unbundled_reason")
-    if extra is None:
-        return why
-    return pd.Series(
-        [
-            w if pd.isna(x) or str(x) in str(w) else (x if pd.isna(w) else f"{w}（{x}）")
-            for w, x in zip(why, extra.astype(object), strict=True)
-        ],
-        index=c.index,
-        dtype=object,
-    )
-
-
-def _compound_props(
-    c: gpd.GeoDataFrame, plan: Any, lang: str, colors: dict[object, str] | None = None
-) -> pd.DataFrame:
-    bundle_text, _ = _bundle_text(plan, lang)
-    bundle_id = c["bundle_id"].astype("string")
-    year = pd.to_numeric(c.get("build_year", pd.Series(np.nan, index=c.index)), errors="coerce")
-    props = pd.DataFrame(
-        {
-            "cid": c["compound_id"].astype(str),
-            "name": c["name"].astype(str),
-            "place": c["subdistrict"].astype(str) + " / " + c["community"].astype(str),
-            "households": c["households"].astype(object),
-            "mode": c["service_mode"].astype(str),
-            "mode_label": c["service_mode"].map(MODE_LABELS[lang]).astype(str),
-            "reason": _reason(c),
-            "build_year": [label("unknown", lang) if pd.isna(y) else str(int(y)) for y in year],
-            "status": _status(c, lang),
-            "pay": _flag(c.get("willing_to_pay"), c.index, lang),
-            "committee": _flag(c.get("owners_committee"), c.index, lang),
-            "bundle": bundle_id.map(lambda b: bundle_text.get(b, b), na_action="ignore")
-            .astype(object)
-            .fillna("—"),
-        },
-        index=c.index,
-    )
-    props = _layers.escape_frame(props)
-    # each bundle's fill colour (from lianhu_geo's palette, not from the data)
-    colors = colors or {}
-    props["bcolor"] = [None if pd.isna(b) else colors.get(b) for b in bundle_id]
-    props["search"] = c["name"].astype(str)  # what search matches and lists, as text
-    return props
-
-
-def _popup_fields(lang: str, keys: list[str]) -> tuple[list[str], list[str]]:
-    words = TEXT[lang]
-    aliases = {
-        "name": words["name"],
-        "place": words["place"],
-        "households": words["households"],
-        "mode_label": words["mode"],
-        "reason": words["reason"],
-        "build_year": label("build_year", lang),
-        "status": label("old_sanwu", lang),
-        "pay": label("willing_to_pay", lang),
-        "committee": label("owners_committee", lang),
-        "bundle": words["bundle"],
-        "before": words["before"],
-        "after": words["after"],
-    }
-    return keys, [aliases[k] for k in keys]
 
 
 def _compound_layers(
@@ -363,7 +234,7 @@ def _compound_layers(
     style: Any = None,
 ) -> dict[str, folium.GeoJson]:
     geom = _layers.display_frame(frame, simplify_m=simplify_m, coords=coords)
-    fields, aliases = _popup_fields(lang, popup_keys)
+    fields, aliases = _popups.popup_fields(lang, popup_keys)
     groups = sorted(frame[group_by].astype(str).unique()) if group_by else [name or "compounds"]
     layers = {}
     for group in groups:
@@ -376,7 +247,7 @@ def _compound_layers(
         fg = folium.FeatureGroup(name=_html.escape(label)).add_to(m)
         layers[group] = folium.GeoJson(
             _layers.feature_collection(geom[mask], props[mask]),
-            style_function=style or _compound_style,
+            style_function=style or _popups.compound_style,
             highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
             # folium refuses popup fields on a layer with no features (no changed compounds)
             popup=folium.GeoJsonPopup(fields=fields, aliases=aliases, max_width=360)
@@ -391,20 +262,11 @@ def _compound_layers(
     return layers
 
 
-def _compound_style(feature: dict) -> dict[str, object]:
-    """Style a compound by its mode, filled with its bundle's own colour when it is in one."""
-    props = feature["properties"]
-    style = mode_style(props["mode"])
-    if props.get("bcolor"):
-        style = {**style, "color": props["bcolor"], "fillColor": props["bcolor"]}
-    return style
-
-
 def _bundle_layer(
     m: folium.Map, plan: Any, *, simplify_m: float, coords: str, lang: str, name: str,
     dash: str | None = None,
 ) -> tuple[folium.GeoJson, folium.GeoJson] | None:  # fmt: skip
-    text, bundles = _bundle_text(plan, lang)
+    text, bundles = _popups.bundle_text(plan, lang)
     if len(bundles) == 0:
         return None
     colors = _colors(plan)
@@ -633,21 +495,15 @@ def plan_map(
     layers = _compound_layers(
         m,
         compounds,
-        _compound_props(compounds, plan, lang, _colors(plan)),
+        _popups.compound_props(compounds, plan, lang, _colors(plan)),
         simplify_m=simplify_m,
         coords=coords,
         lang=lang,
-        popup_keys=POPUP_KEYS,
+        popup_keys=_popups.POPUP_KEYS,
     )
     registry["compounds"] = layers
     _add_edges(m, [bundle_layers] if bundle_layers else [])
-    unmanaged = int((compounds["service_mode"] != "professional").sum())
-    covered = int(compounds["service_mode"].isin([m for m in MODES if m != "professional"]).sum())
-    default_title = (
-        f"物业服务覆盖方案：失管小区 {unmanaged} 个，已覆盖 {covered} 个"
-        if lang == "zh"
-        else f"Coverage plan: {covered} of {unmanaged} unmanaged compounds covered"
-    )
+    default_title, figures = _headline(plan, lang)
     info = InfoBox(
         title=title or default_title,
         date=_date_text(date, plan, lang)[0],
@@ -655,6 +511,7 @@ def plan_map(
         fingerprint=str(getattr(plan, "fingerprint", "")),
         version=str(getattr(plan, "version", "")),
         options={"plan": dict(getattr(plan, "options", {}) or {})},
+        figures=figures,
         lang=lang,
     )
     legend = _legend(plan, compounds, lang)
@@ -663,6 +520,28 @@ def plan_map(
         m, search_layers=layers, registry=registry, info=info, legend=legend, lang=lang,
         title=title or default_title, panel=panel,
     )  # fmt: skip
+
+
+def _headline(plan: CoveragePlan, lang: str) -> tuple[str, list[tuple[str, str]]]:
+    """Return the map's title and the plan's honest figures as ``(label, value)`` rows.
+
+    A plan gives every unmanaged compound some mode, so "covered" is always all
+    of them; the map says instead what a provider would deliver and what the
+    community would carry, as proposed (:meth:`CoveragePlan.coverage_figures`).
+    """
+    total = plan.summary().loc["total"]
+
+    def share(count: str, rate: str) -> str:
+        value = total[rate]
+        return f"{int(total[count])} ({value:.1%})" if pd.notna(value) else str(int(total[count]))
+
+    figures = [
+        (label("unmanaged_compounds", lang), str(int(total["unmanaged"]))),
+        (label("provider_delivered", lang), share("provider_delivered", "provider_rate")),
+        (label("community_carried", lang), share("community_carried", "community_rate")),
+        (label("bundles", lang), str(int(total["bundles"]))),
+    ]
+    return label("plan_title", lang), figures
 
 
 def compare_map(
@@ -734,7 +613,7 @@ def compare_map(
         b["bundle_id"].astype("string").fillna("").to_numpy()
     )
     changed = (mode_a.reindex(key).to_numpy() != mode_b.to_numpy()) | ~same_bundle
-    props = _compound_props(b, plan_b, lang, _colors(plan_b))
+    props = _popups.compound_props(b, plan_b, lang, _colors(plan_b))
     labels_zh = MODE_LABELS[lang]
 
     def describe(mode: pd.Series, bundle: pd.Series) -> list[str]:
@@ -791,9 +670,6 @@ def compare_map(
 
 def _matched(plan: Any, reference: Any) -> Any:
     """``plan`` with its bundles renumbered after ``reference``'s (:func:`match_bundles`)."""
-    from ..coverage import CoveragePlan
-    from ..coverage.scenarios import match_bundles
-
     if not (isinstance(plan, CoveragePlan) and isinstance(reference, CoveragePlan)):
         return plan
     with warnings.catch_warnings():  # a map shows differences; compare_plans warns about data
@@ -856,6 +732,8 @@ def side_by_side_map(
     }  # fmt: skip
     left = plan_map(plan_a, title=label_a, **options)
     right = plan_map(_matched(plan_b, plan_a), title=label_b, **options)
+    for key in [k for k, child in left._children.items() if isinstance(child, Legend)]:
+        del left._children[key]  # one legend for the page, on the right: room for the map
     return pair_maps(left, right, title=f"{label_a} | {label_b}")
 
 

@@ -64,6 +64,8 @@ _CSS = """
     height: auto !important; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff;
     pointer-events: none;}
 .lianhu-zoomed-out .lianhu-bundle-label {display: none;}
+.leaflet-popup-content {font-size: 13px; line-height: 1.35; margin: 10px 14px;}
+.leaflet-popup-content th {white-space: nowrap; padding-right: 10px; vertical-align: top;}
 </style>
 """
 
@@ -133,8 +135,9 @@ class Layout(MacroElement):
             map.on("resize", padPopups);
             map.lianhuPadding = padding;
             map.lianhuFit = function() {
-                // the side controls (search, layers, scale) are narrow: fit between the
-                // top and bottom controls, and beside the info box and the legend
+                // the controls sit in the corners, where the district's box is mostly
+                // empty: keep a part of their room as padding, so the district fills the
+                // screen and each control covers little of it
                 var p = padding(), size = map.getSize();
                 var side = Math.min(Math.max(p.topLeft.x, p.bottomRight.x) * 0.25, size.x * 0.1);
                 map.fitBounds(bounds, {

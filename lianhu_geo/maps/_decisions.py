@@ -20,11 +20,11 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from .._write import atomic_path
 from ..errors import InputError
 from ..labels import check_lang, label
 from . import _layers
-from ._offline import inline_assets, unescape_unicode, use_assets
+from ._offline import use_assets
+from ._render import literal_tree, write_page
 from .basemaps import add_basemap
 
 __all__ = ["decision_map", "write_decision_map", "STATUS_COLORS"]
@@ -342,12 +342,10 @@ def decision_map(
     draw[kind](m, result, lang)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     use_assets(m)
-    return _layers.set_ids(m)
+    # literal like every lianhu_geo map: no text is compiled, and m.save() writes offline
+    return literal_tree(_layers.set_ids(m))
 
 
 def write_decision_map(result: Any, path: str | os.PathLike, **options: Any) -> Path:
     """Write :func:`decision_map` of ``result`` as one offline HTML file (atomically)."""
-    text = inline_assets(unescape_unicode(decision_map(result, **options).get_root().render()))
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(text.encode("utf-8"))
-    return Path(path)
+    return write_page(decision_map(result, **options), path)

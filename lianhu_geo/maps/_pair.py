@@ -19,7 +19,7 @@ from branca.element import Figure, MacroElement
 from jinja2 import Template
 
 from . import _layers
-from ._render import Literal, literal_tree
+from ._render import Literal, literal_tree, page_text, write_page
 
 __all__ = ["SideBySide", "SyncMaps", "pair_maps"]
 
@@ -44,6 +44,8 @@ class SyncMaps(MacroElement):
                     busy = false;
                 });
             });
+            // each map fitted itself; start from the first one's view
+            maps[0].fire("move");
         })([{% for m in this.maps %}{{ m.get_name() }}{{ "," if not loop.last }}{% endfor %}]);
         {% endmacro %}
         """
@@ -69,8 +71,6 @@ class SideBySide(Figure):
 
     def save(self, outfile: Any, close_file: bool = True, **kwargs: Any) -> None:
         """Write the page so that it opens offline (Leaflet inlined), atomically."""
-        from ._save import page_text, write_page
-
         if hasattr(outfile, "write"):
             outfile.write(page_text(self))
             if close_file:

@@ -1,0 +1,213 @@
+"""A province on this machine: read, plan and write a million compounds (issue 15).
+
+Run by hand (never part of the test suite), from the repository root::
+
+    nice -n 10 python benchmarks/bench_scale.py --n 1000000 --subdistricts 250 \
+        --workers 2 --maps-sample 16 --one-core-n 100000 --out benchmarks/results/scale.json
+
+Two measurements, each in a fresh subprocess so that its peak resident
+memory (this process and its worker processes) is its own:
+
+``province``
+    ``--n`` synthetic compounds in ``--subdistricts`` subdistricts
+    (``tests/scale_fixtures.py``: jittered rectangles, 60 m apart, 40 %
+    unmanaged) are written to a GeoPackage (setup, timed apart), then timed
+    step by step: ``lg.read_compounds`` (read and validate), ``plan_coverage``
+    with ``--workers`` processes, and ``lg.scale.write_plan_parts`` (the
+    GeoPackage, the summary workbook, one workbook per subdistrict; maps:
+    ``--maps-sample`` subdistricts' maps plus the overview, timed, and the
+    time of all of them extrapolated from the sample; 0 draws them all).
+``one_core``
+    ``--one-core-n`` compounds in ``--subdistricts // 10`` subdistricts,
+    validated, then bundled by ``bundle_by_group`` in this process
+    (``engine="serial"``, one core) and again with 2 processes: the
+    1 -> 2 worker speed-up, and a check that both give the same bundles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
+
+
+def _peak_mb() -> dict[str, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"peak_rss_mb": round(own, 1), "peak_rss_children_mb": round(children, 1)}
+
+
+def _say(text: str) -> None:
+    print(f"[{dt.datetime.now():%H:%M:%S}] {text}", file=sys.stderr, flush=True)
+
+
+def province(args: argparse.Namespace) -> dict:
+    import pyogrio
+    from scale_fixtures import province_compounds
+
+    import lianhu_geo as lg
+    from lianhu_geo.scale import write_plan_parts
+
+    tmp = Path(args.tmp)
+    times: dict[str, float] = {}
+    t = time.perf_counter()
+    data = province_compounds(args.n, subdistricts=args.subdistricts, seed=1).to_crs(4326)
+    source = tmp / "province.gpkg"
+    pyogrio.write_dataframe(data, source, layer="compounds")
+    del data
+    times["setup_write_input"] = time.perf_counter() - t
+    _say(f"input written: {source.stat().st_size / 1e6:.0f} MB")
+
+    t = time.perf_counter()
+    compounds = lg.read_compounds(source)
+    times["read"] = time.perf_counter() - t
+    _say(f"read {len(compounds):,} in {times['read']:.0f} s")
+
+    t = time.perf_counter()
+    plan = lg.plan_coverage(compounds, workers=args.workers, created="2026-12-06")
+    times["plan"] = time.perf_counter() - t
+    _say(f"planned: {len(plan.bundles):,} bundles in {times['plan']:.0f} s")
+    del compounds
+
+    marks: dict[str, float] = {}
+    start = time.perf_counter()
+
+    def progress(step: str, done: int, total: int) -> None:
+        marks[step] = time.perf_counter() - start
+        if done == total:
+            _say(f"{step} {done}/{total} at {marks[step]:.0f} s")
+
+    names = sorted(plan.compounds["subdistrict"].unique())
+    folder = tmp / "out"
+    write_plan_parts(plan, folder, maps=False, workers=args.workers, progress=progress)
+    times["write_gpkg_and_summary_xlsx"] = marks["plan"]
+    times["write_workbooks"] = marks["workbooks"] - marks["plan"]
+    sample = names if args.maps_sample == 0 else names[: args.maps_sample]
+    part = plan.__class__(
+        plan.compounds[plan.compounds["subdistrict"].isin(sample)],
+        plan.bundles,
+        options=plan.options,
+        fingerprint=plan.fingerprint,
+        version=plan.version,
+        created=plan.created,
+    )
+    part.bundles = part.bundles[part.bundles.index.isin(part.compounds["bundle_id"].dropna())]
+    from lianhu_geo.scale._files import part_name
+    from lianhu_geo.scale._overview import write_maps
+
+    t = time.perf_counter()
+    write_maps(
+        part,
+        folder,
+        names=sample,
+        stems=[part_name(k, n) for k, n in enumerate(sample, start=1)],
+        limit=0,
+        progress=lambda *a: None,
+        workers=args.workers,
+    )
+    maps_sample = time.perf_counter() - t
+    times["write_maps_sample"] = maps_sample
+    times["write_maps_all_extrapolated"] = maps_sample * len(names) / len(sample)
+    sizes = {p.name: p.stat().st_size for p in folder.iterdir() if p.is_file()}
+    counted = ("read", "plan", "write_gpkg_and_summary_xlsx", "write_workbooks")
+    total = sum(times[k] for k in counted) + times["write_maps_all_extrapolated"]
+    return {
+        "n": args.n,
+        "subdistricts": len(names),
+        "bundles": len(plan.bundles),
+        "workers": args.workers,
+        "maps_drawn": len(sample),
+        "times_s": {k: round(v, 1) for k, v in times.items()},
+        "total_s_read_plan_write_all": round(total, 1),
+        "file_sizes_bytes": sizes,
+        **_peak_mb(),
+    }
+
+
+def one_core(args: argparse.Namespace) -> dict:
+    from scale_fixtures import province_compounds
+
+    from lianhu_geo.compounds import validate_compounds
+    from lianhu_geo.scale import bundle_by_group
+
+    subdistricts = max(1, args.subdistricts // 10)
+    data = validate_compounds(
+        province_compounds(args.one_core_n, subdistricts=subdistricts, seed=2)
+    )
+    t = time.perf_counter()
+    serial = bundle_by_group(data, engine="serial")
+    one = time.perf_counter() - t
+    _say(f"{len(data):,} bundled on one core in {one:.1f} s")
+    t = time.perf_counter()
+    parallel = bundle_by_group(data, workers=2)
+    two = time.perf_counter() - t
+    _say(f"... with 2 processes in {two:.1f} s")
+    same = serial.labels.equals(parallel.labels) and serial.bundles.equals(parallel.bundles)
+    return {
+        "n": args.one_core_n,
+        "subdistricts": subdistricts,
+        "bundles": len(serial.bundles),
+        "bundle_one_core_s": round(one, 1),
+        "bundle_two_workers_s": round(two, 1),
+        "speed_up_1_to_2": round(one / two, 2),
+        "same_bundles": bool(same),
+        **_peak_mb(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--subdistricts", type=int, default=250)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--maps-sample", type=int, default=16)
+    parser.add_argument("--one-core-n", type=int, default=100_000)
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "scale.json")
+    parser.add_argument("--only", choices=("province", "one_core"), help="run one of the two")
+    parser.add_argument("--worker", choices=("province", "one_core"))
+    parser.add_argument("--tmp")
+    args = parser.parse_args()
+    if args.worker:
+        result = {"province": province, "one_core": one_core}[args.worker](args)
+        print(json.dumps(result))
+        return
+    results = {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": f"{platform.node()} {os.cpu_count()} cores, {platform.python_version()}",
+        "load_average_at_start": os.getloadavg(),
+        "command": " ".join(sys.argv),
+    }
+    for worker in [args.only] if args.only else ["one_core", "province"]:
+        with tempfile.TemporaryDirectory(prefix="bench_scale_") as tmp:
+            cmd = [sys.executable, __file__, "--worker", worker, "--tmp", tmp]
+            cmd += [f"--n={args.n}", f"--subdistricts={args.subdistricts}"]
+            cmd += [f"--workers={args.workers}", f"--maps-sample={args.maps_sample}"]
+            cmd += [f"--one-core-n={args.one_core_n}"]
+            t = time.perf_counter()
+            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            sys.stderr.write(done.stderr[-4000:])
+            if done.returncode != 0:
+                results[worker] = {"failed": done.returncode}
+                continue
+            results[worker] = json.loads(done.stdout.strip().splitlines()[-1])
+            results[worker]["wall_s"] = round(time.perf_counter() - t, 1)
+        results["load_average_at_end"] = os.getloadavg()
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,241 @@
+"""A province's plan on disk: GeoPackage in batches, a workbook and a map per subdistrict.
+
+:func:`write_plan_parts` writes into a folder
+
+``plan.gpkg``
+    The whole plan, as :func:`~lianhu_geo.coverage.files.write_plan` writes
+    it (its compounds layer is written in batches of
+    :data:`~lianhu_geo.coverage.files.GPKG_BATCH_ROWS` rows);
+    :func:`~lianhu_geo.coverage.files.read_plan` reads it back.
+``plan.xlsx``
+    汇总 (summary by subdistrict), 片区 (every bundle) and 说明 (options):
+    the figures, without the compounds, so it opens whatever the size.
+``workbooks/NNN_subdistrict.xlsx``
+    One workbook per subdistrict: its 小区 (compounds) and 片区 (bundles),
+    written row by row (openpyxl's write-only mode: memory bounded by a
+    subdistrict). A sheet over Excel's 1,048,576 rows is refused, naming
+    the subdistrict, before any file is written.
+``map.html`` and ``maps/NNN_subdistrict.html``
+    The meeting map of the whole plan when it has at most
+    :data:`MAP_MAX_COMPOUNDS` compounds; above that, one map per
+    subdistrict and ``map.html`` becomes an overview: one outline per
+    subdistrict (the convex hull of its compounds) with its figures
+    (:mod:`lianhu_geo.scale._overview`).
+
+File names number subdistricts in sorted order (``001``, ``002`` ...) and
+keep letters and digits of their names (CJK included); anything else
+becomes ``_``, so a name is never a path. Everything is written to
+temporary files and moved into place when complete, and the same plan gives
+the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._write import atomic_path, atomic_paths, check_target, save_workbook
+from ..coverage import CoveragePlan
+from ..coverage import files as _plan_files
+from ..errors import InputError, OutputError
+
+__all__ = ["MAP_MAX_COMPOUNDS", "MAX_SHEET_ROWS", "write_plan_parts", "part_name"]
+
+#: Compounds one meeting map holds: about 0.85 MB of HTML per 1,000
+#: compounds, so 10,000 stay under the maps' 10 MB responsiveness limit
+#: (:data:`lianhu_geo.maps.MAX_RESPONSIVE_MB`).
+MAP_MAX_COMPOUNDS = 10_000
+
+#: Rows of one Excel sheet, the header included.
+MAX_SHEET_ROWS = 1_048_576
+
+_UNSAFE = re.compile(r"[^\w\-]+")
+
+
+def part_name(number: int, name: str) -> str:
+    """File stem of one subdistrict's files: its number and its name made safe.
+
+    Examples
+    --------
+    >>> part_name(3, "青年路街道")
+    '003_青年路街道'
+    >>> part_name(12, "../../etc/passwd")
+    '012_etc_passwd'
+    """
+    safe = _UNSAFE.sub("_", str(name)).strip("_")[:60]
+    return f"{number:03d}_{safe}" if safe else f"{number:03d}"
+
+
+def _part(plan: CoveragePlan, name: str) -> CoveragePlan:
+    """Give the plan of one subdistrict (its compounds, and bundles with members there)."""
+    compounds = plan.compounds[plan.compounds["subdistrict"].astype(str) == name]
+    ids = compounds["bundle_id"].dropna().unique()
+    return CoveragePlan(
+        compounds,
+        plan.bundles[plan.bundles.index.isin(ids)],
+        options=plan.options,
+        fingerprint=plan.fingerprint,
+        version=plan.version,
+        created=plan.created,
+    )
+
+
+def _text_cell(sheet: Any, value: Any) -> Any:
+    """Make a write-only cell whose text stays text, never a formula or an error value."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def _stream_sheet(workbook: Any, title: str, frame: pd.DataFrame) -> None:
+    from openpyxl.cell.cell import ERROR_CODES
+
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    sheet.append([_text_cell(sheet, str(c)) for c in frame.columns])
+    cell = _plan_files._cell
+    for row in frame.itertuples(index=False, name=None):
+        values = [cell(v) for v in row]
+        sheet.append(
+            [
+                _text_cell(sheet, v)
+                if isinstance(v, str) and (v.startswith("=") or v in ERROR_CODES)
+                else v
+                for v in values
+            ]
+        )
+
+
+def _write_workbook(path: Path, frames: dict[str, pd.DataFrame], plan: CoveragePlan) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for title, frame in frames.items():
+        _stream_sheet(workbook, title, frame)
+    save_workbook(workbook, path, date=_plan_files._plan_date(plan), title="覆盖方案")
+
+
+def _check_rows(frames: dict[str, Any], where: str) -> None:
+    for title, frame in frames.items():
+        if len(frame) + 1 > MAX_SHEET_ROWS:
+            raise InputError(
+                f"{where}: sheet {title} would have {len(frame) + 1:,} rows, more than "
+                f"Excel's {MAX_SHEET_ROWS:,}. Plan it in parts (by subdistrict or city), "
+                "or use plan.gpkg, which has no row limit."
+            )
+
+
+def write_plan_parts(
+    plan: CoveragePlan,
+    folder: str | Path,
+    *,
+    maps: bool = True,
+    map_max_compounds: int = MAP_MAX_COMPOUNDS,
+    workers: int | None = None,
+    engine: object = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Write a plan of any size: GeoPackage, summary workbook, per-subdistrict files.
+
+    Parameters
+    ----------
+    plan : CoveragePlan
+        From :func:`~lianhu_geo.coverage.plan_coverage`.
+    folder : str or pathlib.Path
+        Created if needed; the files listed in this module's description are
+        replaced.
+    maps : bool, default True
+        Write the maps too.
+    map_max_compounds : int, default :data:`MAP_MAX_COMPOUNDS`
+        Above this many compounds, one map per subdistrict and an overview.
+    workers, engine
+        Where the subdistricts' maps are drawn, as for
+        :func:`~lianhu_geo.scale.bundle_by_group` (by default in local
+        processes from :data:`~lianhu_geo.scale.AUTO_PROCESSES_FROM`
+        compounds); the same bytes on every engine.
+    progress : callable, optional
+        Called as ``progress(step, done, total)`` after each file.
+
+    Returns
+    -------
+    dict
+        ``gpkg`` and ``xlsx`` paths, ``workbooks`` and ``maps`` (lists of
+        paths, in subdistrict order) and ``map`` (the map or the overview;
+        None without maps).
+
+    Raises
+    ------
+    InputError
+        A sheet over Excel's row limit, or text a workbook cannot hold,
+        named by sheet, row and column; nothing is written.
+    OutputError
+        ``folder`` is a file, or a target is a folder or a link.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from lianhu_geo.coverage import plan_coverage
+    >>> plan = plan_coverage(three_compounds(), bundle=False, created="2026-12-06")
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     out = write_plan_parts(plan, d, maps=False)
+    ...     [p.name for p in out["workbooks"]]
+    ['001_青年路街道.xlsx']
+    """
+    from ..options import Option
+
+    maps = Option("maps", "bool").check(maps)
+    map_max_compounds = Option("map_max_compounds", "count", minimum=1).check(map_max_compounds)
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"cannot write the plan into {folder}: it is a file, not a folder.")
+    names = sorted(plan.compounds["subdistrict"].astype(str).unique())
+    stems = [part_name(k, n) for k, n in enumerate(names, start=1)]
+    frames = _plan_files._workbook_frames(plan)
+    _plan_files._check_cells(frames)  # every cell of every workbook, before the first byte
+    del frames["小区"]
+    frames["汇总"] = plan.summary(lang="zh").reset_index()
+    _check_rows(frames, "plan.xlsx")
+    sizes = plan.compounds["subdistrict"].astype(str).value_counts()
+    for name in names:
+        _check_rows({"小区": range(int(sizes[name]))}, f"subdistrict {name}")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "workbooks").mkdir(exist_ok=True)
+    out: dict[str, Any] = {"gpkg": folder / "plan.gpkg", "xlsx": folder / "plan.xlsx"}
+    for path in out.values():
+        check_target(path)
+    tell = progress or (lambda step, done, total: None)
+    with atomic_paths(out["gpkg"], out["xlsx"]) as (gpkg, xlsx):
+        _plan_files._write_gpkg(plan, gpkg, _plan_files._plan_date(plan))
+        _write_workbook(xlsx, frames, plan)
+    tell("plan", 1, 1)
+    out["workbooks"] = []
+    for k, (name, stem) in enumerate(zip(names, stems, strict=True), start=1):
+        part = _part(plan, name)
+        sheets = _plan_files._workbook_frames(part)
+        sheets = {"小区": sheets["小区"], "片区": sheets["片区"]}
+        path = check_target(folder / "workbooks" / f"{stem}.xlsx")
+        with atomic_path(path) as tmp:
+            _write_workbook(tmp, sheets, part)
+        out["workbooks"].append(path)
+        tell("workbooks", k, len(names))
+    out["maps"], out["map"] = [], None
+    if maps:
+        from ._overview import write_maps
+
+        out["map"], out["maps"] = write_maps(
+            plan,
+            folder,
+            names=names,
+            stems=stems,
+            limit=map_max_compounds,
+            progress=tell,
+            workers=workers,
+            engine=engine,
+        )
+    return out

@@ -1,0 +1,143 @@
+"""Maps of a plan too large for one map: one per subdistrict, and an overview.
+
+The overview draws one outline per subdistrict (the convex hull of its
+compounds' representative points, buffered by 50 m) coloured by coverage
+of unmanaged compounds by bundles, with the subdistrict's figures in a
+tooltip. It is a plain folium map written by the public
+:func:`lianhu_geo.export_html`, which renders every element literally and
+inlines Leaflet, so it opens offline; the tooltip's text is HTML-escaped
+here, as the meeting map's popups are.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from ..coverage import CoveragePlan
+from ..maps._offline import use_assets
+from ._engines import resolve_engine, run_groups
+
+#: Subdistrict maps handed to the workers at a time (their plans are copies).
+_MAPS_AT_ONCE = 32
+
+__all__ = ["overview_frame", "write_maps"]
+
+#: Tooltip fields of the overview: column -> Chinese label.
+OVERVIEW_FIELDS = {
+    "subdistrict": "街道",
+    "compounds": "小区数",
+    "unmanaged": "失管小区",
+    "bundle": "纳入片区",
+    "bundles": "片区数",
+    "bundled_share": "失管小区纳入片区比例",
+    "map_file": "分街道地图",
+}
+
+
+def overview_frame(plan: CoveragePlan, stems: dict[str, str]) -> gpd.GeoDataFrame:
+    """One row per subdistrict: its outline (EPSG:4326) and figures."""
+    summary = plan.summary().drop(index="total")
+    compounds = plan.compounds
+    metric = compounds.to_crs(compounds.estimate_utm_crs()) if compounds.crs.is_geographic else (
+        compounds
+    )  # fmt: skip
+    points = shapely.point_on_surface(metric.geometry.to_numpy())
+    sub = compounds["subdistrict"].astype(str).to_numpy()
+    outlines = []
+    for name in summary.index:
+        hull = shapely.convex_hull(shapely.multipoints(points[sub == name]))
+        outlines.append(shapely.buffer(hull, 50.0))
+    frame = gpd.GeoDataFrame(
+        {
+            "subdistrict": summary.index.astype(str),
+            "compounds": summary["compounds"].to_numpy(),
+            "unmanaged": summary["unmanaged"].to_numpy(),
+            "bundle": summary["bundle"].to_numpy(),
+            "bundles": summary["bundles"].to_numpy(),
+        },
+        geometry=outlines,
+        crs=metric.crs,
+    ).to_crs(4326)
+    share = frame["bundle"] / frame["unmanaged"].where(frame["unmanaged"] > 0)
+    frame["bundled_share"] = [f"{v:.0%}" if pd.notna(v) else "—" for v in share]
+    frame["map_file"] = [f"maps/{stems[n]}.html" for n in frame["subdistrict"]]
+    frame["fill"] = [_color(v) for v in share]
+    return frame
+
+
+def _color(share: float) -> str:
+    if pd.isna(share):
+        return "#bdbdbd"
+    steps = ["#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"]
+    return steps[min(int(share * len(steps)), len(steps) - 1)]
+
+
+def _overview_map(frame: gpd.GeoDataFrame, title: str) -> folium.Map:
+    shown = frame.copy()
+    for column in OVERVIEW_FIELDS:  # the tooltip inserts HTML: user text is escaped
+        shown[column] = [html.escape(str(v)) for v in shown[column]]
+    x0, y0, x1, y1 = shown.total_bounds
+    m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True)
+    m.fit_bounds([[float(y0), float(x0)], [float(y1), float(x1)]])
+    folium.GeoJson(
+        shown[[*OVERVIEW_FIELDS, "fill", "geometry"]].to_json(),
+        name=html.escape(title),
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "color": "#444444",
+            "weight": 1,
+            "fillOpacity": 0.6,
+        },
+        tooltip=folium.GeoJsonTooltip(
+            fields=list(OVERVIEW_FIELDS), aliases=list(OVERVIEW_FIELDS.values())
+        ),
+    ).add_to(m)
+    return use_assets(m)  # the assets the meeting maps ship, so export_html inlines them
+
+
+def _write_part(job: tuple[CoveragePlan, Path]) -> Path:
+    from .. import export_html
+
+    return export_html(job[0], job[1])
+
+
+def write_maps(
+    plan: CoveragePlan,
+    folder: Path,
+    *,
+    names: list[str],
+    stems: list[str],
+    limit: int,
+    progress: Callable[[str, int, int], None],
+    workers: int | None = None,
+    engine: object = None,
+) -> tuple[Path, list[Path]]:
+    """Write ``map.html`` (the plan, or an overview above ``limit``) and per-subdistrict maps."""
+    from .. import export_html
+    from ._files import _part
+
+    if len(plan.compounds) <= limit:
+        path = export_html(plan, folder / "map.html")
+        progress("maps", 1, 1)
+        return path, []
+    (folder / "maps").mkdir(exist_ok=True)
+    jobs = [
+        (_part(plan, n), folder / "maps" / f"{s}.html") for n, s in zip(names, stems, strict=True)
+    ]
+    name, count = resolve_engine(engine, workers, groups=len(jobs), compounds=len(plan.compounds))
+    paths = []
+    for start in range(0, len(jobs), _MAPS_AT_ONCE):  # parts in memory: a batch at a time
+        batch = jobs[start : start + _MAPS_AT_ONCE]
+        paths += run_groups(_write_part, batch, engine=engine, workers=count, name=name)
+        progress("maps", len(paths), len(jobs))
+    frame = overview_frame(plan, dict(zip(names, stems, strict=True)))
+    title = f"覆盖方案总览（{len(names)} 个街道，{len(plan.compounds):,} 个小区）"
+    overview = export_html(_overview_map(frame, title), folder / "map.html")
+    return overview, paths
