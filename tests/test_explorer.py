@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -39,6 +41,8 @@ def _same(ex, compounds, **kwargs):
     total = expected.summary().loc["total"]
     assert ex.figures["bundles"] == len(expected.bundles) == total["bundles"]
     assert ex.figures["coverage_rate"] == total["coverage_rate"]
+    assert ex.figures["provider_rate"] == total["provider_rate"]
+    assert ex.figures["community_carried"] == total["community_carried"]
     features = ex.map_data["features"]
     by_id = expected.compounds.set_index("compound_id")
     assert sorted(f["id"] for f in features) == sorted(by_id.index)
@@ -59,6 +63,12 @@ def test_opens_with_the_default_plan(ex, compounds):
     assert 0 < ex.figures["bundle_rate"] < 1
     assert ex.w_min_households.value == ex.plan.options["min_households"] == 2381
     assert "data-revision" in ex.w_figures.value and "B001" in ex.w_bundles.value
+    # the panel shows what a provider would deliver and what the community carries
+    f = ex.figures
+    assert f["provider_delivered"] + f["community_carried"] == f["unmanaged"]
+    shown = f"{f['provider_rate']:.1%}（{f['provider_delivered']:,}）"
+    assert re.search(f"拟由企业服务</th><td[^>]*>{re.escape(shown)}</td>", ex.w_figures.value)
+    assert lg.labels.label("coverage_rate") not in ex.w_figures.value
 
 
 CONTROLS = [

@@ -47,6 +47,10 @@ _FIGURES = (
     "unmanaged",
     "covered",
     "coverage_rate",
+    "provider_delivered",
+    "provider_rate",
+    "community_carried",
+    "community_rate",
     "bundle",
     "bundle_rate",
     "household_bundle_rate",
@@ -60,7 +64,11 @@ def figures_of(plan: Any) -> dict[str, Any]:
     """Return the summary figures of a plan, from ``plan.summary()`` and ``plan.bundles``.
 
     ``coverage_rate`` counts every mode (fallback modes included) as
-    covered, as the district's reports do; ``bundle_rate`` is the share of
+    covered, so it is always 1 for a plan; the figures shown are the honest
+    ones (:meth:`~lianhu_geo.coverage.CoveragePlan.coverage_figures`):
+    ``provider_delivered`` / ``provider_rate`` (a provider is proposed) and
+    ``community_carried`` / ``community_rate`` (the community carries it);
+    ``bundle_rate`` is the share of
     unmanaged compounds that are in a 片区大物业 bundle, and
     ``household_bundle_rate`` the same share of their households: together
     they show how much of the coverage is professional service.
@@ -76,6 +84,10 @@ def figures_of(plan: Any) -> dict[str, Any]:
         "unmanaged": int(total["unmanaged"]),
         "covered": int(total["covered"]),
         "coverage_rate": float(total["coverage_rate"]),
+        "provider_delivered": int(total["provider_delivered"]),
+        "provider_rate": float(total["provider_rate"]),
+        "community_carried": int(total["community_carried"]),
+        "community_rate": float(total["community_rate"]),
         "bundle": int(total["bundle"]),
         "bundle_rate": float(in_bundle.sum() / unmanaged.sum()) if unmanaged.any() else math.nan,
         "household_bundle_rate": float(hh[in_bundle].sum() / hh_unmanaged)
@@ -582,8 +594,14 @@ class Explorer(widgets.VBox):
         rows = [
             (t("compounds"), f"{f['compounds']:,}"),
             (t("unmanaged_compounds"), f"{f['unmanaged']:,}"),
-            (t("covered"), f"{f['covered']:,}"),
-            (t("coverage_rate"), _pct(f["coverage_rate"])),
+            (
+                label("provider_delivered", self.lang),
+                _paren(_pct(f["provider_rate"]), f"{f['provider_delivered']:,}", self.lang),
+            ),
+            (
+                label("community_carried", self.lang),
+                _paren(_pct(f["community_rate"]), f"{f['community_carried']:,}", self.lang),
+            ),
             (t("bundle_rate"), _paren(_pct(f["bundle_rate"]), f"{f['bundle']:,}", self.lang)),
             (t("household_bundle_rate"), _pct(f["household_bundle_rate"])),
             (label("extended", self.lang), f"{f['extended']:,}"),
