@@ -469,6 +469,7 @@ def propose_bundles(
         xy,
         threshold=threshold,
         max_size=max_compounds,
+        min_size=min_compounds,
         max_span=max_span_m,
         priority=priority,
         seed=seed,

@@ -111,7 +111,7 @@ class Polisher:
         self, nodes: list[int], regions: list[list[int]], state: list[int], bound: int
     ) -> tuple[list[list[int]], int]:
         """Improve one component's ``regions``; return the regions kept and the bound."""
-        if len(regions) >= bound:
+        if self._score(regions)[1] >= bound:
             return regions, bound  # proven optimal already
         if self.deadline == math.inf:  # the clock runs from the first exact stage
             self.deadline = time.perf_counter() + BACKSTOP * self.limit_s
@@ -131,6 +131,15 @@ class Polisher:
         w = self.p.w
         return sum(w[m] for r in regions for m in r)
 
+    def _score(self, regions) -> tuple[int, int]:
+        """``(households, count)`` of the regions that are bundles: ``min_size`` members or more.
+
+        Smaller regions are dissolved after the solve (``min_compounds``), so
+        they count for nothing here.
+        """
+        kept = [r for r in regions if len(r) >= self.p.min_size]
+        return self._covered(kept), len(kept)
+
     def _set_state(self, nodes, regions, state) -> None:
         for v in nodes:
             state[v] = -1
@@ -140,8 +149,7 @@ class Polisher:
 
     def _keep_better(self, nodes, regions, state, new):
         """Return ``new`` if it covers more, or as much with more regions; else ``regions``."""
-        before = (self._covered(regions), len(regions))
-        if new is not None and (self._covered(new), len(new)) > before:
+        if new is not None and self._score(new) > self._score(regions):
             self._set_state(nodes, new, state)
             return new
         self._set_state(nodes, regions, state)
@@ -170,8 +178,8 @@ class Polisher:
         self._spend(len(sets) * LP_STEPS)
         relaxation = relax(sets, nodes)
         bound = min(bound, relaxation.bound)
-        best, key = None, (self._covered(regions), len(regions))  # the heuristic's, to beat
-        if len(regions) < bound:
+        best, key = None, self._score(regions)  # the heuristic's, to beat
+        if key[1] < bound:
             best, key = self._search(nodes, state, sets, relaxation, bound, key)
         if key[1] < bound and len(sets) * PACK_STEPS <= self.steps:
             self._spend(len(sets) * PACK_STEPS)
@@ -201,7 +209,7 @@ class Polisher:
         self._set_state(nodes, trial, state)
         absorb(self.p, nodes, trial, state, self.prio)
         self._spend(ABSORB_STEPS * len(nodes))
-        return self._covered(trial), len(trial)
+        return self._score(trial)
 
     def _search(self, nodes, state, sets, relaxation, bound, key):
         """Return the best packing the local search finds within the budget, and its key.
@@ -251,7 +259,7 @@ class Polisher:
         w, x, y = p.w, p.x, p.y
         core = list(members)
         sw = sum(w[m] for m in core)
-        while len(core) > 1:
+        while len(core) > p.min_size:
             k = len(core)
             cx = sum(x[m] for m in core) / k
             cy = sum(y[m] for m in core) / k
@@ -289,7 +297,7 @@ class Polisher:
                 break
             hood, union = self._hood(cores, state, r)
             weights = np.array([w[v] for v in union])
-            if size_bound(weights, p.threshold, p.max_size) <= len(hood):
+            if size_bound(weights, p.threshold, p.max_size, p.min_size) <= len(hood):
                 continue  # its weight holds no region more
             sets, steps = candidates(p, union, min(HOOD_STEPS, self.steps), self.deadline)
             self._spend(steps)
