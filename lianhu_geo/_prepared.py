@@ -48,10 +48,16 @@ class Prepared:
         The validated compounds, input index and CRS.
     planning : bool
         Whether they were checked for planning (every required field known).
+    areas : geopandas.GeoDataFrame, optional
+        Estimated footprints (:func:`~lianhu_geo.estimate_footprints`) of these
+        rows, made over a larger input they are part of: a subdistrict's
+        points keep the areas they have among all the points, not only among
+        their own.
     """
 
     data: gpd.GeoDataFrame
     planning: bool = True
+    areas: gpd.GeoDataFrame | None = None
 
     @cached_property
     def metric(self) -> gpd.GeoDataFrame:

@@ -202,6 +202,7 @@ LABELS: dict[str, dict[str, str]] = {
     "head": {"zh": "站长", "en": "station head"},
     "station_distance_m": {"zh": "到服务站距离(米)", "en": "distance to station (m)"},
     "within_reach": {"zh": "步行可达", "en": "within reach"},
+    "not_within_reach": {"zh": "步行不可达", "en": "not within reach"},
     "compounds_served": {"zh": "服务小区数", "en": "compounds served"},
     "households_served": {"zh": "服务户数", "en": "households served"},
     "compounds_reached": {"zh": "可达小区数", "en": "compounds within reach"},
@@ -423,6 +424,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "unmanaged compounds outside bundles",
     },
     "bundle_count": {"zh": "片区清单：{n}", "en": "bundles: {n}"},
+    "first_choice_table": {"zh": "各对象的首选企业", "en": "first-choice company of each target"},
     "options_page": {"zh": "参数", "en": "options and data"},
     "north": {"zh": "北", "en": "N"},
     "km": {"zh": "{n} 公里", "en": "{n} km"},
@@ -438,6 +440,7 @@ LABELS: dict[str, dict[str, str]] = {
     "option_max_span_m": {"zh": "片区最大跨度(米)", "en": "largest span (m)"},
     "option_max_gap_m": {"zh": "连片距离(米)", "en": "linking distance between footprints (m)"},
     "option_max_households": {"zh": "每片区最多户数", "en": "most households per bundle"},
+    "option_default": {"zh": "默认", "en": "default"},
     "summary_headline": {
         "zh": "{place}失管小区 {unmanaged} 个：拟由企业服务 {provider} 个（{provider_rate}），"
         "拟由社区兜底 {community} 个（{community_rate}）。以上为方案拟安排，不是已实现的覆盖。",

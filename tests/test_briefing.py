@@ -223,6 +223,11 @@ def test_bad_arguments_and_no_font(plan, tmp_path, monkeypatch):
         export_pdf(plan, tmp_path / "missing" / "x.pdf")
     with pytest.raises(InputError, match="font="):
         export_pdf(plan, tmp_path / "x.pdf", font="No Such Font 字体")
+    import matplotlib
+
+    latin = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    with pytest.raises(InputError, match="not a TrueType font with Chinese characters"):
+        export_pdf(plan, tmp_path / "x.pdf", font=latin)
     monkeypatch.setattr(_fonts, "FAMILIES", ("No Such Font 字体",))
     with pytest.raises(RuntimeError, match="apt-get install fonts-wqy-microhei"):
         export_pdf(plan, tmp_path / "x.pdf")
@@ -247,6 +252,12 @@ def test_failed_write_keeps_the_old_pack(plan, pdf, tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["汇报材料.pdf"]
 
 
+def test_a_font_file_can_be_named(plan, pdf, tmp_path):
+    path = _fonts.find_font()
+    again = export_pdf(plan, tmp_path / "f.pdf", font=path)
+    assert again.read_bytes() == pdf.read_bytes()  # the same font as found: the same pack
+
+
 def test_characters_the_font_lacks_are_named(tmp_path):
     names = [f"院{i}" for i in range(24)]
     names[1] = "\U0001f3e0院"  # a house emoji: no CJK font here has it
@@ -260,3 +271,43 @@ def test_grid_counts_on_the_last_page(plan, tmp_path):
     texts = page_texts(export_pdf(plan, tmp_path / "g.pdf", grid=grid))
     households = int(grid.counts()["household"])
     assert f"邻里格: 居民家庭 {households:,}" in texts[-1]
+
+
+def test_decision_pages(tmp_path):
+    """Issue 14: stations, new sites, heads and companies each get a page with their figures."""
+    import pandas as pd
+
+    plan = small_plan(property_company=["甲物业" if i % 4 == 0 else None for i in range(24)])
+    compounds = plan.compounds
+    stations = pd.DataFrame({"station_id": ["S1"], "compound_id": ["C00"]})
+    coverage = lg.station_coverage(compounds, stations, max_walk_m=150)
+    sites = lg.site_stations(compounds, existing=stations, max_walk_m=150, budget=2)
+    firms = pd.DataFrame(
+        {
+            "company_id": ["P1"],
+            "name": ["甲物业"],
+            "service_types": ["物业"],
+            "capacity_households": [5000],
+        }
+    )
+    companies = lg.match_companies(plan, firms)
+    path = export_pdf(plan, tmp_path / "d.pdf", decisions=[coverage, sites, companies])
+    texts = page_texts(path)
+    plain = page_texts(export_pdf(plan, tmp_path / "p.pdf"))
+    assert len(texts) == len(plain) + 3  # one page each, before the parameters
+    heads = [subtitle(t) for t in texts[-4:-1]]
+    assert heads == ["党群服务站覆盖", "新建服务站选址", "候选企业"]
+    legends = ("步行可达", "新建服务站可达")  # the maps' legends
+    for text, result, legend in zip(texts[-4:-2], (coverage, sites), legends, strict=True):
+        total = result.summary().loc["total"]
+        row = next(line for line in text.splitlines() if line.startswith("合计 "))
+        assert row.split()[1:3] == [
+            f"{int(total['compounds']):,}",
+            f"{int(total['compounds_reached']):,}",
+        ]
+        assert f"{total['reach_rate']:.1%}" in row
+        assert legend in text
+    reached = int(coverage.summary().loc["total", "compounds_reached"])
+    assert 0 < reached < len(compounds)  # the page tells reached from not reached
+    with pytest.raises(InputError, match="decisions"):
+        export_pdf(plan, tmp_path / "x.pdf", decisions=["stations"])

@@ -268,3 +268,16 @@ def test_exact_stage_is_deterministic_whatever_the_row_order():
     again = dict(zip(gdf.loc[shuffled.labels.index, "compound_id"], shuffled.labels, strict=True))
     assert by_id == again
     assert first.quality()["upper_bound"] == shuffled.quality()["upper_bound"]
+
+
+def test_exact_stage_counts_only_bundles_of_min_compounds():
+    # two compounds viable alone (300 = the threshold): packing them as singletons would
+    # give "2 bundles" that min_compounds=2 then dissolves; pairs with neighbours are bundles
+    gdf = grid(rows=2, cols=3, households=[300, 50, 50, 50, 300, 150], subdistrict=["甲街道"] * 6)
+    start = propose_bundles(gdf, min_households=300, time_limit_s=0)
+    polished = propose_bundles(gdf, min_households=300, time_limit_s=2)
+    assert polished.quality()["bundles"] == 2 == start.quality()["bundles"]
+    assert polished.quality()["bundled_households"] == 900
+    assert (polished.bundles["compounds"] >= 2).all()
+    singles = propose_bundles(gdf, min_households=300, min_compounds=1, time_limit_s=2)
+    assert singles.quality()["bundles"] == 3  # {C000}, {C004} and the four 50-150 ones

@@ -40,6 +40,19 @@ def test_point_bundles_are_areas_that_never_overlap_or_cover_others():
     assert counted.is_unique and set(counted) <= set(points["compound_id"])
 
 
+def test_interleaved_subdistricts_of_points_plan_as_one_map():
+    """Subdistricts are bundled one by one, but points' areas and links are the whole map's."""
+    points = stacked_points(n=150)
+    x = shapely.get_coordinates(points.to_crs(32649).geometry.to_numpy())[:, 0]
+    east = (x // 150).astype(int) % 2 == 0  # strips 150 m wide, alternating
+    points = points.assign(
+        subdistrict=np.where(east, "东", "西"), willing_to_pay=True, owners_committee=True
+    )
+    plan = lg.plan_coverage(points, min_households=500)
+    assert set(plan.bundles["subdistrict"]) == {"东", "西"}
+    _check_areas(points, plan.compounds["bundle_id"], plan.bundles)
+
+
 def test_point_plans_ignore_row_order_and_ids():
     points = stacked_points(n=120, seed=7).assign(willing_to_pay=True, owners_committee=True)
     a = lg.plan_coverage(points, min_households=450)

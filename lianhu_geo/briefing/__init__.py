@@ -12,7 +12,9 @@ this order:
 3. the bundle table, over as many pages as it needs (at least one);
 4. for each subdistrict, a page with its map, its bundles and its other
    unmanaged compounds (continued on further pages when long);
-5. the parameters with Chinese labels, the data fingerprint, the plan's
+5. with ``decisions=``, a page for each of the district's other decisions
+   (station reach, new sites, compound heads, company shortlists);
+6. the parameters with Chinese labels, the data fingerprint, the plan's
    date in China's time and Chinese format (and the grid's counts when a
    grid is given).
 
@@ -59,7 +61,8 @@ def _style(font: str | Path | None) -> Iterator[None]:
     from matplotlib import font_manager
 
     path = find_font(font)
-    font_manager.fontManager.addfont(str(path))
+    if str(path) not in {entry.fname for entry in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(str(path))  # a file given by font=
     family = font_manager.FontProperties(fname=str(path)).get_name()
     settings = {
         "pdf.fonttype": 42,
@@ -103,6 +106,7 @@ def export_pdf(
     path: str | Path,
     *,
     grid: Any = None,
+    decisions: Any = (),
     lang: str = "zh",
     font: str | Path | None = None,
 ) -> Path:
@@ -116,6 +120,12 @@ def export_pdf(
         The PDF to write (replaced atomically; its folder must exist).
     grid : NeighborhoodGrid, optional
         Adds the grid's counts by level to the last page.
+    decisions : result or sequence of results, optional
+        The district's other decisions to show, a page each before the
+        parameters: :class:`~lianhu_geo.StationCoverage` and
+        :class:`~lianhu_geo.StationSites` (table by subdistrict and a map of
+        the compounds within reach), :class:`~lianhu_geo.HeadRoster` and
+        :class:`~lianhu_geo.CompanyShortlist` (their tables by subdistrict).
     lang : {"zh", "en"}, default "zh"
         Language of headers, legends and labels; data is shown as it is.
     font : str or pathlib.Path, optional
@@ -130,7 +140,7 @@ def export_pdf(
     Raises
     ------
     InputError
-        ``plan`` is not a plan, a bad ``lang`` or ``font``.
+        ``plan`` is not a plan, a bad ``lang``, ``font`` or ``decisions``.
     RuntimeError
         No Chinese TrueType font is installed (the message says how to get one).
     OutputError
@@ -160,6 +170,9 @@ def export_pdf(
     lang = options["lang"]
     if grid is not None and not hasattr(grid, "counts"):
         raise InputError(f"`grid` must be a NeighborhoodGrid; got {type(grid).__name__}.")
+    from ._decisions import check_decisions
+
+    results = check_decisions(decisions)
     data = map_data(plan)
     # in UTC: matplotlib writes the offset of an aware time with the sign reversed
     moment = plan_moment(plan).astimezone(_dt.timezone.utc)
@@ -172,7 +185,7 @@ def export_pdf(
     }
     buffer = io.BytesIO()
     with _style(font), PdfPages(buffer, metadata=metadata) as pdf:
-        for fig in pages(plan, data, lang=lang, grid=grid):
+        for fig in pages(plan, data, lang=lang, grid=grid, decisions=results):
             pdf.savefig(fig)
     with atomic_path(path) as tmp:
         tmp.write_bytes(buffer.getvalue())

@@ -26,7 +26,7 @@ from ..labels import label
 from ..maps._layers import derived_areas
 from ..maps._style import MODE_COLORS
 
-__all__ = ["MapData", "map_data", "draw_map", "bundle_colors"]
+__all__ = ["MapData", "map_data", "draw_map", "bundle_colors", "plot_frame", "scale_and_north"]
 
 #: Fills for bundles, one each, cycled: qualitative colours that are not mode colours.
 _BUNDLE_FILLS: tuple[str, ...] = (
@@ -78,7 +78,7 @@ def map_data(plan: Any) -> MapData:
     return MapData(compounds, bundles, areas)
 
 
-def _plot(frame: gpd.GeoDataFrame, ax: Any, **style: Any) -> None:
+def plot_frame(frame: gpd.GeoDataFrame, ax: Any, **style: Any) -> None:
     """Plot polygons filled and points as markers of the same colour."""
     if frame.empty:
         return
@@ -106,7 +106,7 @@ def _scale_text(length_m: float, lang: str) -> str:
     return label("metres", lang).format(n=f"{length_m:g}")
 
 
-def _scale_and_north(ax: Any, lang: str) -> None:
+def scale_and_north(ax: Any, lang: str) -> None:
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     width, height = x1 - x0, y1 - y0
@@ -222,11 +222,11 @@ def draw_map(
     if len(others) and len(shown):  # only the neighbours in view: a faint context
         others = others.cx[x0 - pad : x1 + pad, y0 - pad : y1 + pad]
     if len(others):
-        _plot(others, ax, color="#eeeeee", edgecolor="#dddddd", linewidth=0.2, zorder=1)
+        plot_frame(others, ax, color="#eeeeee", edgecolor="#dddddd", linewidth=0.2, zorder=1)
     for m in ("professional", *_FALLBACK):
         part = shown[mode[focus] == m]
         if len(part):
-            _plot(part, ax, color=_COLORS[m], edgecolor="#555555", linewidth=0.3, zorder=3)
+            plot_frame(part, ax, color=_COLORS[m], edgecolor="#555555", linewidth=0.3, zorder=3)
     bundles = data.bundles
     if subdistrict is not None and len(bundles):
         bundles = bundles[bundles["subdistrict"].astype(str) == subdistrict]
@@ -234,7 +234,7 @@ def draw_map(
     for bundle_id in sorted(str(b) for b in bundles.index):
         color = data.colors[bundle_id]
         part = members[members["bundle_id"].astype(str) == bundle_id]
-        _plot(part, ax, color=color, edgecolor="#333333", linewidth=0.3, zorder=4)
+        plot_frame(part, ax, color=color, edgecolor="#333333", linewidth=0.3, zorder=4)
         outline = bundles.loc[[bundle_id]]
         outline.plot(
             ax=ax, facecolor=color, alpha=0.35, edgecolor="#222222", linewidth=0.8, zorder=2
@@ -275,4 +275,4 @@ def draw_map(
                 parse_math=False,
                 clip_on=True,
             )
-    _scale_and_north(ax, lang)
+    scale_and_north(ax, lang)

@@ -23,7 +23,7 @@ from ..coverage.triage import SERVICE_MODES
 from ..labels import LABELS, label
 from ._figures import MapData, draw_map, legend_handles
 
-__all__ = ["A3", "Table", "pages", "plan_moment", "chinese_date"]
+__all__ = ["A3", "Table", "chinese_date", "draw_table", "flow", "pages", "plan_moment", "wrap"]
 
 #: A3 landscape in inches (420 x 297 mm).
 A3: tuple[float, float] = (420 / 25.4, 297 / 25.4)
@@ -120,7 +120,7 @@ def _header(fig: Figure, title: str, subtitle: str, page_label: str) -> None:
     _text(fig, 0.97, 0.02, page_label, fontsize=9, ha="right", color="#666666")
 
 
-def _draw_table(
+def draw_table(
     fig: Figure, table: Table, rows: Sequence[list[str]], box: tuple[float, float, float, float]
 ) -> float:
     """Draw ``rows`` of ``table`` in ``box`` (figure fractions x, top, width); return the bottom."""
@@ -211,7 +211,7 @@ def _continued(title: str, lang: str) -> str:
 Layout = list[tuple[Table, list[list[str]], tuple[float, float, float, float]]]
 
 
-def _flow(
+def flow(
     tables: Sequence[Table],
     first: tuple[float, float, float, float] | None,
     columns: int,
@@ -254,6 +254,10 @@ def _flow(
                 page, boxes, box_i = [], full, 0
     if page:
         yield page
+
+
+def _text_of(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
 
 
 def _count(value: Any) -> str:
@@ -321,7 +325,7 @@ def bundle_table(bundles: pd.DataFrame, lang: str, *, compact: bool = False) -> 
             "span_m": _count(b.get("span_m")),
             "margin_yuan_month": _count(b.get("margin_yuan_month")),
             "locked": yes if bool(b.get("locked", False)) else no,
-            "member_names": wrap(b.get("compound_names") or "", names_em, lines),
+            "member_names": wrap(_text_of(b.get("compound_names")), names_em, lines),
         }
         rows.append([cells[k] for k in keys])
     headers = [wrap(label(k, lang), 6, 2) for k in keys]
@@ -379,13 +383,17 @@ def _title(lang: str) -> str:
     )
 
 
-def _option_value(value: Any) -> str:
+def _option_value(value: Any, lang: str) -> str:
+    """Write an option's value as a planner reads it: 是/否, a mode's name, else JSON."""
     if isinstance(value, bool):
-        return label("yes" if value else "no", "zh")
+        return label("yes" if value else "no", lang)
     if value is None:
         return "—"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return wrap(text, 80, 3)
+    if isinstance(value, str):
+        if value in SERVICE_MODES or value == "subdistrict":
+            return label(value, lang)
+        return label("option_default", lang) if value == "default" else wrap(value, 80, 3)
+    return wrap(json.dumps(value, ensure_ascii=False), 80, 3)
 
 
 def option_rows(plan: Any, lang: str) -> list[list[str]]:
@@ -393,13 +401,18 @@ def option_rows(plan: Any, lang: str) -> list[list[str]]:
     rows = []
     for key, value in plan.options.items():
         name = LABELS.get(f"option_{key}", {}).get(lang)
-        shown = _option_value(value) if lang == "zh" else wrap(json.dumps(value), 80, 3)
-        rows.append([f"{name} ({key})" if name else key, shown])
+        rows.append([f"{name} ({key})" if name else key, _option_value(value, lang)])
     return rows
 
 
-def pages(plan: Any, data: MapData, *, lang: str, grid: Any = None) -> Iterator[Figure]:
-    """Every page of the pack, in order: map, summary, bundles, subdistricts, parameters."""
+def pages(
+    plan: Any, data: MapData, *, lang: str, grid: Any = None, decisions: Sequence[Any] = ()
+) -> Iterator[Figure]:
+    """Yield every page of the pack, in order.
+
+    The district map, the summary, the bundles, each subdistrict, the other
+    decisions, the parameters.
+    """
     date = chinese_date(plan, lang)
     title = _title(lang)
     summary = plan.summary()
@@ -441,7 +454,7 @@ def pages(plan: Any, data: MapData, *, lang: str, grid: Any = None) -> Iterator[
     # 2. the summary by subdistrict
     fig = new_page(_headline(summary.loc["total"], lang))
     table = summary_table(plan, lang)
-    bottom = _draw_table(fig, table, table.rows, (0.03, 0.88, 0.94, 0.8))
+    bottom = draw_table(fig, table, table.rows, (0.03, 0.88, 0.94, 0.8))
     _text(fig, 0.03, bottom - 0.03, label("provider_modes", lang), fontsize=10, va="top")
     _text(fig, 0.03, bottom - 0.055, label("community_modes", lang), fontsize=10, va="top")
     yield fig
@@ -450,10 +463,10 @@ def pages(plan: Any, data: MapData, *, lang: str, grid: Any = None) -> Iterator[
     bundles = bundle_table(plan.bundles, lang)
     if not bundles.rows:
         bundles.rows = [["—"] * len(bundles.headers)]
-    for layout in _flow([bundles], None, 1, lang):
+    for layout in flow([bundles], None, 1, lang):
         fig = new_page(label("bundle_count", lang).format(n=len(plan.bundles)))
         for table, rows, box in layout:
-            _draw_table(fig, table, rows, box)
+            draw_table(fig, table, rows, box)
         yield fig
 
     # 4. one page (and continuations) per subdistrict
@@ -464,17 +477,23 @@ def pages(plan: Any, data: MapData, *, lang: str, grid: Any = None) -> Iterator[
         tables = [bundle_table(own_bundles, lang, compact=True), fallback_table(own, lang)]
         tables = [t for t in tables if t.rows]
         head = f"{name}　{_headline(summary.loc[name], lang)}"
-        layouts = list(_flow(tables, _SUBDISTRICT_BOX, 2, lang)) or [[]]
+        layouts = list(flow(tables, _SUBDISTRICT_BOX, 2, lang)) or [[]]
         for i, layout in enumerate(layouts):
             fig = new_page(head if i == 0 else label("continued", lang).format(title=name))
             if i == 0:
                 ax = fig.add_axes((0.02, 0.04, 0.52, 0.84))
                 draw_map(ax, data, lang=lang, subdistrict=str(name), label_size=9)
             for table, rows, box in layout:
-                _draw_table(fig, table, rows, box)
+                draw_table(fig, table, rows, box)
             yield fig
 
-    # 5. parameters, fingerprint, date
+    # 5. the other decisions (stations, heads, companies), a page each
+    if decisions:
+        from ._decisions import decision_pages
+
+        yield from decision_pages(decisions, lang=lang, new_page=new_page)
+
+    # 6. parameters, fingerprint, date
     fig = new_page(label("options_page", lang))
     facts = [
         [label("plan_date", lang), date],
@@ -493,9 +512,9 @@ def pages(plan: Any, data: MapData, *, lang: str, grid: Any = None) -> Iterator[
         [1.5, 4.5],
         ["left", "left"],
     )
-    for i, layout in enumerate(_flow([table], None, 1, lang)):
+    for i, layout in enumerate(flow([table], None, 1, lang)):
         if i > 0:
             fig = new_page(label("options_page", lang))
         for t, rows, box in layout:
-            _draw_table(fig, t, rows, box)
+            draw_table(fig, t, rows, box)
         yield fig

@@ -106,18 +106,28 @@ _TOUCH_M = 0.5
 
 
 def _areas(
-    metric: gpd.GeoDataFrame, order: np.ndarray, barriers: object, boundary: object
+    metric: gpd.GeoDataFrame,
+    order: np.ndarray,
+    barriers: object,
+    boundary: object,
+    given: gpd.GeoDataFrame | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Footprints in position order, estimated for points; and which are estimated.
 
     A point that gets no estimated area (outside ``boundary``, inside a
     barrier) adds nothing to its bundle's outline: an empty polygon.
+    ``given`` are areas already estimated over a larger input (one
+    subdistrict of many): they are used as they are, so that neighbouring
+    subdistricts' areas never overlap.
     """
     geoms = metric.geometry.to_numpy()[order]
     is_point = shapely.get_type_id(geoms) == 0
     if not is_point.any():
         return geoms, np.zeros(len(geoms), dtype=bool)
-    est = estimate_footprints(metric, barriers=barriers, boundary=boundary)
+    if given is not None:
+        est = given.loc[metric.index].to_crs(metric.crs)
+    else:
+        est = estimate_footprints(metric, barriers=barriers, boundary=boundary)
     flag = est["footprint_estimated"].to_numpy(dtype=bool)[order]
     areas = np.where(flag, est.geometry.to_numpy()[order], geoms)
     areas[is_point & ~flag] = shapely.Polygon()
@@ -442,7 +452,7 @@ def propose_bundles(
     adj.sort_indices()
     xy = shapely.get_coordinates(shapely.point_on_surface(geoms[pos]))
     priority = _priority(data, order)[pos]
-    areas, estimated = _areas(metric, order, barriers, boundary)
+    areas, estimated = _areas(metric, order, barriers, boundary, prep.areas)
     if estimated.any():  # estimated areas tile the land: neighbours' cells touch
         area_gap = shapely.distance(areas[ei[keep]], areas[ej[keep]]) if keep.any() else gap[:0]
         shape = shape_data(areas[pos], li, lj, adj, reach_m=_TOUCH_M, gap_m=area_gap)
@@ -459,6 +469,7 @@ def propose_bundles(
         xy,
         threshold=threshold,
         max_size=max_compounds,
+        min_size=min_compounds,
         max_span=max_span_m,
         priority=priority,
         seed=seed,

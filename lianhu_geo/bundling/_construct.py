@@ -42,7 +42,9 @@ class Problem:
     the outline cost when ``shape`` is given, else ``spread``.
     """
 
-    def __init__(self, indptr, indices, weights, xy, threshold, max_size, max_span, shape=None):
+    def __init__(
+        self, indptr, indices, weights, xy, threshold, max_size, max_span, shape=None, min_size=1
+    ):
         self.nbrs = [row.tolist() for row in np.split(indices, indptr[1:-1])]
         #: area, perimeter and per-edge shared boundary (parallel to nbrs), or None
         self.area = self.perim = self.blen = None
@@ -59,6 +61,8 @@ class Problem:
         self.y = xy[:, 1].tolist()
         self.threshold = int(threshold)
         self.max_size = int(max_size) if max_size is not None else None
+        #: fewest members of a bundle (``min_compounds``)
+        self.min_size = max(1, int(min_size))
         self.span2 = float(max_span) ** 2 if max_span is not None else None
         self.spread = Spread(self.x, self.y)
         self.cost = self.spread

@@ -53,7 +53,7 @@ def candidates(
     read every 1,024 steps.
     """
     inside = set(nodes)
-    w, threshold, span2 = p.w, p.threshold, p.span2
+    w, threshold, span2, fewest = p.w, p.threshold, p.span2, p.min_size
     cap = p.max_size if p.max_size is not None else len(nodes)
     nb = {v: [u for u in p.nbrs[v] if u in inside] for v in nodes}
     x, y = p.x, p.y
@@ -78,9 +78,13 @@ def candidates(
             ):
                 continue  # no set holding members and v fits the span
             total = sw + w[v]
-            if total >= threshold:
+            if total >= threshold and len(members) + 1 >= fewest:
                 found = (*members, v)
-                if total - min(w[m] for m in found) < threshold or _minimal(found, total):
+                if (
+                    len(found) == fewest
+                    or total - min(w[m] for m in found) < threshold
+                    or _minimal(found, total)
+                ):
                     out.append(tuple(sorted(found)))
                 continue
             if len(members) + 1 >= cap:
@@ -108,7 +112,7 @@ def candidates(
 
     try:
         for root in sorted(nodes):
-            if w[root] >= threshold:
+            if w[root] >= threshold and fewest <= 1:
                 out.append((root,))
                 continue
             if cap <= 1:
@@ -188,12 +192,12 @@ def pack(sets: list[tuple[int, ...]], nodes: list[int], time_limit_s: float) -> 
     return Packing(chosen, max(bound, len(chosen)), len(chosen) >= bound)
 
 
-def size_bound(weights: np.ndarray, threshold: int, max_size: int | None) -> int:
+def size_bound(weights: np.ndarray, threshold: int, max_size: int | None, min_size: int = 1) -> int:
     """Most bundles a component could hold, by weight and by the fewest members a bundle needs.
 
     At most ``floor(sum / threshold)`` bundles, and each needs at least as
-    many members as the heaviest nodes take to reach the threshold (0 when
-    even ``max_size`` of them cannot).
+    many members as the heaviest nodes take to reach the threshold, and at
+    least ``min_size`` (0 when even ``max_size`` of them cannot).
 
     Examples
     --------
@@ -206,7 +210,7 @@ def size_bound(weights: np.ndarray, threshold: int, max_size: int | None) -> int
     total = int(w.sum())
     if total < threshold:
         return 0
-    fewest = int(np.searchsorted(np.cumsum(w), threshold)) + 1
+    fewest = max(int(np.searchsorted(np.cumsum(w), threshold)) + 1, int(min_size))
     if max_size is not None and fewest > max_size:
         return 0
     return min(total // threshold, len(w) // fewest)

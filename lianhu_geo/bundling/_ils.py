@@ -49,6 +49,10 @@ class PackSearch:
         Weight a bundle needs.
     seed : int
         Seeds the perturbations.
+    order : list of int, optional
+        The nodes in the order the window repacks visit them (bit order):
+        a sweep across the plane keeps few partial packings in memory.
+        Default: by node id.
     """
 
     def __init__(
@@ -59,12 +63,15 @@ class PackSearch:
         threshold: int,
         *,
         seed: int,
+        order: list[int] | None = None,
     ):
         self.sets = sets
         self.nbrs = nbrs
         self.w, self.threshold = weights, threshold
         nodes = sorted({v for s in sets for v in s})
-        self.bit = {v: 1 << k for k, v in enumerate(nodes)}
+        inside = set(nodes)
+        ranked = nodes if order is None else [v for v in order if v in inside]
+        self.bit = {v: 1 << k for k, v in enumerate(ranked)}
         self.mask = [sum(self.bit[v] for v in s) for s in sets]
         self.contains: dict[int, list[int]] = {v: [] for v in nodes}
         for j, s in enumerate(sets):

@@ -58,11 +58,13 @@ LP_STEPS = 20
 ILS_STEPS = 5
 #: Steps of one try of the packing search (each restarts from a rounding of
 #: the relaxation perturbed by uniform noise of up to ROUNDING_NOISE: on
-#: Voronoi tests, several short tries find more bundles than one long one),
+#: Voronoi tests, many short tries find more bundles than a few long ones),
 #: and per candidate to set the search up.
-TRY_STEPS = 80_000
+TRY_STEPS = 40_000
 ROUNDING_NOISE = 0.5
 INIT_STEPS = 8
+#: Steps charged per node of the component to absorb a packing's leftovers.
+ABSORB_STEPS = 10
 #: Tries at most, so that a long limit leaves HiGHS the rest (for the proof).
 MAX_TRIES = 16
 #: Components of at most this many nodes are tried exactly as a whole.
@@ -72,8 +74,11 @@ HOOD_REGIONS = 4
 HOOD_STEPS = 20_000
 #: Passes over the regions when repacking neighbourhoods.
 REPACK_ROUNDS = 2
-#: The clock stops the exact stages at this many times ``time_limit_s``.
-BACKSTOP = 10.0
+#: The clock stops the exact stages at this many times ``time_limit_s`` (a
+#: backstop against a miscalibrated budget only: the 2-core benchmark VM
+#: ran the 1 s default's exact stages in up to 10 s of wall time at load
+#: average 11, and a backstop reached makes the plan depend on the load).
+BACKSTOP = 30.0
 
 
 class Polisher:
@@ -106,7 +111,7 @@ class Polisher:
         self, nodes: list[int], regions: list[list[int]], state: list[int], bound: int
     ) -> tuple[list[list[int]], int]:
         """Improve one component's ``regions``; return the regions kept and the bound."""
-        if len(regions) >= bound:
+        if self._score(regions)[1] >= bound:
             return regions, bound  # proven optimal already
         if self.deadline == math.inf:  # the clock runs from the first exact stage
             self.deadline = time.perf_counter() + BACKSTOP * self.limit_s
@@ -126,6 +131,15 @@ class Polisher:
         w = self.p.w
         return sum(w[m] for r in regions for m in r)
 
+    def _score(self, regions) -> tuple[int, int]:
+        """``(households, count)`` of the regions that are bundles: ``min_size`` members or more.
+
+        Smaller regions are dissolved after the solve (``min_compounds``), so
+        they count for nothing here.
+        """
+        kept = [r for r in regions if len(r) >= self.p.min_size]
+        return self._covered(kept), len(kept)
+
     def _set_state(self, nodes, regions, state) -> None:
         for v in nodes:
             state[v] = -1
@@ -135,8 +149,7 @@ class Polisher:
 
     def _keep_better(self, nodes, regions, state, new):
         """Return ``new`` if it covers more, or as much with more regions; else ``regions``."""
-        before = (self._covered(regions), len(regions))
-        if new is not None and (self._covered(new), len(new)) > before:
+        if new is not None and self._score(new) > self._score(regions):
             self._set_state(nodes, new, state)
             return new
         self._set_state(nodes, regions, state)
@@ -165,20 +178,21 @@ class Polisher:
         self._spend(len(sets) * LP_STEPS)
         relaxation = relax(sets, nodes)
         bound = min(bound, relaxation.bound)
-        best = [self._core(r) for r in regions]
-        if len(best) < bound:
-            best = self._search(sets, relaxation, best, bound)
-        if len(best) < bound and len(sets) * PACK_STEPS <= self.steps:
+        best, key = None, self._score(regions)  # the heuristic's, to beat
+        if key[1] < bound:
+            best, key = self._search(nodes, state, sets, relaxation, bound, key)
+        if key[1] < bound and len(sets) * PACK_STEPS <= self.steps:
             self._spend(len(sets) * PACK_STEPS)
             packing = pack(sets, nodes, max(self.deadline - time.perf_counter(), 1e-3))
             bound = min(bound, packing.bound)
-            if len(packing.regions) > len(best):
-                best = packing.regions
-        if len(best) >= bound:
+            packed = self._absorbed(nodes, packing.regions, state)
+            if packed > key:
+                best, key = packing.regions, packed
+        if key[1] >= bound:
             self.exact_components += 1
         else:
             self.time_limited = True
-        if len(best) <= len(regions):
+        if best is None:
             self._set_state(nodes, regions, state)
             return regions, bound, True
         new = [list(r) for r in best]
@@ -186,27 +200,41 @@ class Polisher:
         new = self._finish(nodes, new, state)
         return self._keep_better(nodes, regions, state, new), bound, True
 
-    def _search(self, sets, relaxation, start, bound) -> list[list[int]]:
-        """Return the most minimal bundles the local search packs within the budget.
+    def _absorbed(self, nodes, packing, state) -> tuple[int, int]:
+        """Weight and count of ``packing``'s regions once leftovers are absorbed.
+
+        Leaves ``state`` set to that absorption; the caller sets it again.
+        """
+        trial = [list(r) for r in packing]
+        self._set_state(nodes, trial, state)
+        absorb(self.p, nodes, trial, state, self.prio)
+        self._spend(ABSORB_STEPS * len(nodes))
+        return self._score(trial)
+
+    def _search(self, nodes, state, sets, relaxation, bound, key):
+        """Return the best packing the local search finds within the budget, and its key.
 
         Tries of :data:`TRY_STEPS` each start from a rounding of the
         relaxation with seeded noise, while the budget lasts; the search
-        forces in candidates of the relaxation's support. ``start`` (the
-        heuristic's regions shrunk to minimal bundles) is returned unless a
-        try packs more. Stops at ``bound``.
+        forces in candidates of the relaxation's support. A packing is
+        judged once its leftovers are absorbed: ``(weight, count)``, which
+        must beat ``key`` (the heuristic's); None when none does. Stops when
+        a packing reaches ``bound`` and covers the component.
         """
-        search = PackSearch(sets, self.p.nbrs, self.p.w, self.p.threshold, seed=self._seed())
+        p = self.p
+        sweep = sorted({v for s in sets for v in s}, key=lambda v: (p.x[v], v))
+        search = PackSearch(sets, p.nbrs, p.w, p.threshold, seed=self._seed(), order=sweep)
         self._spend(len(sets) * INIT_STEPS)
         support = np.flatnonzero(relaxation.x > 1e-6)
         search.guide = support.tolist()
-        best = start
+        best, goal = None, (sum(p.w[v] for v in nodes), bound)
         for _ in range(MAX_TRIES):
-            if len(best) >= bound or self.steps < TRY_STEPS or self._out():
+            if key >= goal or self.steps < TRY_STEPS or self._out():
                 break
-            key = relaxation.x[support] + self.rng.uniform(0, ROUNDING_NOISE, len(support))
+            noisy = relaxation.x[support] + self.rng.uniform(0, ROUNDING_NOISE, len(support))
             used: set[int] = set()
             first = []
-            for j in support[np.argsort(-key, kind="stable")].tolist():
+            for j in support[np.argsort(-noisy, kind="stable")].tolist():
                 if used.isdisjoint(sets[j]):
                     used.update(sets[j])
                     first.append(sets[j])
@@ -214,9 +242,10 @@ class Polisher:
             search.restart(first)
             found = search.run(spent + TRY_STEPS * ILS_STEPS, bound)
             self._spend(-(-(search.steps - spent) // ILS_STEPS))
-            if len(found) > len(best):
-                best = found
-        return best
+            packed = self._absorbed(nodes, found, state)
+            if packed > key:
+                best, key = found, packed
+        return best, key
 
     def _seed(self) -> int:
         return int(self.rng.integers(2**31))
@@ -230,7 +259,7 @@ class Polisher:
         w, x, y = p.w, p.x, p.y
         core = list(members)
         sw = sum(w[m] for m in core)
-        while len(core) > 1:
+        while len(core) > p.min_size:
             k = len(core)
             cx = sum(x[m] for m in core) / k
             cy = sum(y[m] for m in core) / k
@@ -268,7 +297,7 @@ class Polisher:
                 break
             hood, union = self._hood(cores, state, r)
             weights = np.array([w[v] for v in union])
-            if size_bound(weights, p.threshold, p.max_size) <= len(hood):
+            if size_bound(weights, p.threshold, p.max_size, p.min_size) <= len(hood):
                 continue  # its weight holds no region more
             sets, steps = candidates(p, union, min(HOOD_STEPS, self.steps), self.deadline)
             self._spend(steps)

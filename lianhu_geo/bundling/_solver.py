@@ -97,6 +97,7 @@ def solve_regions(
     *,
     threshold: int,
     max_size: int | None = None,
+    min_size: int = 1,
     max_span: float | None = None,
     priority: np.ndarray | None = None,
     seed: int = 0,
@@ -179,7 +180,7 @@ def solve_regions(
         report.update(info)
     if n == 0:
         return labels
-    p = Problem(indptr, indices, weights, xy, threshold, max_size, max_span, shape)
+    p = Problem(indptr, indices, weights, xy, threshold, max_size, max_span, shape, min_size)
     prio = [0] * n if priority is None else [int(v) for v in priority]
     adj = csr_matrix((np.ones(len(indices), dtype=np.int8), indices, indptr), shape=(n, n))
     ncomp, comp = connected_components(adj, directed=False)
@@ -198,7 +199,7 @@ def solve_regions(
         nodes_arr = order_all[bounds[c] : bounds[c + 1]]
         if comp_weight[c] < threshold:
             continue
-        bound = size_bound(w[nodes_arr], threshold, max_size)
+        bound = size_bound(w[nodes_arr], threshold, max_size, min_size)
         if bound == 0:
             continue  # even its heaviest nodes cannot reach the threshold within the cap
         nodes = nodes_arr.tolist()

@@ -7,6 +7,10 @@ cluster (:mod:`lianhu_geo.scale._engines`), and gives the same bundles
 whichever it is: each group has a seed of its own derived from its key, and
 bundle ids are given after the merge. :func:`~lianhu_geo.coverage.plan_coverage`
 plans through it (``workers=``, ``engine=``).
+
+dask-geopandas is not used: its partitions are spatial chunks of one frame,
+while here a partition is a subdistrict and its work a Python search, which
+``client.map`` over the subdistricts' compounds says directly.
 """
 
 from __future__ import annotations
@@ -64,7 +68,9 @@ def bundle_by_group(
         seed.
     **options
         Passed to :func:`~lianhu_geo.bundling.propose_bundles` for each
-        group (``time_limit_s`` is each group's own).
+        group; ``time_limit_s`` (the exact stages' budget, counted in
+        steps) is shared among the groups in proportion to their free
+        eligible compounds, so the whole plan spends what one solve would.
 
     Returns
     -------

@@ -29,11 +29,15 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from .._prepared import Prepared
 from ..bundling import DEFAULT_TIME_LIMIT_S, BundleResult, propose_bundles
 from ..bundling._table import _new_ids
+from ..bundling.neighbors import neighbor_graph
+from ..coords import to_metric
 from ..errors import InputError
+from ..footprints import estimate_footprints
 from ..options import bundle_of, compound_mask
 
 __all__ = ["Group", "Groups", "group_seed", "make_groups", "solve_group", "merge_results"]
@@ -125,8 +129,8 @@ class Groups(Sequence):
     bounded window of processes holds one group's copy, not all of them.
     """
 
-    def __init__(self, data, parts, options, graph, seed, limit, free_total) -> None:
-        self._data, self._parts, self._options = data, parts, options
+    def __init__(self, data, parts, options, graph, seed, limit, free_total, areas=None) -> None:
+        self._data, self._parts, self._options, self._areas = data, parts, options, areas
         self._graph, self._seed, self._limit, self._total = graph, seed, limit, free_total
 
     def __len__(self) -> int:
@@ -143,7 +147,8 @@ class Groups(Sequence):
         if self._graph is not None:
             ids = part["compound_id"].astype(str).tolist()
             own["graph"] = self._graph.subgraph(ids).copy()
-        return Group(key, group_seed(key, self._seed), Prepared(part), own)
+        areas = None if self._areas is None else self._areas.loc[index]
+        return Group(key, group_seed(key, self._seed), Prepared(part, areas=areas), own)
 
 
 def make_groups(data: gpd.GeoDataFrame, options: dict[str, Any]) -> Groups:
@@ -159,6 +164,21 @@ def make_groups(data: gpd.GeoDataFrame, options: dict[str, Any]) -> Groups:
     for name in _PER_COMPOUND:
         options[name] = _per_compound(options.get(name), data, name)
     graph = options.pop("graph", None)
+    areas = None
+    if (shapely.get_type_id(data.geometry.to_numpy()) == 0).any():
+        # points: their links (Delaunay) and estimated areas (Voronoi) depend on all the
+        # points around them, so both are made once over the whole input, then split
+        if graph is None:
+            graph = neighbor_graph(
+                data,
+                max_gap_m=options.pop("max_gap_m", None),
+                max_link_m=options.pop("max_link_m", None),
+                barriers=options.get("barriers"),
+                within=within,
+            )
+        areas = estimate_footprints(
+            to_metric(data), barriers=options.get("barriers"), boundary=options.get("boundary")
+        )
     keys = _keys(data, options.get("locked"))
     free = _free(data, options)
     limit = options.pop("time_limit_s", DEFAULT_TIME_LIMIT_S)
@@ -168,7 +188,7 @@ def make_groups(data: gpd.GeoDataFrame, options: dict[str, Any]) -> Groups:
         (str(key), index, int(free.loc[index].sum()))
         for key, index in keys.groupby(keys, sort=True).groups.items()
     ]
-    return Groups(data, parts, options, graph, int(seed), limit, int(free.sum()))
+    return Groups(data, parts, options, graph, int(seed), limit, int(free.sum()), areas)
 
 
 def solve_group(group: Group) -> tuple[BundleResult, list[tuple[type, str]]]:
