@@ -196,8 +196,8 @@ def standardize_columns(
     Examples
     --------
     >>> import pandas as pd
-    >>> standardize_columns(pd.DataFrame(columns=["小区名称", "户数", "备注"])).columns
-    Index(['name', 'households', '备注'], dtype='str')
+    >>> standardize_columns(pd.DataFrame(columns=["小区名称", "户数", "备注"])).columns.tolist()
+    ['name', 'households', '备注']
     """
     lookup = {_key(c): c for c in ALIASES}
     for column, aliases in ALIASES.items():
@@ -267,13 +267,35 @@ def _aliases_text(column: str) -> str:
     return ", ".join([column, *ALIASES.get(column, ())])
 
 
+def parse_numbers(text: pd.Series) -> pd.Series:
+    """Read numbers from text: ``pandas.to_numeric(errors="coerce")``, same on every pandas.
+
+    Text that is a number too large for a float (``"1e400"``) is infinite,
+    as pandas 3 reads it (pandas 2.2 gives NA), so that it is refused as too
+    large rather than as not a number.
+
+    >>> parse_numbers(pd.Series(["5", "1e400", "x", None], dtype="string")).tolist()
+    [5.0, inf, <NA>, <NA>]
+    """
+    numbers = pd.to_numeric(text, errors="coerce").astype("Float64")
+    missed = text.notna() & numbers.isna()
+    for position in np.flatnonzero(missed.to_numpy(dtype=bool)):
+        try:
+            value = float(str(text.iloc[position]))
+        except ValueError:
+            continue
+        if np.isinf(value):
+            numbers.iloc[position] = value
+    return numbers
+
+
 def _to_int(data: pd.DataFrame, column: str) -> pd.Series:
     raw = data[column]
     text = raw.astype("string").str.strip()
     if column == "build_year":
         text = text.str.extract(r"(\d{4})", expand=False).where(text.notna())
     text = text.str.replace(",", "", regex=False).replace("", pd.NA)
-    numbers = pd.to_numeric(text, errors="coerce")
+    numbers = parse_numbers(text)
     bad = text.notna() & numbers.isna()
     if bad.any():
         examples = ", ".join(repr(str(v)) for v in text[bad].unique()[:3])

@@ -28,6 +28,8 @@ import shapely
 from numpy.typing import ArrayLike
 from pyproj import CRS
 
+from .options import Option, check_options
+
 __all__ = [
     "COORDINATE_SYSTEMS",
     "wgs84_to_gcj02",
@@ -42,6 +44,10 @@ __all__ = [
 ]
 
 COORDINATE_SYSTEMS = ("wgs84", "gcj02", "bd09")
+_SYSTEM_OPTIONS = (
+    Option("source", "choice", choices=COORDINATE_SYSTEMS),
+    Option("target", "choice", choices=COORDINATE_SYSTEMS),
+)
 
 _A = 6378245.0  # Krasovsky 1940 semi-major axis used by GCJ-02
 _EE = 0.00669342162296594323
@@ -189,9 +195,7 @@ def convert_coords(geometry: ArrayLike, source: str, target: str = "wgs84") -> n
     >>> round(p.x, 4), round(p.y, 4)
     (108.9509, 34.2662)
     """
-    for name in (source, target):
-        if name not in COORDINATE_SYSTEMS:
-            raise ValueError(f"unknown coordinate system {name!r}; use one of {COORDINATE_SYSTEMS}")
+    check_options({"source": source, "target": target}, _SYSTEM_OPTIONS, where="convert_coords")
     geoms = np.asarray(geometry, dtype=object)
     if source == target:
         return geoms.copy()

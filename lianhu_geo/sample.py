@@ -24,7 +24,7 @@ import pandas as pd
 import shapely.geometry
 
 from .compounds import validate_compounds
-from .errors import InputError
+from .options import Option
 
 __all__ = [
     "load_boundary",
@@ -157,12 +157,7 @@ def load_sample_areas(level: str = "subdistrict") -> gpd.GeoDataFrame:
     >>> len(load_sample_areas("community"))
     142
     """
-    if level not in _LEVELS:
-        raise InputError(
-            f"`level` must be 'subdistrict' or 'community', got {level!r}. "
-            "Use level='subdistrict' for the 9 subdistricts (街道) or "
-            "level='community' for the 142 communities (社区)."
-        )
+    Option("level", "choice", choices=_LEVELS).check(level)
     areas = _read("lianhu_sample_areas.geojson")
     out = areas[areas["level"] == level].sort_values("code", kind="stable")
     out = out.reset_index(drop=True)

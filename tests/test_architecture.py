@@ -179,3 +179,33 @@ def test_label_tables_are_the_ones_in_labels(dict_name):
     }
     in_labels = {"REASONS": "BUNDLE_REASONS"}.get(dict_name, dict_name)
     assert owners[dict_name] is getattr(labels, in_labels)
+
+
+def test_setup_floors_are_the_pins_ci_tests():
+    """Every install_requires floor is what .ci/oldest.txt pins (and CI tests)."""
+    import configparser
+
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    root = PACKAGE.parent
+    config = configparser.ConfigParser()
+    config.read(root / "setup.cfg", encoding="utf-8")
+    floors = {}
+    for line in config["options"]["install_requires"].strip().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        requirement = Requirement(line)
+        (spec,) = requirement.specifier  # one floor each, nothing else
+        assert spec.operator == ">=", line
+        floors[requirement.name.lower()] = Version(spec.version)
+    pins = {}
+    for line in (root / ".ci" / "oldest.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            requirement = Requirement(line)
+            (spec,) = requirement.specifier
+            assert spec.operator == "==", line
+            pins[requirement.name.lower()] = Version(spec.version)
+    assert floors == pins

@@ -5,6 +5,7 @@ import pytest
 from shapely.geometry import Point, Polygon
 
 from lianhu_geo import coords
+from lianhu_geo.errors import InputError
 
 # Known points: (BD-09, GCJ-02, WGS84) triples of Lianhu compounds as published
 # by the map providers' own converters (six decimals, about 0.1 m).
@@ -58,7 +59,9 @@ def test_convert_coords_moves_every_vertex():
 
 
 def test_convert_coords_rejects_unknown_system():
-    with pytest.raises(ValueError, match="unknown coordinate system 'baidu'"):
+    with pytest.raises(
+        InputError, match="`source` must be one of 'wgs84', 'gcj02', 'bd09'; got 'baidu'"
+    ):
         coords.convert_coords([Point(108.9, 34.2)], "baidu")
 
 

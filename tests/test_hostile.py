@@ -401,11 +401,22 @@ def test_command_bad_value_is_one_line(tmp_path, capsys):
     assert code == EXIT_BAD_INPUT and "at most 100,000" in line
 
 
+def _small_ledger(folder) -> str:
+    """Sixteen courtyards as a GeoJSON ledger: the command's whole path, in seconds.
+
+    (test_cli runs the command on the 1,514-compound sample.)
+    """
+    path = folder / "ledger.geojson"
+    grid_compounds(4, 4).to_crs(4326).to_file(path, driver="GeoJSON")
+    return str(path)
+
+
 def test_two_runs_without_a_date_write_identical_folders(tmp_path):
+    ledger = _small_ledger(tmp_path)
     for _ in range(2):  # a run across midnight in China gets another date: try again
         day = plan_day()
-        assert main(["-q", "plan", "--out", str(tmp_path / "a")]) == EXIT_OK
-        assert main(["-q", "plan", "--out", str(tmp_path / "b")]) == EXIT_OK
+        assert main(["-q", "plan", ledger, "--out", str(tmp_path / "a")]) == EXIT_OK
+        assert main(["-q", "plan", ledger, "--out", str(tmp_path / "b")]) == EXIT_OK
         if plan_day() == day:
             break
     assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
@@ -529,7 +540,9 @@ def test_command_stopped_by_kill_leaves_whole_files(tmp_path, capsys, monkeypatc
     import lianhu_geo.maps as maps
 
     out = tmp_path / "out"
-    assert main(["-q", "plan", "--out", str(out), "--no-bundles", "--date", "2026-11-28"]) == 0
+    ledger = _small_ledger(tmp_path)
+    command = ["-q", "plan", ledger, "--out", str(out), "--no-bundles"]
+    assert main([*command, "--date", "2026-11-28"]) == 0
     before = _digests(out)
 
     def killed(*args, **kwargs):  # a plain `kill` arrives while the map is being made
@@ -537,7 +550,7 @@ def test_command_stopped_by_kill_leaves_whole_files(tmp_path, capsys, monkeypatc
 
     monkeypatch.setattr(maps, "plan_map", killed)
     handler = signal.getsignal(signal.SIGTERM)
-    code, line = _run(["-q", "plan", "--out", str(out), "--no-bundles"], capsys)
+    code, line = _run(command, capsys)
     assert code == EXIT_INTERRUPTED and "interrupted" in line
     after = _digests(out)  # gpkg and xlsx are the new ones, the map still the old one
     assert after.keys() == before.keys() and after["map.html"] == before["map.html"]

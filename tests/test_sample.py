@@ -184,7 +184,9 @@ def test_attributes_consistent(sample):
 
 
 def test_bad_level_names_the_choices():
-    with pytest.raises(InputError, match="'subdistrict' or 'community'"):
+    with pytest.raises(
+        InputError, match="`level` must be one of 'subdistrict', 'community'; got 'street'"
+    ):
         load_sample_areas("street")
 
 

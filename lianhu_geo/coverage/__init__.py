@@ -200,9 +200,10 @@ class CoveragePlan:
         Examples
         --------
         >>> plan = plan_coverage(_example(), bundle=False)
-        >>> plan.summary().loc["total", ["compounds", "unmanaged", "covered"]].tolist()
+        >>> total = plan.summary().loc["total"]
+        >>> total[["compounds", "unmanaged", "covered"]].astype(int).tolist()
         [3, 2, 2]
-        >>> plan.summary().loc["total", ["provider_delivered", "community_carried"]].tolist()
+        >>> total[["provider_delivered", "community_carried"]].astype(int).tolist()
         [1, 1]
         """
         bound = self.options.get("bundle_upper_bound")
@@ -373,7 +374,7 @@ def _summary(
     # NA when unknown (no bundling, or a plan file from before the bound existed)
     bound = pd.Series(pd.NA, index=table.index, dtype="Int64")
     if free_bound is not None:
-        is_locked = bundles["locked"].astype(bool) if "locked" in bundles else pd.Series()
+        is_locked = bundles["locked"].astype(bool) if "locked" in bundles else pd.Series(dtype=bool)
         locked_ids = set(is_locked.index[is_locked.to_numpy()])
         in_locked = compounds["bundle_id"].isin(locked_ids)
         locked = compounds["bundle_id"][in_locked].groupby(sub[in_locked]).nunique()
@@ -653,10 +654,13 @@ def plan_coverage(
     mode[bundled] = "bundle"
     reason[bundled] = ("纳入片区大物业 " + labels[bundled]).astype("string")
     mode[alone] = "standalone"
-    reason[alone] = [
-        label("standalone_mode_reason").format(households=hh, threshold=threshold)
-        for hh in data.loc[alone, "households"].tolist()
-    ]
+    reason[alone] = pd.array(  # an array, not a list: pandas 2.2 cannot mask a list
+        [
+            label("standalone_mode_reason").format(households=hh, threshold=threshold)
+            for hh in data.loc[alone, "households"].tolist()
+        ],
+        dtype="string",
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fallback = triage(data[rest], rule=rule, missing_mode=missing_mode)

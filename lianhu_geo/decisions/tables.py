@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..compounds import _key, _present, _to_text
+from ..compounds import _key, _present, _to_text, parse_numbers
 from ..coords import COORDINATE_SYSTEMS, convert_coords
 from ..errors import InputError, format_rows
 
@@ -183,7 +183,7 @@ def _location(frame: pd.DataFrame, table: str, *, required: bool) -> gpd.GeoData
         xy = []
         for axis in ("lon", "lat"):
             text = frame[axis].astype("string").str.strip()
-            values = pd.to_numeric(text, errors="coerce")
+            values = parse_numbers(text)
             bad = text.notna() & values.isna()
             if bad.any():
                 raise InputError(
@@ -249,7 +249,7 @@ def _check_inside(gdf: gpd.GeoDataFrame, id_column: str, table: str, mask: pd.Se
 def _to_count(out: pd.DataFrame, column: str, id_column: str, table: str) -> pd.Series:
     text = out[column].astype("string").str.strip().str.replace(",", "", regex=False)
     text = text.replace("", pd.NA)
-    numbers = pd.to_numeric(text, errors="coerce")
+    numbers = parse_numbers(text)
     bad = (text.notna() & numbers.isna()) | (numbers < 0) | (numbers != np.floor(numbers))
     bad = bad.fillna(False)
     if bad.any():

@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from ..compounds import parse_numbers
 from ..coords import convert_coords
 from ..errors import DataWarning, InputError
 from ..labels import message
@@ -126,7 +127,7 @@ def choose_columns(
 
 def _numbers(frame: pd.DataFrame, header: object, prov: pd.DataFrame, lang: str) -> np.ndarray:
     text = frame[header].astype("string").str.strip().replace("", pd.NA)
-    values = pd.to_numeric(text, errors="coerce")
+    values = parse_numbers(text)
     bad = (text.notna() & values.isna()).to_numpy()
     if bad.any():
         examples = ", ".join(repr(str(v)) for v in text[bad].unique()[:3])

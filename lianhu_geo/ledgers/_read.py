@@ -23,6 +23,7 @@ from ..compounds import (
     REQUIRED_COLUMNS,
     _key,
     _strip_text,
+    parse_numbers,
     standardize_columns,
     validate_compounds,
 )
@@ -361,7 +362,7 @@ def _check_values(part: _Part, lang: str) -> None:
         if column == "build_year":
             text = text.str.extract(r"(\d{4})", expand=False).where(text.notna())
         text = text.str.replace(",", "", regex=False).replace("", pd.NA)
-        numbers = pd.to_numeric(text, errors="coerce")
+        numbers = parse_numbers(text)
         for key, bad in (
             ("not_number", text.notna() & numbers.isna()),
             ("not_whole", numbers.notna() & (numbers != np.floor(numbers.fillna(0)))),
