@@ -252,7 +252,7 @@ def test_packing_search_is_a_packing_never_worse_than_its_start(case):
     members = [v for s in found for v in s]
     assert len(members) == len(set(members))  # no compound twice
     assert all(tuple(s) in sets for s in found)  # each a minimal bundle
-    optimum = pack(sets, nodes, time_limit_s=5)
+    optimum = pack(sets, nodes, time_limit_s=120)  # a cap, not a target: ms when idle
     assert optimum.optimal
     assert len(start) <= len(found) <= len(optimum.regions) <= relax(sets, nodes).bound
 
