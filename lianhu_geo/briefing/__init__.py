@@ -154,8 +154,8 @@ def export_pdf(
     Examples
     --------
     >>> import tempfile
-    >>> from lianhu_geo.coverage import _example, plan_coverage
-    >>> plan = plan_coverage(_example(), bundle=False, created="2026-11-28")
+    >>> from lianhu_geo.coverage import plan_coverage
+    >>> plan = plan_coverage(three_compounds(), bundle=False, created="2026-11-28")
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     pdf = export_pdf(plan, Path(folder) / "汇报材料.pdf")
     ...     pdf.read_bytes()[:5]

@@ -199,7 +199,7 @@ class CoveragePlan:
 
         Examples
         --------
-        >>> plan = plan_coverage(_example(), bundle=False)
+        >>> plan = plan_coverage(three_compounds(), bundle=False)
         >>> total = plan.summary().loc["total"]
         >>> total[["compounds", "unmanaged", "covered"]].astype(int).tolist()
         [3, 2, 2]
@@ -237,7 +237,7 @@ class CoveragePlan:
 
         Examples
         --------
-        >>> plan = plan_coverage(_example(), bundle=False)
+        >>> plan = plan_coverage(three_compounds(), bundle=False)
         >>> plan.coverage_figures().loc["total"].tolist()
         [2.0, 1.0, 0.5, 1.0, 0.5]
         >>> plan.coverage_figures(lang="zh").columns[2]
@@ -257,7 +257,7 @@ class CoveragePlan:
 
         Examples
         --------
-        >>> plan = plan_coverage(_example(), bundle=False)
+        >>> plan = plan_coverage(three_compounds(), bundle=False)
         >>> print(plan.summary_text(lang="en").splitlines()[0])
         2 unmanaged compounds: proposed 1 provider-delivered (50.0%), 1 community-carried \
 (50.0%). A proposal, not coverage achieved.
@@ -451,33 +451,6 @@ def _created(created: str | _dt.datetime | _dt.date | None) -> str | None:
         raise InputError(
             f"`created` must be a date or ISO 8601 text like '2026-11-28'; got {created!r}."
         ) from None
-
-
-def _example() -> gpd.GeoDataFrame:
-    """Three compounds in Xi'an, EPSG:32649, for doctests.
-
-    Kept only for the doctests of ``CoveragePlan.summary``, ``scenarios.py``,
-    ``files.py`` and ``maps/__init__.py`` (other engineers' files this round);
-    new doctests use ``three_compounds()`` from the doctest namespace
-    (conftest.py).
-    """
-    from shapely.geometry import box
-
-    x0, y0 = 350_000, 3_792_000
-    return gpd.GeoDataFrame(
-        {
-            "compound_id": ["C1", "C2", "C3"],
-            "name": ["甲院", "乙院", "丙院"],
-            "subdistrict": ["青年路街道"] * 3,
-            "community": ["社区一"] * 3,
-            "households": [120, 80, 300],
-            "management": ["unmanaged", "unmanaged", "professional"],
-            "willing_to_pay": [True, False, True],
-            "owners_committee": [False, True, True],
-        },
-        geometry=[box(x0 + x, y0, x0 + x + 50, y0 + 50) for x in (0, 60, 120)],
-        crs=32649,
-    )
 
 
 def _rule_option(rule: Rule | None) -> object:

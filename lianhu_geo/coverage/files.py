@@ -338,8 +338,8 @@ def write_plan(plan: CoveragePlan, folder: str | Path) -> dict[str, Path]:
     Examples
     --------
     >>> import tempfile
-    >>> from lianhu_geo.coverage import _example, plan_coverage
-    >>> plan = plan_coverage(_example(), bundle=False)
+    >>> from lianhu_geo.coverage import plan_coverage
+    >>> plan = plan_coverage(three_compounds(), bundle=False)
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     paths = write_plan(plan, folder)
     ...     read_plan(folder).equals(plan)

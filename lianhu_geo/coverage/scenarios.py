@@ -86,9 +86,9 @@ def compare_plans(
 
     Examples
     --------
-    >>> from lianhu_geo.coverage import _example, plan_coverage
-    >>> a = plan_coverage(_example(), bundle=False)
-    >>> b = plan_coverage(_example(), bundle=False, rule=lambda row: "on_demand")
+    >>> from lianhu_geo.coverage import plan_coverage
+    >>> a = plan_coverage(three_compounds(), bundle=False)
+    >>> b = plan_coverage(three_compounds(), bundle=False, rule=lambda row: "on_demand")
     >>> table = compare_plans({"A": a, "B": b})
     >>> table.loc["extended"].tolist(), table.loc["on_demand"].tolist()
     ([1, 0], [0, 2])
@@ -171,9 +171,9 @@ def plan_diff(before: CoveragePlan, after: CoveragePlan) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from lianhu_geo.coverage import _example, plan_coverage
-    >>> a = plan_coverage(_example(), bundle=False)
-    >>> b = plan_coverage(_example(), bundle=False, rule=lambda row: "on_demand")
+    >>> from lianhu_geo.coverage import plan_coverage
+    >>> a = plan_coverage(three_compounds(), bundle=False)
+    >>> b = plan_coverage(three_compounds(), bundle=False, rule=lambda row: "on_demand")
     >>> plan_diff(a, b)["change"].tolist()
     ['延伸式 → 订单式', '自治式 → 订单式']
     """
@@ -301,8 +301,8 @@ def match_bundles(plan: CoveragePlan, reference: CoveragePlan) -> CoveragePlan:
 
     Examples
     --------
-    >>> from lianhu_geo.coverage import _example, plan_coverage
-    >>> a = plan_coverage(_example(), bundle=False)
+    >>> from lianhu_geo.coverage import plan_coverage
+    >>> a = plan_coverage(three_compounds(), bundle=False)
     >>> match_bundles(a, a).compounds["service_mode"].tolist() == (
     ...     a.compounds["service_mode"].tolist())
     True
@@ -361,8 +361,8 @@ def bundle_diff(before: CoveragePlan, after: CoveragePlan) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from lianhu_geo.coverage import _example, plan_coverage
-    >>> a = plan_coverage(_example(), bundle=False)
+    >>> from lianhu_geo.coverage import plan_coverage
+    >>> a = plan_coverage(three_compounds(), bundle=False)
     >>> bundle_diff(a, a).empty
     True
     """

@@ -462,8 +462,8 @@ def plan_map(
 
     Examples
     --------
-    >>> from lianhu_geo.coverage import _example, plan_coverage
-    >>> m = plan_map(plan_coverage(_example(), bundle=False), date="2026-11-28")
+    >>> from lianhu_geo.coverage import plan_coverage
+    >>> m = plan_map(plan_coverage(three_compounds(), bundle=False), date="2026-11-28")
     >>> type(m).__name__
     'Map'
     """
@@ -583,8 +583,8 @@ def compare_map(
 
     Examples
     --------
-    >>> from lianhu_geo.coverage import _example, plan_coverage
-    >>> a = plan_coverage(_example(), bundle=False)
+    >>> from lianhu_geo.coverage import plan_coverage
+    >>> a = plan_coverage(three_compounds(), bundle=False)
     >>> m = compare_map(a, a, date="2026-11-28")
     >>> type(m).__name__
     'Map'
@@ -717,8 +717,8 @@ def side_by_side_map(
 
     Examples
     --------
-    >>> from lianhu_geo.coverage import _example, plan_coverage
-    >>> a = plan_coverage(_example(), bundle=False)
+    >>> from lianhu_geo.coverage import plan_coverage
+    >>> a = plan_coverage(three_compounds(), bundle=False)
     >>> page = side_by_side_map(a, a, labels=("现状", "方案"), date="2026-11-28")
     >>> page.left.get_name() != page.right.get_name()
     True
@@ -787,8 +787,8 @@ def export_html(
     Examples
     --------
     >>> import tempfile
-    >>> from lianhu_geo.coverage import _example, plan_coverage
-    >>> plan = plan_coverage(_example(), bundle=False)
+    >>> from lianhu_geo.coverage import plan_coverage
+    >>> plan = plan_coverage(three_compounds(), bundle=False)
     >>> with tempfile.TemporaryDirectory() as d:
     ...     out = export_html(plan, Path(d) / "plan.html", date="2026-11-28")
     ...     "<script src=" in out.read_text(encoding="utf-8")
