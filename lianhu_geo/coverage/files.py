@@ -43,36 +43,16 @@ import pyogrio
 import pyogrio.errors
 
 from .._write import atomic_paths, check_target, save_workbook
-from ..compounds import _UNWRITABLE
+from ..compounds import _UNWRITABLE, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from ..errors import InputError, OutputError
 from ..labels import label, labels
-from . import RATE_COLUMNS, SUMMARY_LABELS, CoveragePlan
+from . import PLAN_COLUMNS, RATE_COLUMNS, SUMMARY_LABELS, CoveragePlan
 from .triage import SERVICE_MODES
 
 __all__ = ["write_plan", "read_plan", "COLUMN_LABELS", "BUNDLE_LABELS"]
 
 #: Columns of the compounds sheet, in order (then any others the compounds have).
-_COMPOUND_COLUMNS: tuple[str, ...] = (
-    "compound_id",
-    "name",
-    "subdistrict",
-    "community",
-    "households",
-    "management",
-    "service_mode",
-    "bundle_id",
-    "mode_reason",
-    "unbundled_reason",
-    "buildings",
-    "units",
-    "build_year",
-    "old",
-    "sanwu",
-    "willing_to_pay",
-    "owners_committee",
-    "property_company",
-    "fee_yuan_per_m2",
-)
+_COMPOUND_COLUMNS: tuple[str, ...] = (*REQUIRED_COLUMNS, *PLAN_COLUMNS, *OPTIONAL_COLUMNS)
 
 #: Columns of the bundles sheet -> their label key in :mod:`lianhu_geo.labels`.
 _BUNDLE_KEYS: dict[str, str] = {
