@@ -132,42 +132,27 @@ def draw_table(
     for w in table.widths[:-1]:
         lefts.append(lefts[-1] + width * w / total)
     y = top
+
+    def cells(values, top: float) -> None:
+        """One row of text, each value in its column, aligned as the column says."""
+        for left, w, value, align in zip(lefts, table.widths, values, table.align, strict=True):
+            cell_w = width * w / total
+            tx = left + 0.004 if align == "left" else left + cell_w - 0.004
+            _text(fig, tx, top - 0.2 * row_h, str(value), fontsize=_FONT, va="top", ha=align,
+                  linespacing=1.1)  # fmt: skip
+
     if table.title:
         _text(fig, x0, y, table.title, fontsize=12, va="top")
         y -= row_h * 1.5
     head_lines = max(h.count("\n") + 1 for h in table.headers)
     fig.add_artist(_rect(fig, x0, y - row_h * head_lines, width, row_h * head_lines, "#e8eef5"))
-    for left, w, head, align in zip(lefts, table.widths, table.headers, table.align, strict=True):
-        cell_w = width * w / total
-        tx = left + 0.004 if align == "left" else left + cell_w - 0.004
-        _text(
-            fig,
-            tx,
-            y - 0.2 * row_h,
-            head,
-            fontsize=_FONT,
-            va="top",
-            ha=align,
-            linespacing=1.1,
-        )
+    cells(table.headers, y)
     y -= row_h * head_lines
     for i, row in enumerate(rows):
         lines = max(str(c).count("\n") + 1 for c in row)
         if i % 2 == 1:
             fig.add_artist(_rect(fig, x0, y - row_h * lines, width, row_h * lines, "#f6f6f6"))
-        for left, w, cell, align in zip(lefts, table.widths, row, table.align, strict=True):
-            cell_w = width * w / total
-            tx = left + 0.004 if align == "left" else left + cell_w - 0.004
-            _text(
-                fig,
-                tx,
-                y - 0.2 * row_h,
-                str(cell),
-                fontsize=_FONT,
-                va="top",
-                ha=align,
-                linespacing=1.1,
-            )
+        cells(row, y)
         y -= row_h * lines
     fig.add_artist(_line(fig, x0, y, width))
     return y
