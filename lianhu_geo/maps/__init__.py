@@ -504,10 +504,11 @@ def plan_map(
     registry["compounds"] = layers
     _add_edges(m, [bundle_layers] if bundle_layers else [])
     default_title, figures = _headline(plan, lang)
+    date_shown, day = _date_text(date, plan, lang)
     info = InfoBox(
         title=title or default_title,
-        date=_date_text(date, plan, lang)[0],
-        day=_date_text(date, plan, lang)[1],
+        date=date_shown,
+        day=day,
         fingerprint=str(getattr(plan, "fingerprint", "")),
         version=str(getattr(plan, "version", "")),
         options={"plan": dict(getattr(plan, "options", {}) or {})},
