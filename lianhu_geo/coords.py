@@ -227,12 +227,34 @@ def metric_crs(data: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
     # the query behind estimate_utm_crs reads the PROJ database (~0.1 s a call): remember
     # its answer for the same CRS and extent, which a replan of the same compounds asks again
     bounds = tuple(float(v) for v in data.total_bounds)
-    return _utm_crs(data.crs.to_wkt(), bounds)
+    return _utm_crs(data.crs.to_wkt(), _zone_key(data.crs, bounds))
+
+
+def _zone_key(crs: CRS, bounds: tuple[float, float, float, float]) -> tuple:
+    """Key estimate_utm_crs's answer by what it depends on: for lon/lat, the centre's zone.
+
+    geopandas asks PROJ for the UTM zones holding the centre of the bounds;
+    inside a zone (not on its edge meridians or the equator, between 80 S
+    and 84 N) that is that zone alone, so every extent centred in it shares
+    one answer: maps of 250 subdistricts ask once, not 250 times. Other
+    cases are keyed by the exact bounds.
+    """
+    if crs.is_geographic and crs.equals("EPSG:4326"):
+        lon, lat = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
+        band = (lon + 180.0) / 6.0
+        if -180 < lon < 180 and band != int(band) and -80 < lat < 84 and lat != 0:
+            return ("zone", int(band), lat > 0)
+    return bounds
 
 
 @functools.lru_cache(maxsize=256)
-def _utm_crs(wkt: str, bounds: tuple[float, float, float, float]) -> CRS:
-    box = gpd.GeoSeries([shapely.box(*bounds)], crs=CRS.from_wkt(wkt))
+def _utm_crs(wkt: str, key: tuple) -> CRS:
+    if key[0] == "zone":  # any point of the zone: its centre line, a degree from the equator
+        _, band, north = key
+        lon = band * 6.0 - 177.0
+        box = gpd.GeoSeries([shapely.Point(lon, 1.0 if north else -1.0)], crs=CRS.from_wkt(wkt))
+    else:
+        box = gpd.GeoSeries([shapely.box(*key)], crs=CRS.from_wkt(wkt))
     return box.estimate_utm_crs()
 
 

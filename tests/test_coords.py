@@ -72,6 +72,18 @@ def test_metric_crs_is_utm_49n_for_xian_and_by_location_elsewhere():
     assert coords.metric_crs(shanghai).to_epsg() == 32651
 
 
+def test_metric_crs_remembered_by_zone_is_what_geopandas_estimates():
+    # metric_crs asks PROJ once per UTM zone; any extent must still get geopandas' answer
+    rng = np.random.default_rng(5)
+    for _ in range(120):
+        lon, lat = rng.uniform(-179, 177), rng.uniform(-79, 82)
+        box = Polygon.from_bounds(lon, lat, lon + rng.uniform(0, 2), lat + rng.uniform(0, 1))
+        data = gpd.GeoSeries([box], crs=4326)
+        assert coords.metric_crs(data) == data.estimate_utm_crs(), (lon, lat)
+    edge = gpd.GeoSeries([Point(108.0, 34.0), Point(108.0, 34.5)], crs=4326)  # a zone's edge
+    assert coords.metric_crs(edge) == edge.estimate_utm_crs()
+
+
 def test_to_metric_keeps_projected_data_and_index():
     data = gpd.GeoDataFrame({"a": [1]}, geometry=[Point(428_000, 3_790_000)], crs=32649)
     data.index = ["x"]
