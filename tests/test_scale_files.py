@@ -89,17 +89,53 @@ def test_small_plan_gets_one_map(plan, tmp_path):
     assert out["maps"] == [] and "lianhuMap" in out["map"].read_text(encoding="utf-8")
 
 
-def test_same_plan_same_bytes_maps_drawn_in_processes(plan, written, tmp_path):
-    again = write_plan_parts(plan, tmp_path, map_max_compounds=400, workers=2)
-
+def _digests(out):
     def digest(paths):
         return [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
 
-    first = written[1]
-    keys = ("gpkg", "xlsx", "map")
-    assert digest([first[k] for k in keys]) == digest([again[k] for k in keys])
-    assert digest(first["workbooks"]) == digest(again["workbooks"])
-    assert digest(first["maps"]) == digest(again["maps"])
+    return (
+        digest([out[k] for k in ("gpkg", "xlsx", "map")]),
+        digest(out["workbooks"]),
+        digest(out["maps"]),
+    )
+
+
+def test_same_plan_same_bytes_written_in_processes(plan, written, tmp_path):
+    again = write_plan_parts(plan, tmp_path, map_max_compounds=400, workers=2)
+    assert _digests(written[1]) == _digests(again)
+
+
+def test_same_plan_same_bytes_written_on_dask_in_batches(plan, written, tmp_path, monkeypatch):
+    distributed = pytest.importorskip(
+        "distributed", reason="dask.distributed is the optional extra lianhu_geo[scale]"
+    )
+    monkeypatch.setattr(_files, "_PARTS_AT_ONCE", 2)  # two batches for three subdistricts
+    steps = []
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        again = write_plan_parts(
+            plan,
+            tmp_path,
+            map_max_compounds=400,
+            engine=client,
+            progress=lambda *a: steps.append(a),
+        )
+    assert _digests(written[1]) == _digests(again)
+    assert [s for s in steps if s[0] == "maps"] == [("maps", 2, 3), ("maps", 3, 3)]
+
+
+def test_each_task_gets_its_subdistrict_only(plan, tmp_path):
+    jobs = _files._Parts(plan, tmp_path, {"省000街道": "001", "省001街道": "002"}, maps=True)
+    assert len(jobs) == 2
+    part, workbook, drawn = jobs[1]
+    mine = plan.compounds[plan.compounds["subdistrict"] == "省001街道"]
+    assert part.compounds.index.equals(mine.index)  # the plan's order, no other compound
+    assert set(part.bundles.index) == set(mine["bundle_id"].dropna())
+    assert (workbook.name, drawn.name) == ("002.xlsx", "002.html")
 
 
 def test_sheet_over_the_row_limit_is_refused_before_writing(plan, tmp_path, monkeypatch):

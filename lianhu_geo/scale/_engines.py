@@ -71,8 +71,18 @@ def _distributed() -> Any:
     return distributed
 
 
+_Done = Callable[[int], None]
+
+
 def run_groups(
-    fn: Callable[[Any], Any], items: Sequence[Any], *, engine: object, workers: int, name: str
+    fn: Callable[[Any], Any],
+    items: Sequence[Any],
+    *,
+    engine: object,
+    workers: int,
+    name: str,
+    done: _Done | None = None,
+    at_once: int | None = None,
 ) -> list[Any]:
     """Apply ``fn`` to every item on ``engine``; results in the items' order.
 
@@ -80,17 +90,27 @@ def run_groups(
     Dask, ``engine`` is a Client, a scheduler address, or ``"dask"``: the
     running client (``distributed.get_client()``) if there is one, else a
     ``LocalCluster`` of ``workers`` processes made for this call.
+    ``items`` is read by index, one item at a time and only when it is
+    handed out, so a sequence that builds each item on demand keeps a few
+    of them in memory, not all (on Dask, ``at_once`` items are built and
+    scattered at a time; None: all at once). ``done(n)`` is called as
+    results arrive, ``n`` the number of items finished so far.
     """
+    tell = done or (lambda n: None)
     if name == "serial" or len(items) <= 1 and name == "processes":
-        return [fn(item) for item in items]  # one item in memory at a time
+        results = []
+        for k in range(len(items)):  # one item in memory at a time
+            results.append(fn(items[k]))
+            tell(k + 1)
+        return results
     if name == "processes":
-        return _in_processes(fn, items, workers)
+        return _in_processes(fn, items, workers, tell)
     distributed = _distributed()
     if _is_client(engine):
-        return _on_dask(engine, fn, items)
+        return _on_dask(engine, fn, items, tell, at_once)
     if isinstance(engine, str) and "://" in engine:
         with distributed.Client(engine) as client:
-            return _on_dask(client, fn, items)
+            return _on_dask(client, fn, items, tell, at_once)
     try:
         client = distributed.get_client()
     except ValueError:  # no client running: a local cluster for this call
@@ -98,28 +118,39 @@ def run_groups(
             n_workers=workers or (os.cpu_count() or 1), threads_per_worker=1
         )
         with cluster, distributed.Client(cluster) as client:
-            return _on_dask(client, fn, items)
-    return _on_dask(client, fn, items)
+            return _on_dask(client, fn, items, tell, at_once)
+    return _on_dask(client, fn, items, tell, at_once)
 
 
-def _in_processes(fn: Callable[[Any], Any], items: Sequence[Any], workers: int) -> list[Any]:
+def _in_processes(
+    fn: Callable[[Any], Any], items: Sequence[Any], workers: int, tell: _Done
+) -> list[Any]:
     """Run in a spawn pool, at most two items a worker handed out at a time (bounded memory)."""
     context = multiprocessing.get_context("spawn")
     results: list[Any] = [None] * len(items)
     pending: dict[Any, int] = {}
+    finished = 0
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for k in range(len(items)):
             pending[pool.submit(fn, items[k])] = k
-            if len(pending) >= 2 * workers:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
+            while len(pending) >= 2 * workers or k == len(items) - 1 and pending:
+                ready, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in sorted(ready, key=pending.get):
                     results[pending.pop(future)] = future.result()
-        for future, k in pending.items():
-            results[k] = future.result()
+                    finished += 1
+                    tell(finished)
     return results
 
 
-def _on_dask(client: Any, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-    # scattered first: a large group inside the task graph makes Dask warn and slows it
-    futures = client.map(fn, client.scatter(list(items)), pure=False)
-    return client.gather(futures)
+def _on_dask(
+    client: Any, fn: Callable[[Any], Any], items: Sequence[Any], tell: _Done, at_once: int | None
+) -> list[Any]:
+    results: list[Any] = []
+    step = at_once or max(len(items), 1)
+    for start in range(0, len(items), step):  # a batch of items in memory at a time
+        batch = [items[k] for k in range(start, min(start + step, len(items)))]
+        # scattered first: a large group inside the task graph makes Dask warn and slows it
+        futures = client.map(fn, client.scatter(batch), pure=False)
+        results += client.gather(futures)
+        tell(len(results))
+    return results

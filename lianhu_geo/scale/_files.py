@@ -22,6 +22,10 @@
     subdistrict (the convex hull of its compounds) with its figures
     (:mod:`lianhu_geo.scale._overview`).
 
+Each subdistrict's workbook and map are one task, run where ``engine``
+says (:mod:`lianhu_geo.scale._engines`) with only that subdistrict's part
+of the plan, while this process writes ``plan.gpkg`` and ``plan.xlsx``.
+
 File names number subdistricts in sorted order (``001``, ``002`` ...) and
 keep letters and digits of their names (CJK included); anything else
 becomes ``_``, so a name is never a path. Everything is written to
@@ -32,7 +36,8 @@ the same bytes.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +47,7 @@ from .._write import atomic_path, atomic_paths, check_target, save_workbook
 from ..coverage import CoveragePlan
 from ..coverage import files as _plan_files
 from ..errors import InputError, OutputError
+from ._engines import resolve_engine, run_groups
 
 __all__ = ["MAP_MAX_COMPOUNDS", "MAX_SHEET_ROWS", "write_plan_parts", "part_name"]
 
@@ -52,6 +58,9 @@ MAP_MAX_COMPOUNDS = 10_000
 
 #: Rows of one Excel sheet, the header included.
 MAX_SHEET_ROWS = 1_048_576
+
+#: Subdistricts' parts of the plan sent to a Dask cluster at a time (each is a copy).
+_PARTS_AT_ONCE = 32
 
 _UNSAFE = re.compile(r"[^\w\-]+")
 
@@ -70,9 +79,9 @@ def part_name(number: int, name: str) -> str:
     return f"{number:03d}_{safe}" if safe else f"{number:03d}"
 
 
-def _part(plan: CoveragePlan, name: str) -> CoveragePlan:
-    """Give the plan of one subdistrict (its compounds, and bundles with members there)."""
-    compounds = plan.compounds[plan.compounds["subdistrict"].astype(str) == name]
+def _part(plan: CoveragePlan, rows: Any) -> CoveragePlan:
+    """Give the plan of one subdistrict: the compounds at positions ``rows``, their bundles."""
+    compounds = plan.compounds.iloc[rows]
     ids = compounds["bundle_id"].dropna().unique()
     return CoveragePlan(
         compounds,
@@ -82,6 +91,45 @@ def _part(plan: CoveragePlan, name: str) -> CoveragePlan:
         version=plan.version,
         created=plan.created,
     )
+
+
+class _Parts(Sequence):
+    """The subdistricts' jobs (part of the plan, workbook, map), each made when handed out.
+
+    Only the part of the plan a job needs travels to the worker that
+    writes it; the positions of each subdistrict's compounds are found
+    once, not by a pass over the whole plan per subdistrict.
+    """
+
+    def __init__(self, plan: CoveragePlan, folder: Path, stems: dict[str, str], maps: bool):
+        subdistrict = plan.compounds["subdistrict"].astype(str)
+        self._rows = subdistrict.groupby(subdistrict, sort=False).indices
+        self._plan, self._folder, self._maps = plan, folder, maps
+        self._names = list(stems)
+        self._stems = stems
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __getitem__(self, k: int) -> tuple[CoveragePlan, Path, Path | None]:  # type: ignore[override]
+        name = self._names[k]
+        stem = self._stems[name]
+        drawn = self._folder / "maps" / f"{stem}.html" if self._maps else None
+        part = _part(self._plan, self._rows[name])
+        return part, self._folder / "workbooks" / f"{stem}.xlsx", drawn
+
+
+def _write_subdistrict(job: tuple[CoveragePlan, Path, Path | None]) -> tuple[Path, Path | None]:
+    """Write one subdistrict's workbook, and its map when it has a path (a worker's task)."""
+    from .. import export_html
+
+    part, workbook, drawn = job
+    sheets = _plan_files._workbook_frames(part)
+    with atomic_path(workbook) as tmp:
+        _write_workbook(tmp, {"小区": sheets["小区"], "片区": sheets["片区"]}, part)
+    if drawn is not None:
+        export_html(part, drawn)
+    return workbook, drawn
 
 
 def _text_cell(sheet: Any, value: Any) -> Any:
@@ -155,12 +203,16 @@ def write_plan_parts(
     map_max_compounds : int, default :data:`MAP_MAX_COMPOUNDS`
         Above this many compounds, one map per subdistrict and an overview.
     workers, engine
-        Where the subdistricts' maps are drawn, as for
+        Where the subdistricts' workbooks and maps are written, one task per
+        subdistrict holding only its part of the plan, as for
         :func:`~lianhu_geo.scale.bundle_by_group` (by default in local
         processes from :data:`~lianhu_geo.scale.AUTO_PROCESSES_FROM`
-        compounds); the same bytes on every engine.
+        compounds); ``plan.gpkg`` and ``plan.xlsx`` are written meanwhile
+        in this process. The same bytes on every engine.
     progress : callable, optional
-        Called as ``progress(step, done, total)`` after each file.
+        Called as ``progress(step, done, total)`` as subdistricts are
+        finished (steps ``workbooks`` and ``maps``), then ``plan`` when
+        ``plan.gpkg`` and ``plan.xlsx`` are.
 
     Returns
     -------
@@ -209,33 +261,51 @@ def write_plan_parts(
     out: dict[str, Any] = {"gpkg": folder / "plan.gpkg", "xlsx": folder / "plan.xlsx"}
     for path in out.values():
         check_target(path)
+    for stem in stems:
+        check_target(folder / "workbooks" / f"{stem}.xlsx")
     tell = progress or (lambda step, done, total: None)
-    with atomic_paths(out["gpkg"], out["xlsx"]) as (gpkg, xlsx):
-        _plan_files._write_gpkg(plan, gpkg, _plan_files._plan_date(plan))
-        _write_workbook(xlsx, frames, plan)
-    tell("plan", 1, 1)
-    out["workbooks"] = []
-    for k, (name, stem) in enumerate(zip(names, stems, strict=True), start=1):
-        part = _part(plan, name)
-        sheets = _plan_files._workbook_frames(part)
-        sheets = {"小区": sheets["小区"], "片区": sheets["片区"]}
-        path = check_target(folder / "workbooks" / f"{stem}.xlsx")
-        with atomic_path(path) as tmp:
-            _write_workbook(tmp, sheets, part)
-        out["workbooks"].append(path)
-        tell("workbooks", k, len(names))
-    out["maps"], out["map"] = [], None
-    if maps:
-        from ._overview import write_maps
+    per_part = maps and len(plan.compounds) > map_max_compounds
+    if per_part:
+        (folder / "maps").mkdir(exist_ok=True)
+    jobs = _Parts(plan, folder, dict(zip(names, stems, strict=True)), per_part)
+    engine_name, count = resolve_engine(
+        engine, workers, groups=len(jobs), compounds=len(plan.compounds)
+    )
 
-        out["map"], out["maps"] = write_maps(
-            plan,
-            folder,
-            names=names,
-            stems=stems,
-            limit=map_max_compounds,
-            progress=tell,
-            workers=workers,
+    def done(n: int) -> None:
+        tell("workbooks", n, len(jobs))
+        if per_part:
+            tell("maps", n, len(jobs))
+
+    def whole() -> None:
+        with atomic_paths(out["gpkg"], out["xlsx"]) as (gpkg, xlsx):
+            _plan_files._write_gpkg(plan, gpkg, _plan_files._plan_date(plan))
+            _write_workbook(xlsx, frames, plan)
+
+    # the whole plan's files are written here while the workers write the subdistricts'
+    with ThreadPoolExecutor(max_workers=1) as background:
+        written = background.submit(whole)
+        parts = run_groups(
+            _write_subdistrict,
+            jobs,
             engine=engine,
+            workers=count,
+            name=engine_name,
+            done=done,
+            at_once=_PARTS_AT_ONCE,
         )
+        written.result()
+    tell("plan", 1, 1)
+    out["workbooks"] = [workbook for workbook, _ in parts]
+    out["maps"], out["map"] = [], None
+    if per_part:
+        from ._overview import write_overview
+
+        out["maps"] = [drawn for _, drawn in parts]
+        out["map"] = write_overview(plan, folder / "map.html", stems=jobs._stems)
+    elif maps:
+        from .. import export_html
+
+        out["map"] = export_html(plan, folder / "map.html")
+        tell("maps", 1, 1)
     return out

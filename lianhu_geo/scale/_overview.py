@@ -12,7 +12,6 @@ here, as the meeting map's popups are.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from pathlib import Path
 
 import folium
@@ -22,12 +21,8 @@ import shapely
 
 from ..coverage import CoveragePlan
 from ..maps._offline import use_assets
-from ._engines import resolve_engine, run_groups
 
-#: Subdistrict maps handed to the workers at a time (their plans are copies).
-_MAPS_AT_ONCE = 32
-
-__all__ = ["overview_frame", "write_maps"]
+__all__ = ["overview_frame", "write_overview"]
 
 #: Tooltip fields of the overview: column -> Chinese label.
 OVERVIEW_FIELDS = {
@@ -102,42 +97,10 @@ def _overview_map(frame: gpd.GeoDataFrame, title: str) -> folium.Map:
     return use_assets(m)  # the assets the meeting maps ship, so export_html inlines them
 
 
-def _write_part(job: tuple[CoveragePlan, Path]) -> Path:
+def write_overview(plan: CoveragePlan, path: Path, *, stems: dict[str, str]) -> Path:
+    """Write the overview map of ``plan``'s subdistricts (file names from ``stems``) to ``path``."""
     from .. import export_html
 
-    return export_html(job[0], job[1])
-
-
-def write_maps(
-    plan: CoveragePlan,
-    folder: Path,
-    *,
-    names: list[str],
-    stems: list[str],
-    limit: int,
-    progress: Callable[[str, int, int], None],
-    workers: int | None = None,
-    engine: object = None,
-) -> tuple[Path, list[Path]]:
-    """Write ``map.html`` (the plan, or an overview above ``limit``) and per-subdistrict maps."""
-    from .. import export_html
-    from ._files import _part
-
-    if len(plan.compounds) <= limit:
-        path = export_html(plan, folder / "map.html")
-        progress("maps", 1, 1)
-        return path, []
-    (folder / "maps").mkdir(exist_ok=True)
-    jobs = [
-        (_part(plan, n), folder / "maps" / f"{s}.html") for n, s in zip(names, stems, strict=True)
-    ]
-    name, count = resolve_engine(engine, workers, groups=len(jobs), compounds=len(plan.compounds))
-    paths = []
-    for start in range(0, len(jobs), _MAPS_AT_ONCE):  # parts in memory: a batch at a time
-        batch = jobs[start : start + _MAPS_AT_ONCE]
-        paths += run_groups(_write_part, batch, engine=engine, workers=count, name=name)
-        progress("maps", len(paths), len(jobs))
-    frame = overview_frame(plan, dict(zip(names, stems, strict=True)))
-    title = f"覆盖方案总览（{len(names)} 个街道，{len(plan.compounds):,} 个小区）"
-    overview = export_html(_overview_map(frame, title), folder / "map.html")
-    return overview, paths
+    frame = overview_frame(plan, stems)
+    title = f"覆盖方案总览（{len(stems)} 个街道，{len(plan.compounds):,} 个小区）"
+    return export_html(_overview_map(frame, title), path)
