@@ -6,6 +6,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import box
 
 from lianhu_geo import InputError, load_sample, wgs84_to_gcj02
@@ -15,7 +18,7 @@ from lianhu_geo.grid import build_grid
 from lianhu_geo.maps import MapSizeWarning, compare_map, export_html, plan_map, side_by_side_map
 from lianhu_geo.maps._info import option_rows
 from lianhu_geo.maps._layers import derived_areas, display_frame
-from lianhu_geo.maps._offline import inline_assets
+from lianhu_geo.maps._offline import inline_assets, unescape_unicode
 from lianhu_geo.maps._style import MODE_LABELS, MODES, bundle_colors
 
 EXTERNAL = re.compile(r"<(?:script|link)\b[^>]*(?:src|href)=[\"']?(?:https?:)?//", re.I)
@@ -111,6 +114,32 @@ def test_online_file_links_cdn(tmp_path, plan):
 def test_inline_assets_refuses_unknown_links():
     with pytest.raises(ValueError, match="does not ship"):
         inline_assets('<script src="https://example.org/x.js"></script>')
+
+
+def _unescape_one_by_one(text):
+    """The rule of unescape_unicode, escape by escape (as it was first written)."""
+
+    def repl(match):
+        code = int(match.group(2), 16)
+        if code < 0x80 or 0xD800 <= code <= 0xDFFF or code in (0x2028, 0x2029):
+            return match.group(0)
+        return match.group(1) + chr(code)
+
+    return re.sub(r"(?<!\\)((?:\\\\)*)\\u([0-9a-fA-F]{4})", repl, text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["\\", "u", "\\u", "5c0f", "003c", "d83d", "DE00", "2028", "2029", "0080", "007f",
+             "\\u5c0f", "\\u00e9", "\\uD83D\\uDE00", "\\u202a", '"', "x", "\\u20", "\\uFFFF"]
+        ),
+        max_size=14,
+    ).map("".join)
+)  # fmt: skip
+def test_unescape_unicode_decodes_runs_as_escape_by_escape(text):
+    assert unescape_unicode(text) == _unescape_one_by_one(text)
 
 
 def test_exports_are_byte_identical(tmp_path, bundled_plan):
@@ -254,6 +283,23 @@ def test_derived_areas_tile_without_overlap():
     areas = derived_areas(_compounds(), "subdistrict")
     assert sorted(areas["name"]) == ["北院门街道", "青年路街道"]
     assert areas.geometry.iloc[0].intersection(areas.geometry.iloc[1]).area < 1e-6
+
+
+def test_derived_areas_are_the_union_of_their_compounds_cells():
+    # a coverage union of the Voronoi cells: the same shapes as a plain union would give
+    sample = load_sample()
+    for level in ("subdistrict", "community"):
+        areas = derived_areas(sample, level)
+        metric = sample.to_crs(areas.crs)
+        points = metric.geometry.representative_point()
+        hull = shapely.concave_hull(shapely.MultiPoint(points.to_numpy()), ratio=0.3)
+        cells = shapely.voronoi_polygons(shapely.MultiPoint(points.to_numpy()), extend_to=hull)
+        cells = gpd.GeoSeries(list(cells.geoms), crs=areas.crs)
+        for name, area in zip(areas["name"], areas.geometry, strict=True):
+            mine = points[metric[level].astype(str) == name]
+            owned = cells[cells.intersects(shapely.union_all(mine.to_numpy()))]
+            expected = shapely.union_all(owned.to_numpy()).intersection(hull.buffer(150.0))
+            assert area.symmetric_difference(expected).area < 1e-3 * expected.area, name
 
 
 def test_compare_map_shows_changed_compounds(plan, bundled_plan):

@@ -11,6 +11,7 @@ included as ``data:`` URIs. The result needs no network.
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from pathlib import Path
 
@@ -158,7 +159,9 @@ def external_links(html: str) -> list[str]:
     return _SCRIPT.findall(html) + _LINK.findall(html)
 
 
-_UNICODE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u([0-9a-fA-F]{4})")
+# a run of \uXXXX escapes of characters that may be written as themselves: not ASCII, not a
+# surrogate, not U+2028/U+2029 (a literal start: the search skips to each backslash-u fast)
+_UNICODE_RUN = re.compile(r"(?:\\u(?!00[0-7]|[dD][89a-fA-F]|202[89])[0-9a-fA-F]{4})+")
 
 
 def unescape_unicode(html: str) -> str:
@@ -167,18 +170,26 @@ def unescape_unicode(html: str) -> str:
     folium's JSON escapes every Chinese character as six ASCII bytes; as
     UTF-8 it takes three. ASCII escapes (quotes, ``<``, ``&``), surrogate
     pairs and escaped backslashes stay as they are, so scripts and markup
-    parse the same.
+    parse the same. A run of escapes (a name) is decoded at once.
 
     Examples
     --------
-    >>> print(unescape_unicode(r'"\u5c0f\u533a \u003c \\u5c0f"'))
-    "小区 \u003c \\u5c0f"
+    >>> print(unescape_unicode(r'"\u5c0f\u533a \u003c \\u5c0f \u5c0f\u003c\u533a"'))
+    "小区 \u003c \\u5c0f 小\u003c区"
     """
 
-    def repl(match: re.Match[str]) -> str:
-        code = int(match.group(2), 16)
-        if code < 0x80 or 0xD800 <= code <= 0xDFFF or code in (0x2028, 0x2029):
-            return match.group(0)
-        return match.group(1) + chr(code)
+    def decoded(match: re.Match[str]) -> str:
+        run, start = match.group(), match.start()
+        backslashes = 0
+        while start > backslashes and html[start - backslashes - 1] == "\\":
+            backslashes += 1
+        if backslashes % 2:  # "\\u..." is a backslash and the letter u: the rest are escapes
+            return run[:6] + _decode(run[6:])
+        return _decode(run)
 
-    return _UNICODE_ESCAPE.sub(repl, html)
+    return _UNICODE_RUN.sub(decoded, html)
+
+
+@functools.lru_cache(maxsize=4096)
+def _decode(run: str) -> str:
+    return run.encode("ascii").decode("unicode_escape")
