@@ -17,7 +17,7 @@ from lianhu_geo.errors import OutputError
 from lianhu_geo.grid import build_grid
 from lianhu_geo.maps import MapSizeWarning, compare_map, export_html, plan_map, side_by_side_map
 from lianhu_geo.maps._info import option_rows
-from lianhu_geo.maps._layers import derived_areas, display_frame
+from lianhu_geo.maps._layers import derived_areas, display_frame, geojson_geometries
 from lianhu_geo.maps._offline import inline_assets, unescape_unicode
 from lianhu_geo.maps._style import MODE_LABELS, MODES, bundle_colors
 
@@ -300,6 +300,28 @@ def test_derived_areas_are_the_union_of_their_compounds_cells():
             owned = cells[cells.intersects(shapely.union_all(mine.to_numpy()))]
             expected = shapely.union_all(owned.to_numpy()).intersection(hull.buffer(150.0))
             assert area.symmetric_difference(expected).area < 1e-3 * expected.area, name
+
+
+def test_geojson_geometries_are_what_shapely_maps():
+    from shapely.geometry import LineString, MultiPolygon, Point, Polygon
+
+    holed = box(0, 0, 2, 2).difference(box(0.5, 0.5, 1, 1))
+    odd = [
+        Point(),
+        Polygon(),
+        MultiPolygon(),
+        Point(1, 2, 3),
+        LineString([(0, 0), (1, 1)]),
+        holed,
+        MultiPolygon([box(5, 5, 6, 6), holed]),
+        Point(0.1, 0.2),
+        box(1, 1, 2, 2),
+    ]
+    sample = load_sample().to_crs(4326).geometry.to_numpy()
+    for values in (np.array(odd, dtype=object), sample, sample[::-1]):
+        expected = [shapely.geometry.mapping(g) for g in values]
+        made = geojson_geometries(values)
+        assert json.dumps(made, sort_keys=True) == json.dumps(expected, sort_keys=True)
 
 
 def test_compare_map_shows_changed_compounds(plan, bundled_plan):

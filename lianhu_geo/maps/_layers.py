@@ -68,15 +68,69 @@ def feature_collection(geometry: gpd.GeoSeries, properties: pd.DataFrame) -> dic
     """Make a GeoJSON FeatureCollection with ids ``"0"``, ``"1"``, ... and given properties."""
     records = properties.astype(object).where(properties.notna(), None).to_dict("records")
     features = [
-        {
-            "type": "Feature",
-            "id": str(i),
-            "properties": props,
-            "geometry": shapely.geometry.mapping(geom),
-        }
-        for i, (geom, props) in enumerate(zip(geometry.values, records, strict=True))
+        {"type": "Feature", "id": str(i), "properties": props, "geometry": geom}
+        for i, (geom, props) in enumerate(
+            zip(geojson_geometries(geometry.values), records, strict=True)
+        )
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+_POINT, _POLYGON, _MULTIPOLYGON = 0, 3, 6  # shapely.get_type_id
+
+
+def geojson_geometries(values: np.ndarray) -> list[dict]:
+    """GeoJSON geometries, as ``shapely.geometry.mapping`` gives them, made all at once.
+
+    Points, polygons and multipolygons (what maps draw) are read with one
+    call per kind instead of one Python object per ring; anything else
+    (empty points, 3D, lines, collections) goes through ``mapping``. The
+    JSON is the same.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point, box
+    >>> point, square = geojson_geometries(np.array([Point(1, 2), box(0, 0, 1, 1)]))
+    >>> point
+    {'type': 'Point', 'coordinates': [1.0, 2.0]}
+    >>> square["coordinates"]
+    [[[1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0], [1.0, 0.0]]]
+    """
+    values = np.asarray(values, dtype=object)
+    kinds = shapely.get_type_id(values)
+    plain = ~shapely.has_z(values) & ~(shapely.is_empty(values) & (kinds == _POINT))
+    out: list[dict | None] = [None] * len(values)
+    for k in np.flatnonzero(~plain | ~np.isin(kinds, (_POINT, _POLYGON, _MULTIPOLYGON))):
+        out[k] = shapely.geometry.mapping(values[k])
+    points = np.flatnonzero(plain & (kinds == _POINT))
+    for k, xy in zip(points, shapely.get_coordinates(values[points]).tolist(), strict=True):
+        out[k] = {"type": "Point", "coordinates": xy}
+    areas = np.flatnonzero(plain & np.isin(kinds, (_POLYGON, _MULTIPOLYGON)))
+    multi = kinds[areas] == _MULTIPOLYGON  # a polygon is its own part (get_parts copies it)
+    parts = values[areas]
+    part_of = np.arange(len(areas))
+    if multi.any():
+        pieces, piece_of = shapely.get_parts(parts[multi], return_index=True)
+        whole = np.concatenate([np.flatnonzero(~multi), np.flatnonzero(multi)[piece_of]])
+        order = np.argsort(whole, kind="stable")
+        parts = np.concatenate([parts[~multi], pieces])[order]
+        part_of = whole[order]
+    rings, ring_of = shapely.get_rings(parts, return_index=True)
+    coords, coord_of = shapely.get_coordinates(rings, return_index=True)
+    ring_list = _split(coords.tolist(), coord_of, len(rings))
+    part_list = _split(ring_list, ring_of, len(parts))
+    for k in areas:
+        out[k] = {"type": "Polygon" if kinds[k] == _POLYGON else "MultiPolygon"}
+    for k, polygons in zip(areas, _split(part_list, part_of, len(areas)), strict=True):
+        out[k]["coordinates"] = polygons[0] if kinds[k] == _POLYGON and polygons else polygons
+    return out  # type: ignore[return-value]
+
+
+def _split(items: list, owner: np.ndarray, groups: int) -> list[list]:
+    """Cut ``items`` (in ``owner`` order, ascending) into ``groups`` lists."""
+    ends = np.cumsum(np.bincount(owner, minlength=groups)).tolist()
+    starts = [0, *ends[:-1]]
+    return [items[a:b] for a, b in zip(starts, ends, strict=True)]
 
 
 def derived_areas(
