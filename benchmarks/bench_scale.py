@@ -3,7 +3,7 @@
 Run by hand (never part of the test suite), from the repository root::
 
     nice -n 10 python benchmarks/bench_scale.py --n 1000000 --subdistricts 250 \
-        --workers 2 --maps-sample 16 --one-core-n 100000 --out benchmarks/results/scale.json
+        --workers 2 --one-core-n 100000 --out benchmarks/results/scale.json
 
 Two measurements, each in a fresh subprocess so that its peak resident
 memory (this process and its worker processes) is its own:
@@ -14,9 +14,10 @@ memory (this process and its worker processes) is its own:
     unmanaged) are written to a GeoPackage (setup, timed apart), then timed
     step by step: ``lg.read_compounds`` (read and validate), ``plan_coverage``
     with ``--workers`` processes, and ``lg.scale.write_plan_parts`` (the
-    GeoPackage, the summary workbook, one workbook per subdistrict; maps:
-    ``--maps-sample`` subdistricts' maps plus the overview, timed, and the
-    time of all of them extrapolated from the sample; 0 draws them all).
+    GeoPackage, the summary workbook, one workbook and one map per
+    subdistrict and the overview map: every map drawn, nothing extrapolated)
+    in one call, as a user would, with its wall and CPU seconds (this
+    process and its worker processes).
 ``one_core``
     ``--one-core-n`` compounds in ``--subdistricts // 10`` subdistricts,
     validated, then bundled by ``bundle_by_group`` in this process
@@ -47,6 +48,13 @@ def _peak_mb() -> dict[str, float]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"peak_rss_mb": round(own, 1), "peak_rss_children_mb": round(children, 1)}
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process and its finished children (the worker processes)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _say(text: str) -> None:
@@ -81,6 +89,8 @@ def province(args: argparse.Namespace) -> dict:
     _say(f"planned: {len(plan.bundles):,} bundles in {times['plan']:.0f} s")
     del compounds
 
+    names = sorted(plan.compounds["subdistrict"].unique())
+    folder = tmp / "out"
     marks: dict[str, float] = {}
     start = time.perf_counter()
 
@@ -89,49 +99,28 @@ def province(args: argparse.Namespace) -> dict:
         if done == total:
             _say(f"{step} {done}/{total} at {marks[step]:.0f} s")
 
-    names = sorted(plan.compounds["subdistrict"].unique())
-    folder = tmp / "out"
-    write_plan_parts(plan, folder, maps=False, workers=args.workers, progress=progress)
-    times["write_gpkg_and_summary_xlsx"] = marks["plan"]
-    times["write_workbooks"] = marks["workbooks"] - marks["plan"]
-    sample = names if args.maps_sample == 0 else names[: args.maps_sample]
-    part = plan.__class__(
-        plan.compounds[plan.compounds["subdistrict"].isin(sample)],
-        plan.bundles,
-        options=plan.options,
-        fingerprint=plan.fingerprint,
-        version=plan.version,
-        created=plan.created,
-    )
-    part.bundles = part.bundles[part.bundles.index.isin(part.compounds["bundle_id"].dropna())]
-    from lianhu_geo.scale._files import part_name
-    from lianhu_geo.scale._overview import write_maps
-
+    load = os.getloadavg()[0]
+    before = _cpu_s()
     t = time.perf_counter()
-    write_maps(
-        part,
-        folder,
-        names=sample,
-        stems=[part_name(k, n) for k, n in enumerate(sample, start=1)],
-        limit=0,
-        progress=lambda *a: None,
-        workers=args.workers,
-    )
-    maps_sample = time.perf_counter() - t
-    times["write_maps_sample"] = maps_sample
-    times["write_maps_all_extrapolated"] = maps_sample * len(names) / len(sample)
+    out = write_plan_parts(plan, folder, workers=args.workers, progress=progress)
+    times["write_all"] = time.perf_counter() - t
+    times["write_all_cpu"] = _cpu_s() - before
+    times["write_subdistricts_done_at"] = marks["workbooks"]
+    _say(f"written in {times['write_all']:.0f} s, {times['write_all_cpu']:.0f} CPU s")
     sizes = {p.name: p.stat().st_size for p in folder.iterdir() if p.is_file()}
-    counted = ("read", "plan", "write_gpkg_and_summary_xlsx", "write_workbooks")
-    total = sum(times[k] for k in counted) + times["write_maps_all_extrapolated"]
+    sizes["maps_total"] = sum(p.stat().st_size for p in out["maps"])
+    sizes["workbooks_total"] = sum(p.stat().st_size for p in out["workbooks"])
+    total = times["read"] + times["plan"] + times["write_all"]
     return {
         "n": args.n,
         "subdistricts": len(names),
         "bundles": len(plan.bundles),
         "workers": args.workers,
-        "maps_drawn": len(sample),
+        "maps_drawn": len(out["maps"]),
         "times_s": {k: round(v, 1) for k, v in times.items()},
         "total_s_read_plan_write_all": round(total, 1),
         "file_sizes_bytes": sizes,
+        "load_average_1min_write_start_end": [load, os.getloadavg()[0]],
         **_peak_mb(),
     }
 
@@ -172,7 +161,6 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--subdistricts", type=int, default=250)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--maps-sample", type=int, default=16)
     parser.add_argument("--one-core-n", type=int, default=100_000)
     parser.add_argument("--out", type=Path, default=HERE / "results" / "scale.json")
     parser.add_argument("--only", choices=("province", "one_core"), help="run one of the two")
@@ -187,13 +175,19 @@ def main() -> None:
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "machine": f"{platform.node()} {os.cpu_count()} cores, {platform.python_version()}",
         "load_average_at_start": os.getloadavg(),
+        "commit": subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip(),
         "command": " ".join(sys.argv),
     }
     for worker in [args.only] if args.only else ["one_core", "province"]:
         with tempfile.TemporaryDirectory(prefix="bench_scale_") as tmp:
             cmd = [sys.executable, __file__, "--worker", worker, "--tmp", tmp]
             cmd += [f"--n={args.n}", f"--subdistricts={args.subdistricts}"]
-            cmd += [f"--workers={args.workers}", f"--maps-sample={args.maps_sample}"]
+            cmd += [f"--workers={args.workers}"]
             cmd += [f"--one-core-n={args.one_core_n}"]
             t = time.perf_counter()
             done = subprocess.run(cmd, capture_output=True, text=True, check=False)
