@@ -63,6 +63,12 @@ def test_one_workbook_per_subdistrict_with_text_never_formulas(plan, written):
                     texts.add(cell.value)
     assert rows == len(plan.compounds)  # every compound once
     assert texts == {"=HYPERLINK(1)", "#N/A"}
+    sheet = load_workbook(paths[0])["小区"]
+    header = [c.value for c in sheet[1]]
+    got = [dict(zip(header, [c.value for c in row], strict=True)) for row in sheet.iter_rows(2)]
+    mine = plan.compounds[plan.compounds["subdistrict"] == sorted(names)[0]]
+    assert [r["小区编号"] for r in got] == mine["compound_id"].tolist()
+    assert [r["户数"] for r in got] == mine["households"].tolist()  # numbers stay numbers
 
 
 def test_names_never_make_paths(written):

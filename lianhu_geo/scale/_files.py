@@ -12,9 +12,9 @@
     the figures, without the compounds, so it opens whatever the size.
 ``workbooks/NNN_subdistrict.xlsx``
     One workbook per subdistrict: its 小区 (compounds) and 片区 (bundles),
-    written row by row (openpyxl's write-only mode: memory bounded by a
-    subdistrict). A sheet over Excel's 1,048,576 rows is refused, naming
-    the subdistrict, before any file is written.
+    written with XlsxWriter (memory bounded by a subdistrict). A sheet over
+    Excel's 1,048,576 rows is refused, naming the subdistrict, before any
+    file is written.
 ``map.html`` and ``maps/NNN_subdistrict.html``
     The meeting map of the whole plan when it has at most
     :data:`MAP_MAX_COMPOUNDS` compounds; above that, one map per
@@ -35,6 +35,7 @@ the same bytes.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -43,7 +44,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._write import atomic_path, atomic_paths, check_target, save_workbook
+from .._write import atomic_path, atomic_paths, check_target
 from ..coverage import CoveragePlan
 from ..coverage import files as _plan_files
 from ..errors import InputError, OutputError
@@ -132,41 +133,40 @@ def _write_subdistrict(job: tuple[CoveragePlan, Path, Path | None]) -> tuple[Pat
     return workbook, drawn
 
 
-def _text_cell(sheet: Any, value: Any) -> Any:
-    """Make a write-only cell whose text stays text, never a formula or an error value."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
-
-
-def _stream_sheet(workbook: Any, title: str, frame: pd.DataFrame) -> None:
-    from openpyxl.cell.cell import ERROR_CODES
-
-    sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    sheet.append([_text_cell(sheet, str(c)) for c in frame.columns])
-    cell = _plan_files._cell
-    for row in frame.itertuples(index=False, name=None):
-        values = [cell(v) for v in row]
-        sheet.append(
-            [
-                _text_cell(sheet, v)
-                if isinstance(v, str) and (v.startswith("=") or v in ERROR_CODES)
-                else v
-                for v in values
-            ]
-        )
-
-
 def _write_workbook(path: Path, frames: dict[str, pd.DataFrame], plan: CoveragePlan) -> None:
-    from openpyxl import Workbook
+    """Write ``frames`` as the sheets of a workbook at ``path``, the same bytes for the same plan.
 
-    workbook = Workbook(write_only=True)
+    XlsxWriter, not openpyxl: it writes a 4,000-compound sheet about twice
+    as fast (0.32 s against 0.66 s with lxml), and 250 of them are most of
+    a province's files. Text is always written as text (``write_string``;
+    XlsxWriter's guessing of formulas, numbers and links is off), never as
+    a formula or an error value; the file's date is the plan's and its zip
+    entries carry XlsxWriter's fixed 1980-01-01, so nothing depends on the
+    clock.
+    """
+    import xlsxwriter
+
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
+    workbook = xlsxwriter.Workbook(str(path), {**options, "strings_to_urls": False})
+    date = _plan_files._plan_date(plan)
+    workbook.set_properties({"title": "覆盖方案", "author": "lianhu_geo", "created": date})
+    cell = _plan_files._cell
     for title, frame in frames.items():
-        _stream_sheet(workbook, title, frame)
-    save_workbook(workbook, path, date=_plan_files._plan_date(plan), title="覆盖方案")
+        sheet = workbook.add_worksheet(title)
+        sheet.freeze_panes(1, 0)
+        text, number = sheet.write_string, sheet.write_number
+        for j, column in enumerate(frame.columns):
+            text(0, j, str(column))
+        for i, row in enumerate(frame.itertuples(index=False, name=None), start=1):
+            for j, value in enumerate(row):
+                value = cell(value)
+                if isinstance(value, str):
+                    text(i, j, value)
+                elif value is not None and math.isfinite(value):
+                    number(i, j, value)
+                elif value is not None:  # inf: no number a workbook holds
+                    text(i, j, str(value))
+    workbook.close()
 
 
 def _check_rows(frames: dict[str, Any], where: str) -> None:
