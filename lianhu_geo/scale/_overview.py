@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from ..coverage import CoveragePlan
+from ..maps._layers import Registry
 from ..maps._offline import use_assets
 
 __all__ = ["overview_frame", "write_overview"]
@@ -81,7 +82,7 @@ def _overview_map(frame: gpd.GeoDataFrame, title: str) -> folium.Map:
     x0, y0, x1, y1 = shown.total_bounds
     m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True)
     m.fit_bounds([[float(y0), float(x0)], [float(y1), float(x1)]])
-    folium.GeoJson(
+    layer = folium.GeoJson(
         shown[[*OVERVIEW_FIELDS, "fill", "geometry"]].to_json(),
         name=html.escape(title),
         style_function=lambda f: {
@@ -94,6 +95,7 @@ def _overview_map(frame: gpd.GeoDataFrame, title: str) -> folium.Map:
             fields=list(OVERVIEW_FIELDS), aliases=list(OVERVIEW_FIELDS.values())
         ),
     ).add_to(m)
+    Registry({"subdistricts": {"all": layer}}).add_to(m)  # window.lianhuMap, as on every map
     return use_assets(m)  # the assets the meeting maps ship, so export_html inlines them
 
 
