@@ -302,6 +302,20 @@ def test_derived_areas_are_the_union_of_their_compounds_cells():
             assert area.symmetric_difference(expected).area < 1e-3 * expected.area, name
 
 
+def test_derived_areas_share_cells_only_between_the_same_rows():
+    sample = load_sample().iloc[:300].copy()
+    sample.loc[sample.index[:20], "community"] = None  # these rows have no community area
+    shared = {}
+    for level in ("subdistrict", "community", "subdistrict"):
+        alone, with_shared = (
+            derived_areas(sample, level),
+            derived_areas(sample, level, shared=shared),
+        )
+        assert alone["name"].tolist() == with_shared["name"].tolist()
+        assert alone.geometry.geom_equals_exact(with_shared.geometry, 1e-9).all(), level
+    assert len(shared) == 2  # the rows of each level: cells made twice, used three times
+
+
 def test_geojson_geometries_are_what_shapely_maps():
     from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
@@ -318,7 +332,7 @@ def test_geojson_geometries_are_what_shapely_maps():
         box(1, 1, 2, 2),
     ]
     sample = load_sample().to_crs(4326).geometry.to_numpy()
-    for values in (np.array(odd, dtype=object), sample, sample[::-1]):
+    for values in (np.array(odd, dtype=object), sample, sample[::-1], sample[:0]):
         expected = [shapely.geometry.mapping(g) for g in values]
         made = geojson_geometries(values)
         assert json.dumps(made, sort_keys=True) == json.dumps(expected, sort_keys=True)

@@ -129,18 +129,24 @@ def geojson_geometries(values: np.ndarray) -> list[dict]:
 def _split(items: list, owner: np.ndarray, groups: int) -> list[list]:
     """Cut ``items`` (in ``owner`` order, ascending) into ``groups`` lists."""
     ends = np.cumsum(np.bincount(owner, minlength=groups)).tolist()
-    starts = [0, *ends[:-1]]
+    starts = [0, *ends[:-1]][:groups]
     return [items[a:b] for a, b in zip(starts, ends, strict=True)]
 
 
 def derived_areas(
-    compounds: gpd.GeoDataFrame, column: str, *, reach_m: float = 150.0
+    compounds: gpd.GeoDataFrame,
+    column: str,
+    *,
+    reach_m: float = 150.0,
+    shared: dict | None = None,
 ) -> gpd.GeoDataFrame:
     """Outline areas from their compounds when no polygons are known.
 
     The Voronoi cells of the compounds' centres are dissolved by ``column``
     and clipped to the compounds' concave hull grown by ``reach_m``, so the
-    areas tile the district without overlapping.
+    areas tile the district without overlapping. Calls for several columns
+    of the same compounds that pass the same ``shared`` dict compute the
+    cells once (for the same rows: those with a value and a geometry).
 
     Examples
     --------
@@ -151,8 +157,29 @@ def derived_areas(
     >>> out["name"].tolist(), bool(out.geometry.iloc[0].intersection(out.geometry.iloc[1]).area)
     (['a', 'b'], False)
     """
-    metric = to_metric(compounds[[column, compounds.geometry.name]])
-    metric = metric[metric[column].notna() & ~metric.geometry.is_empty]
+    kept = (compounds[column].notna() & ~compounds.geometry.is_empty).to_numpy()
+    key = (reach_m, np.flatnonzero(kept).tobytes())
+    if shared is None or key not in shared:
+        cells = _voronoi_cells(compounds[kept], reach_m)
+        if shared is not None:
+            shared[key] = cells
+    else:
+        cells = shared[key]
+    owned, clip, crs = cells
+    names = compounds.loc[kept, column].astype(str).to_numpy()
+    rows = pd.Series(np.arange(len(names))).groupby(names, sort=True).indices
+    # Voronoi cells tile the plane edge to edge: a coverage union (25x faster than a union)
+    union = [shapely.coverage_union_all(owned[rows[name]]) for name in rows]
+    return gpd.GeoDataFrame(
+        {"name": pd.Index(list(rows), dtype=object).astype(str)},
+        geometry=shapely.intersection(union, clip),
+        crs=crs,
+    )
+
+
+def _voronoi_cells(compounds: gpd.GeoDataFrame, reach_m: float) -> tuple:
+    """Each compound's Voronoi cell (in row order), the clip area and the metric CRS."""
+    metric = to_metric(compounds[[compounds.geometry.name]])
     points = metric.geometry.representative_point()
     hull = shapely.concave_hull(shapely.MultiPoint(points.to_numpy()), ratio=0.3)
     clip = hull.buffer(reach_m)
@@ -164,16 +191,7 @@ def derived_areas(
     )
     owner = np.zeros(len(points), dtype=np.int64)
     owner[point] = cell
-    owned = cells.to_numpy()[owner]
-    names = metric[column].astype(str).to_numpy()
-    rows = pd.Series(np.arange(len(names))).groupby(names, sort=True).indices
-    # Voronoi cells tile the plane edge to edge: a coverage union (25x faster than a union)
-    union = [shapely.coverage_union_all(owned[rows[name]]) for name in rows]
-    return gpd.GeoDataFrame(
-        {"name": pd.Index(list(rows), dtype=object).astype(str)},
-        geometry=shapely.intersection(union, clip),
-        crs=metric.crs,
-    )
+    return cells.to_numpy()[owner], clip, metric.crs
 
 
 def fmt_int(value: object) -> str:
@@ -190,8 +208,31 @@ def fmt_int(value: object) -> str:
 
 
 def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """HTML-escape the text in a frame whose values go into popups."""
-    return frame.apply(lambda col: col.map(lambda v: html.escape(v) if isinstance(v, str) else v))
+    """HTML-escape the text in a frame whose values go into popups.
+
+    A column's texts are escaped in one pass over them joined by NUL (which
+    escaping leaves alone), not one call each; other values stay as they are.
+
+    Examples
+    --------
+    >>> escape_frame(pd.DataFrame({"a": ["<b>", "x&y"], "n": [1, 2]})).to_numpy().tolist()
+    [['&lt;b&gt;', 1], ['x&amp;y', 2]]
+    """
+    out = frame.copy()
+    for j in range(frame.shape[1]):
+        values = frame.iloc[:, j].tolist()
+        texts = [k for k, v in enumerate(values) if isinstance(v, str)]
+        if not texts:
+            continue
+        joined = "\0".join(values[k] for k in texts)
+        if joined.count("\0") == len(texts) - 1:  # no NUL inside a text: split where joined
+            escaped = html.escape(joined).split("\0")
+        else:
+            escaped = [html.escape(values[k]) for k in texts]
+        for k, text in zip(texts, escaped, strict=True):
+            values[k] = text
+        out.isetitem(j, pd.Series(values, index=frame.index, dtype=object))
+    return out
 
 
 class SearchControl(MacroElement):
