@@ -210,16 +210,26 @@ def _sheet(workbook: Any, title: str, frame: pd.DataFrame, *, percent: tuple[str
     return sheet
 
 
-def _workbook_frames(plan: CoveragePlan) -> dict[str, pd.DataFrame]:
-    summary = plan.summary(lang="zh").reset_index()
+def _bundle_frame(plan: CoveragePlan) -> pd.DataFrame:
+    """Make the 片区 sheet: one row per bundle, Chinese headers."""
     bundles = pd.DataFrame(plan.bundles.drop(columns=plan.bundles.geometry.name)).reset_index()
-    bundles = bundles.rename(columns=BUNDLE_LABELS)
+    return bundles.rename(columns=BUNDLE_LABELS)
+
+
+def _compound_frame(plan: CoveragePlan) -> pd.DataFrame:
+    """Make the 小区 sheet: one row per compound, modes in Chinese, Chinese headers."""
     compounds = pd.DataFrame(plan.compounds.drop(columns=plan.compounds.geometry.name))
     compounds["service_mode"] = compounds["service_mode"].map(labels(SERVICE_MODES, "zh"))
     compounds["management"] = compounds["management"].map(_MANAGEMENT_LABELS)
     first = [c for c in COLUMN_LABELS if c in compounds.columns]
     rest = [c for c in compounds.columns if c not in first]
-    compounds = compounds[[*first, *rest]].rename(columns=COLUMN_LABELS)
+    return compounds[[*first, *rest]].rename(columns=COLUMN_LABELS)
+
+
+def _workbook_frames(plan: CoveragePlan) -> dict[str, pd.DataFrame]:
+    summary = plan.summary(lang="zh").reset_index()
+    bundles = _bundle_frame(plan)
+    compounds = _compound_frame(plan)
     info = [
         (label("fingerprint"), plan.fingerprint),
         (label("library_version"), plan.version),

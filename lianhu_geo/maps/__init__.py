@@ -177,7 +177,7 @@ def _outlines(
             False,
         ),
     }
-    layers = {}
+    layers, shared = {}, {}  # derived areas of both levels from the same Voronoi cells
     for level in ("community", "subdistrict", "district"):
         frame = areas.get(level)
         derived = False
@@ -189,7 +189,7 @@ def _outlines(
         if frame is None and level == "district":  # the shipped outline, for data in Lianhu
             frame = _points.district_outline(compounds)
         if frame is None and level != "district":
-            frame = _layers.derived_areas(compounds, level)
+            frame = _layers.derived_areas(compounds, level, shared=shared)
             derived = True
         if frame is None or len(frame) == 0:
             continue

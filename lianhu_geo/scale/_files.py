@@ -125,9 +125,9 @@ def _write_subdistrict(job: tuple[CoveragePlan, Path, Path | None]) -> tuple[Pat
     from .. import export_html
 
     part, workbook, drawn = job
-    sheets = _plan_files._workbook_frames(part)
+    sheets = {"小区": _plan_files._compound_frame(part), "片区": _plan_files._bundle_frame(part)}
     with atomic_path(workbook) as tmp:
-        _write_workbook(tmp, {"小区": sheets["小区"], "片区": sheets["片区"]}, part)
+        _write_workbook(tmp, sheets, part)
     if drawn is not None:
         export_html(part, drawn)
     return workbook, drawn
