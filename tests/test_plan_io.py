@@ -149,3 +149,16 @@ def test_real_bundling_round_trip_and_bytes(tmp_path):
     assert digest(first["gpkg"]) == digest(second["gpkg"])
     assert digest(first["xlsx"]) == digest(second["xlsx"])
     assert_same_plan(plan, read_plan(tmp_path / "a"))
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [("院\x01落", "control character U\\+0001"), ("长" * 40_000, "40,000 characters")],
+)
+def test_text_a_workbook_cannot_hold_is_named_before_writing(tmp_path, text, why):
+    plan = plan_coverage(grid_compounds(3, 3), bundle=False)
+    plan.compounds["name"] = plan.compounds["name"].astype(object)
+    plan.compounds.loc[plan.compounds.index[4], "name"] = text  # past the readers' checks
+    with pytest.raises(InputError, match=rf"sheet 小区, row 6, column '小区名称'.*{why}"):
+        write_plan(plan, tmp_path)
+    assert list(tmp_path.iterdir()) == []

@@ -267,6 +267,12 @@ def _check_cells(frames: dict[str, pd.DataFrame]) -> None:
         headers = [str(c) for c in frame.columns]
         for j, column in enumerate(frame.columns):
             values = [headers[j], *frame[column].tolist()]
+            texts = [v for v in values if isinstance(v, str)]
+            if not texts or (  # the usual case, seen in one search: nothing to name
+                _UNWRITABLE.search("\n".join(texts)) is None
+                and max(map(len, texts)) <= _MAX_CELL_CHARS
+            ):
+                continue
             for i, value in enumerate(values):
                 if not isinstance(value, str):
                     continue

@@ -251,7 +251,6 @@ def write_plan_parts(
     frames = _plan_files._workbook_frames(plan)
     _plan_files._check_cells(frames)  # every cell of every workbook, before the first byte
     del frames["小区"]
-    frames["汇总"] = plan.summary(lang="zh").reset_index()
     _check_rows(frames, "plan.xlsx")
     sizes = plan.compounds["subdistrict"].astype(str).value_counts()
     for name in names:
