@@ -24,7 +24,8 @@
 
 Each subdistrict's workbook and map are one task, run where ``engine``
 says (:mod:`lianhu_geo.scale._engines`) with only that subdistrict's part
-of the plan, while this process writes ``plan.gpkg`` and ``plan.xlsx``.
+of the plan, while this process writes ``plan.gpkg``, ``plan.xlsx`` and
+``map.html``.
 
 File names number subdistricts in sorted order (``001``, ``002`` ...) and
 keep letters and digits of their names (CJK included); anything else
@@ -207,12 +208,12 @@ def write_plan_parts(
         subdistrict holding only its part of the plan, as for
         :func:`~lianhu_geo.scale.bundle_by_group` (by default in local
         processes from :data:`~lianhu_geo.scale.AUTO_PROCESSES_FROM`
-        compounds); ``plan.gpkg`` and ``plan.xlsx`` are written meanwhile
-        in this process. The same bytes on every engine.
+        compounds); ``plan.gpkg``, ``plan.xlsx`` and ``map.html`` are
+        written meanwhile in this process. The same bytes on every engine.
     progress : callable, optional
         Called as ``progress(step, done, total)`` as subdistricts are
         finished (steps ``workbooks`` and ``maps``), then ``plan`` when
-        ``plan.gpkg`` and ``plan.xlsx`` are.
+        ``plan.gpkg``, ``plan.xlsx`` and ``map.html`` are.
 
     Returns
     -------
@@ -276,12 +277,22 @@ def write_plan_parts(
         if per_part:
             tell("maps", n, len(jobs))
 
-    def whole() -> None:
+    def whole() -> Path | None:
         with atomic_paths(out["gpkg"], out["xlsx"]) as (gpkg, xlsx):
             _plan_files._write_gpkg(plan, gpkg, _plan_files._plan_date(plan))
             _write_workbook(xlsx, frames, plan)
+        if per_part:
+            from ._overview import write_overview
 
-    # the whole plan's files are written here while the workers write the subdistricts'
+            return write_overview(plan, folder / "map.html", stems=jobs._stems)
+        if maps:
+            from .. import export_html
+
+            return export_html(plan, folder / "map.html")
+        return None
+
+    # the whole plan's files (and map) are written here while the workers write the
+    # subdistricts'
     with ThreadPoolExecutor(max_workers=1) as background:
         written = background.submit(whole)
         parts = run_groups(
@@ -293,18 +304,10 @@ def write_plan_parts(
             done=done,
             at_once=_PARTS_AT_ONCE,
         )
-        written.result()
+        out["map"] = written.result()
     tell("plan", 1, 1)
-    out["workbooks"] = [workbook for workbook, _ in parts]
-    out["maps"], out["map"] = [], None
-    if per_part:
-        from ._overview import write_overview
-
-        out["maps"] = [drawn for _, drawn in parts]
-        out["map"] = write_overview(plan, folder / "map.html", stems=jobs._stems)
-    elif maps:
-        from .. import export_html
-
-        out["map"] = export_html(plan, folder / "map.html")
+    if maps and not per_part:
         tell("maps", 1, 1)
+    out["workbooks"] = [workbook for workbook, _ in parts]
+    out["maps"] = [drawn for _, drawn in parts] if per_part else []
     return out
