@@ -264,12 +264,12 @@ def _compound_layers(
 
 def _bundle_layer(
     m: folium.Map, plan: Any, *, simplify_m: float, coords: str, lang: str, name: str,
-    dash: str | None = None,
+    dash: str | None = None, colors: dict[object, str] | None = None,
 ) -> tuple[folium.GeoJson, folium.GeoJson] | None:  # fmt: skip
     text, bundles = _popups.bundle_text(plan, lang)
     if len(bundles) == 0:
         return None
-    colors = _colors(plan)
+    colors = _colors(plan) if colors is None else colors
     ids = bundles.index.astype(str)
     geom = _layers.display_frame(bundles, simplify_m=simplify_m, coords=coords)
     names = bundles.get("compound_names", pd.Series("", index=bundles.index)).astype(str)
@@ -332,10 +332,13 @@ def _estimated(bundles: gpd.GeoDataFrame) -> np.ndarray:
     return bundles["footprint_estimated"].fillna(False).to_numpy(dtype=bool)
 
 
-def _legend(plan: Any, compounds: gpd.GeoDataFrame, lang: str) -> Legend:
+def _legend(
+    plan: Any, compounds: gpd.GeoDataFrame, lang: str, colors: dict[object, str] | None = None
+) -> Legend:
     """Build the legend: round symbols for point data, the dashed estimated area."""
     estimated = bool(_estimated(plan.bundles).any()) if len(plan.bundles) else False
-    colors = sorted(set(_colors(plan).values()), key=BUNDLE_PALETTE.index)
+    colors = _colors(plan) if colors is None else colors
+    colors = sorted(set(colors.values()), key=BUNDLE_PALETTE.index)
     return Legend(
         lang,
         round_symbols=_points.has_points(compounds),
@@ -483,9 +486,11 @@ def plan_map(
         lang=lang,
     )
     registry: dict[str, dict[str, Any]] = {"outlines": outlines}
+    colors = _colors(plan)  # worked out once: the bundles, the compounds and the legend
     bundle_layers = _bundle_layer(
-        m, plan, simplify_m=simplify_m, coords=coords, lang=lang, name=words["bundle_layer"]
-    )
+        m, plan, simplify_m=simplify_m, coords=coords, lang=lang, name=words["bundle_layer"],
+        colors=colors,
+    )  # fmt: skip
     if bundle_layers is not None:
         registry["bundles"] = {"all": bundle_layers[0], "edges": bundle_layers[1]}
     if grid is not None:
@@ -495,7 +500,7 @@ def plan_map(
     layers = _compound_layers(
         m,
         compounds,
-        _popups.compound_props(compounds, plan, lang, _colors(plan)),
+        _popups.compound_props(compounds, plan, lang, colors),
         simplify_m=simplify_m,
         coords=coords,
         lang=lang,
@@ -515,7 +520,7 @@ def plan_map(
         figures=figures,
         lang=lang,
     )
-    legend = _legend(plan, compounds, lang)
+    legend = _legend(plan, compounds, lang, colors)
     panel = (plan, *bundle_layers) if bundle_layers is not None else None
     return _finish(
         m, search_layers=layers, registry=registry, info=info, legend=legend, lang=lang,

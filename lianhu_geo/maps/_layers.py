@@ -181,9 +181,10 @@ def _voronoi_cells(compounds: gpd.GeoDataFrame, reach_m: float) -> tuple:
     """Each compound's Voronoi cell (in row order), the clip area and the metric CRS."""
     metric = to_metric(compounds[[compounds.geometry.name]])
     points = metric.geometry.representative_point()
-    hull = shapely.concave_hull(shapely.MultiPoint(points.to_numpy()), ratio=0.3)
+    every = shapely.multipoints(points.to_numpy())  # one call, not a Python MultiPoint
+    hull = shapely.concave_hull(every, ratio=0.3)
     clip = hull.buffer(reach_m)
-    cells = shapely.voronoi_polygons(shapely.MultiPoint(points.to_numpy()), extend_to=clip)
+    cells = shapely.voronoi_polygons(every, extend_to=clip)
     cells = gpd.GeoSeries(list(cells.geoms), crs=metric.crs)
     # voronoi_polygons does not keep input order: match cells back to points
     cell, point = gpd.GeoSeries(points.to_numpy(), crs=metric.crs).sindex.query(
