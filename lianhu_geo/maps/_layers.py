@@ -66,7 +66,18 @@ def display_frame(
 
 def feature_collection(geometry: gpd.GeoSeries, properties: pd.DataFrame) -> dict:
     """Make a GeoJSON FeatureCollection with ids ``"0"``, ``"1"``, ... and given properties."""
-    records = properties.astype(object).where(properties.notna(), None).to_dict("records")
+    columns = [str(c) for c in properties.columns]
+    values = [  # column by column: what to_dict("records") gives, missing values None
+        [None if missing else v for v, missing in zip(column, absent, strict=True)]
+        for column, absent in zip(
+            (properties[c].tolist() for c in properties.columns),
+            properties.isna().to_numpy().T.tolist(),
+            strict=True,
+        )
+    ]
+    records = [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+    if not columns:
+        records = [{} for _ in range(len(properties))]
     features = [
         {"type": "Feature", "id": str(i), "properties": props, "geometry": geom}
         for i, (geom, props) in enumerate(
