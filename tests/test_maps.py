@@ -302,6 +302,19 @@ def test_derived_areas_are_the_union_of_their_compounds_cells():
             assert area.symmetric_difference(expected).area < 1e-3 * expected.area, name
 
 
+def test_derived_areas_of_compounds_at_the_same_place():
+    # stacked points (one address for several compounds) share one Voronoi cell
+    points = gpd.GeoDataFrame(
+        {"s": ["a", "a", "a", "b", "b"]},
+        geometry=gpd.points_from_xy([0, 0, 60, 200, 200], [0, 0, 10, 0, 0]),
+        crs=32649,
+    )
+    areas = derived_areas(points, "s")
+    assert areas["name"].tolist() == ["a", "b"] and areas.is_valid.all()
+    assert areas.geometry.iloc[0].contains(points.geometry.iloc[2])
+    assert areas.geometry.iloc[0].intersection(areas.geometry.iloc[1]).area < 1e-6
+
+
 def test_derived_areas_share_cells_only_between_the_same_rows():
     sample = load_sample().iloc[:300].copy()
     sample.loc[sample.index[:20], "community"] = None  # these rows have no community area

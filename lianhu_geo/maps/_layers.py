@@ -176,11 +176,10 @@ def derived_areas(
             shared[key] = cells
     else:
         cells = shared[key]
-    owned, clip, crs = cells
+    every, owner, clip, crs = cells
     names = compounds.loc[kept, column].astype(str).to_numpy()
     rows = pd.Series(np.arange(len(names))).groupby(names, sort=True).indices
-    # Voronoi cells tile the plane edge to edge: a coverage union (25x faster than a union)
-    union = [shapely.coverage_union_all(owned[rows[name]]) for name in rows]
+    union = [_union(every[np.unique(owner[rows[name]])]) for name in rows]
     return gpd.GeoDataFrame(
         {"name": pd.Index(list(rows), dtype=object).astype(str)},
         geometry=shapely.intersection(union, clip),
@@ -189,7 +188,7 @@ def derived_areas(
 
 
 def _voronoi_cells(compounds: gpd.GeoDataFrame, reach_m: float) -> tuple:
-    """Each compound's Voronoi cell (in row order), the clip area and the metric CRS."""
+    """Give the Voronoi cells, each compound's cell (row order), the clip area, the CRS."""
     metric = to_metric(compounds[[compounds.geometry.name]])
     points = metric.geometry.representative_point()
     every = shapely.multipoints(points.to_numpy())  # one call, not a Python MultiPoint
@@ -202,8 +201,16 @@ def _voronoi_cells(compounds: gpd.GeoDataFrame, reach_m: float) -> tuple:
         cells.to_numpy(), predicate="contains"
     )
     owner = np.zeros(len(points), dtype=np.int64)
-    owner[point] = cell
-    return cells.to_numpy()[owner], clip, metric.crs
+    owner[point] = cell  # points at the same place share one cell
+    return cells.to_numpy(), owner, clip, metric.crs
+
+
+def _union(cells: np.ndarray) -> shapely.Geometry:
+    """Union of distinct Voronoi cells: they meet edge to edge, a coverage union (25x faster)."""
+    try:
+        return shapely.coverage_union_all(cells)
+    except shapely.errors.GEOSException:  # GEOS found them overlapping after all
+        return shapely.union_all(cells)
 
 
 def fmt_int(value: object) -> str:
