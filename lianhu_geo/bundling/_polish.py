@@ -63,6 +63,14 @@ ILS_STEPS = 5
 TRY_STEPS = 40_000
 ROUNDING_NOISE = 0.5
 INIT_STEPS = 8
+#: The search packs only minimal bundles of reduced cost (in the relaxation)
+#: at most this: a packing has exactly the relaxation's value less the
+#: reduced costs of its bundles (and the duals of what it leaves out), so
+#: the best packings are made of bundles of small reduced cost. On the
+#: 150-compound Voronoi tests the optimum of 47 was found within the
+#: 900-3,100 bundles of reduced cost <= 0.1 (of 5,700-12,200), where the
+#: search over all of them ended at 46.
+REDUCED_COST_LIMIT = 0.1
 #: Steps charged per node of the component to absorb a packing's leftovers.
 ABSORB_STEPS = 10
 #: Tries at most, so that a long limit leaves HiGHS the rest (for the proof).
@@ -214,7 +222,9 @@ class Polisher:
     def _search(self, nodes, state, sets, relaxation, bound, key):
         """Return the best packing the local search finds within the budget, and its key.
 
-        Tries of :data:`TRY_STEPS` each start from a rounding of the
+        The search packs the minimal bundles of reduced cost at most
+        :data:`REDUCED_COST_LIMIT` (and at most what as many bundles as
+        ``key`` allow). Tries of :data:`TRY_STEPS` each start from a rounding of the
         relaxation with seeded noise, while the budget lasts; the search
         forces in candidates of the relaxation's support. A packing is
         judged once its leftovers are absorbed: ``(weight, count)``, which
@@ -222,16 +232,23 @@ class Polisher:
         a packing reaches ``bound`` and covers the component.
         """
         p = self.p
+        # as many bundles as ``key`` needs reduced costs <= value - key
+        room = min(REDUCED_COST_LIMIT, relaxation.value - key[1]) + 1e-9
+        pool = np.flatnonzero(relaxation.reduced <= room)
+        if not len(pool):
+            return None, key
+        sets = [sets[j] for j in pool.tolist()]
+        x = relaxation.x[pool]
         sweep = sorted({v for s in sets for v in s}, key=lambda v: (p.x[v], v))
         search = PackSearch(sets, p.nbrs, p.w, p.threshold, seed=self._seed(), order=sweep)
         self._spend(len(sets) * INIT_STEPS)
-        support = np.flatnonzero(relaxation.x > 1e-6)
+        support = np.flatnonzero(x > 1e-6)
         search.guide = support.tolist()
         best, goal = None, (sum(p.w[v] for v in nodes), bound)
         for _ in range(MAX_TRIES):
             if key >= goal or self.steps < TRY_STEPS or self._out():
                 break
-            noisy = relaxation.x[support] + self.rng.uniform(0, ROUNDING_NOISE, len(support))
+            noisy = x[support] + self.rng.uniform(0, ROUNDING_NOISE, len(support))
             used: set[int] = set()
             first = []
             for j in support[np.argsort(-noisy, kind="stable")].tolist():
