@@ -304,3 +304,16 @@ def test_a_packing_is_the_relaxation_less_its_reduced_costs(case):
     slack = relaxation.value - len(chosen)
     assert relaxation.reduced[chosen].sum() <= slack + 1e-6
     assert relaxation.bound == int(relaxation.value + 1e-6) >= len(chosen)
+
+
+def test_search_over_small_reduced_costs_reaches_the_optimum_without_highs():
+    # 8 x 8 grid, cap 4, 0.2 s: too little budget for HiGHS on its minimal bundles, so the
+    # packing search (over the bundles of small reduced cost) must find the 23 alone
+    rng = np.random.default_rng(1)
+    gdf = grid(rows=8, cols=8, households=rng.integers(100, 700, 64).tolist())
+    options = {"min_households": 1000, "max_compounds": 4, "min_compounds": 1}
+    start = propose_bundles(gdf, **options, time_limit_s=0).quality()
+    result = propose_bundles(gdf, **options, time_limit_s=0.2)
+    q = check(result, gdf, threshold=1000, cap=4)
+    assert start["bundles"] == 22
+    assert q["bundles"] == 23 == q["upper_bound"] and q["optimal"] and not q["time_limited"]
