@@ -9,7 +9,8 @@ never worse than the start:
   the budget can enumerate is packed as a whole
   (:mod:`lianhu_geo.bundling._exact`): the linear relaxation of the packing
   gives a proven bound (its floor), then the packing search
-  (:mod:`lianhu_geo.bundling._ils`) restarts from seeded roundings of the
+  (:mod:`lianhu_geo.bundling._ils`), over the minimal bundles of small
+  reduced cost in the relaxation, restarts from seeded roundings of the
   relaxation while the budget lasts (at most :data:`MAX_TRIES` tries), and
   when the bound is not reached and the budget left pays for it, HiGHS
   solves the packing (and proves it). The best packing's leftovers are
