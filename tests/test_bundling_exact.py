@@ -303,3 +303,20 @@ def test_search_over_small_reduced_costs_reaches_the_optimum_without_highs():
     q = check(result, gdf, threshold=1000, cap=4)
     assert start["bundles"] == 22
     assert q["bundles"] == 23 == q["upper_bound"] and q["optimal"] and not q["time_limited"]
+
+
+def test_highs_on_the_small_reduced_costs_when_all_bundles_cost_too_much(monkeypatch):
+    # 8 x 8 grid, cap 4: 832 minimal bundles, 244 of reduced cost <= 0.05. With the
+    # packing search switched off and 0.7 s, HiGHS on all of them is not affordable
+    # (832 x 1,000 steps) but on the 244 it is, and it finds the proven optimum of 23
+    from lianhu_geo.bundling import _polish
+
+    monkeypatch.setattr(_polish, "MAX_TRIES", 0)
+    rng = np.random.default_rng(1)
+    gdf = grid(rows=8, cols=8, households=rng.integers(100, 700, 64).tolist())
+    options = {"min_households": 1000, "max_compounds": 4, "min_compounds": 1}
+    result = propose_bundles(gdf, **options, time_limit_s=0.7)
+    q = check(result, gdf, threshold=1000, cap=4)
+    assert q["bundles"] == 23 == q["upper_bound"] and q["optimal"]
+    monkeypatch.setattr(_polish, "POOL_PACK_LIMIT", -1.0)  # no pool: the heuristic's 22 stay
+    assert propose_bundles(gdf, **options, time_limit_s=0.7).quality()["bundles"] == 22

@@ -180,8 +180,18 @@ def relax(sets: list[tuple[int, ...]], nodes: list[int]) -> Relaxation:
     return Relaxation(math.floor(-res.fun + 1e-6), np.asarray(res.x), reduced, float(-res.fun))
 
 
-def pack(sets: list[tuple[int, ...]], nodes: list[int], time_limit_s: float) -> Packing:
-    """Choose the most sets of ``sets`` that share no node (HiGHS branch and bound)."""
+def pack(
+    sets: list[tuple[int, ...]],
+    nodes: list[int],
+    time_limit_s: float,
+    node_limit: int | None = None,
+) -> Packing:
+    """Choose the most sets of ``sets`` that share no node (HiGHS branch and bound).
+
+    ``node_limit`` caps the branch-and-bound nodes (a count: the result then
+    does not depend on the machine's speed, unless ``time_limit_s`` stops it
+    first).
+    """
     if not sets:
         return Packing([], 0, True)
     a = _matrix(sets, nodes)
@@ -190,7 +200,11 @@ def pack(sets: list[tuple[int, ...]], nodes: list[int], time_limit_s: float) -> 
         constraints=LinearConstraint(a, -np.inf, 1.0),
         integrality=np.ones(len(sets)),
         bounds=Bounds(0, 1),
-        options={"time_limit": max(float(time_limit_s), 1e-3), "disp": False},
+        options={
+            "time_limit": max(float(time_limit_s), 1e-3),
+            "disp": False,
+            **({} if node_limit is None else {"node_limit": int(node_limit)}),
+        },
     )
     dual = getattr(res, "mip_dual_bound", None)
     bound = a.shape[0]
