@@ -79,7 +79,7 @@ INIT_STEPS = 8
 #: reduced costs of its bundles (and the duals of what it leaves out), so
 #: the best packings are made of bundles of small reduced cost. On the
 #: 150-compound Voronoi tests the optimum of 47 was found within the
-#: 900-3,100 bundles of reduced cost <= 0.1 (of 5,700-12,200), where the
+#: 2,100-3,100 bundles of reduced cost <= 0.1 (of 5,700-12,200), where the
 #: search over all of them ended at 46.
 REDUCED_COST_LIMIT = 0.1
 #: Steps charged per node of the component to absorb a packing's leftovers.
