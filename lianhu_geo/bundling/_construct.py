@@ -119,9 +119,7 @@ def construct(
             if max_size is not None and len(members) >= max_size:
                 by_rule = True
                 break
-            cands = [v for v in touch if state[v] == -1]
-            if len(cands) < len(touch):
-                touch = {v: touch[v] for v in cands}
+            cands = list(touch)  # all free: only free nodes join, and a taken one leaves
             if p.span2 is not None:
                 fits = [v for v in cands if p.fits_span(v, members)]
                 by_rule = by_rule or len(fits) < len(cands)

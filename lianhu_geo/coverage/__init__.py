@@ -28,7 +28,7 @@ from ..bundling import OPTIONS as BUNDLE_OPTIONS
 from ..bundling._table import TABLE_COLUMNS
 from ..errors import InputError
 from ..labels import label
-from ..options import Option, check_options
+from ..options import PARALLEL_OPTIONS, Option, check_options
 from ._fingerprint import fingerprint_compounds, jsonable
 from .triage import DEFAULT_MISSING_MODE, SERVICE_MODES, Rule, triage
 from .triage import OPTIONS as TRIAGE_OPTIONS
@@ -109,6 +109,7 @@ OPTIONS: tuple[Option, ...] = (
         what="a date, a datetime or ISO 8601 text like '2026-11-28'",
         allow_none=True,
     ),
+    *PARALLEL_OPTIONS,
 )
 
 #: Columns a plan adds to the compounds.
@@ -464,7 +465,7 @@ def _rule_option(rule: Rule | None) -> object:
 def _plan_bundles(bundles: gpd.GeoDataFrame, compounds: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = bundles.copy()
     out.index = pd.Index(out.index.astype(str), name="bundle_id")
-    names = dict(zip(compounds["compound_id"], compounds["name"], strict=True))
+    names = dict(zip(compounds["compound_id"].tolist(), compounds["name"].tolist(), strict=True))
 
     def ids_of(value: object) -> list[str]:
         if isinstance(value, str):
@@ -564,7 +565,8 @@ def plan_coverage(
     from .. import __version__
 
     checked = check_options(
-        {"bundle": bundle, "rule": rule, "missing_mode": missing_mode, "created": created},
+        {"bundle": bundle, "rule": rule, "missing_mode": missing_mode, "created": created}
+        | {"workers": workers, "engine": engine},  # checked before the compounds are read
         OPTIONS,
         where="plan_coverage",
     )
@@ -578,6 +580,10 @@ def plan_coverage(
     if isinstance(compounds, gpd.GeoDataFrame):
         # a plan's own columns are outputs: re-planning plan.compounds gives the same fingerprint
         compounds = compounds.drop(columns=[c for c in PLAN_COLUMNS if c in compounds.columns])
+    if bundle:  # worker processes start importing while the compounds are checked
+        from ..scale._engines import warm_up
+
+        warm_up(engine, workers, compounds)
     prep = prepare(compounds, unique_index=True)  # checked once, here, for every step
     data = prep.data
     fingerprint = fingerprint_compounds(data)
