@@ -16,6 +16,7 @@ import json
 import os
 import warnings
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -482,6 +483,14 @@ def _plan_bundles(bundles: gpd.GeoDataFrame, compounds: gpd.GeoDataFrame) -> gpd
     return out[[*first, *rest, out.geometry.name]].sort_index()
 
 
+def _in_thread(fn: Any, *args: Any) -> Future:
+    """Start ``fn(*args)`` in a thread of its own; its result (or error) is the Future's."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lianhu_geo")
+    future = pool.submit(fn, *args)
+    pool.shutdown(wait=False)  # the thread ends when fn does
+    return future
+
+
 def plan_coverage(
     compounds: gpd.GeoDataFrame,
     *,
@@ -580,13 +589,17 @@ def plan_coverage(
     if isinstance(compounds, gpd.GeoDataFrame):
         # a plan's own columns are outputs: re-planning plan.compounds gives the same fingerprint
         compounds = compounds.drop(columns=[c for c in PLAN_COLUMNS if c in compounds.columns])
+    elsewhere = False
     if bundle:  # worker processes start importing while the compounds are checked
         from ..scale._engines import warm_up
 
-        warm_up(engine, workers, compounds)
+        elsewhere = warm_up(engine, workers, compounds)
     prep = prepare(compounds, unique_index=True)  # checked once, here, for every step
     data = prep.data
-    fingerprint = fingerprint_compounds(data)
+    # while other processes bundle, this one would only wait: the fingerprint meanwhile
+    fingerprint: Any = _in_thread(fingerprint_compounds, data) if elsewhere else None
+    if fingerprint is None:
+        fingerprint = fingerprint_compounds(data)
     index = data.index
     professional = (data["management"] == "professional").to_numpy()
 
@@ -623,6 +636,8 @@ def plan_coverage(
         bundle=bundle, rule=_rule_option(rule), missing_mode=missing_mode, created=created_text
     )
 
+    if isinstance(fingerprint, Future):
+        fingerprint = fingerprint.result()
     bundled = labels.notna().to_numpy() & ~professional
     alone &= ~professional & ~bundled
     rest = ~professional & ~bundled & ~alone

@@ -125,21 +125,24 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def warm_up(engine: object, workers: int | None, compounds: object) -> None:
+def warm_up(engine: object, workers: int | None, compounds: object) -> bool:
     """Start the forkserver now if the groups will run in processes; returns at once.
 
     It imports lianhu_geo while this process checks the compounds (a
     GeoDataFrame or a checked ``Prepared``), so the workers are ready when
     the groups are. ``engine`` and ``workers`` are checked already
-    (:data:`~lianhu_geo.options.PARALLEL_OPTIONS`).
+    (:data:`~lianhu_geo.options.PARALLEL_OPTIONS`). Returns whether the
+    groups will run elsewhere (processes or Dask), so that this process
+    could do other work meanwhile.
     """
     try:
         n = len(getattr(compounds, "data", compounds))
     except TypeError:  # not compounds at all: refused when they are checked
-        return
+        return False
     name, count = resolve_engine(engine, workers, groups=n, compounds=n)
     if name == "processes" and count > 1 and _context().get_start_method() == "forkserver":
         multiprocessing.forkserver.ensure_running()
+    return name == "dask" or name == "processes" and count > 1
 
 
 def _in_processes(
