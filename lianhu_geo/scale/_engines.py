@@ -20,7 +20,6 @@ wait.
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.forkserver
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -141,7 +140,9 @@ def warm_up(engine: object, workers: int | None, compounds: object) -> bool:
         return False
     name, count = resolve_engine(engine, workers, groups=n, compounds=n)
     if name == "processes" and count > 1 and _context().get_start_method() == "forkserver":
-        multiprocessing.forkserver.ensure_running()
+        from multiprocessing import forkserver  # not on Windows
+
+        forkserver.ensure_running()
     return name == "dask" or name == "processes" and count > 1
 
 
