@@ -25,7 +25,11 @@ memory (this process and its worker processes) is its own:
 ``speed_up``
     ``--speed-up-n`` compounds in ``--subdistricts`` subdistricts (a size
     where two processes pay off), validated, then bundled serially and with
-    ``--workers`` processes (the speed-up, same bundles?), then planned by
+    ``--workers`` processes (the speed-up, same bundles?). On a loaded
+    machine wall times say little, so the CPU seconds of the serial run
+    (each group's, and the rest) also give the time of a quiet machine:
+    the rest, plus the groups handed out largest first to the worker free
+    first. Then planned by
     ``plan_coverage(workers=--workers)``: its time, the time its worker
     processes ran groups, and the rest, the serial part (checking,
     fingerprint, merge, triage, the plan's tables).
@@ -208,10 +212,10 @@ def one_core(args: argparse.Namespace) -> dict:
     data = validate_compounds(
         province_compounds(args.one_core_n, subdistricts=subdistricts, seed=2)
     )
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     serial = bundle_by_group(data, engine="serial")
-    one = time.perf_counter() - t
-    _say(f"{len(data):,} bundled on one core in {one:.1f} s")
+    one, cpu = time.perf_counter() - t, time.process_time() - cpu
+    _say(f"{len(data):,} bundled on one core in {one:.1f} s ({cpu:.1f} s of CPU)")
     t = time.perf_counter()
     parallel = bundle_by_group(data, workers=2)
     two = time.perf_counter() - t
@@ -222,6 +226,7 @@ def one_core(args: argparse.Namespace) -> dict:
         "subdistricts": subdistricts,
         "bundles": len(serial.bundles),
         "bundle_one_core_s": round(one, 1),
+        "bundle_one_core_cpu_s": round(cpu, 1),
         "bundle_two_workers_s": round(two, 1),
         "speed_up_1_to_2": round(one / two, 2),
         "same_bundles": bool(same),
@@ -234,14 +239,28 @@ def speed_up(args: argparse.Namespace) -> dict:
 
     import lianhu_geo as lg
     import lianhu_geo.scale as scale
+    from lianhu_geo._prepared import prepare
     from lianhu_geo.compounds import validate_compounds
+    from lianhu_geo.scale._groups import make_groups
 
     data = validate_compounds(
         province_compounds(args.speed_up_n, subdistricts=args.subdistricts, seed=3)
     )
-    t = time.perf_counter()
+    group_cpu: list[float] = []  # CPU seconds of each group in the serial run, in order
+    solve_group = scale.solve_group
+
+    def timed_solve(group: object) -> object:
+        start = time.process_time()
+        try:
+            return solve_group(group)
+        finally:
+            group_cpu.append(time.process_time() - start)
+
+    scale.solve_group = timed_solve  # in this process only: the serial run
+    t, cpu = time.perf_counter(), time.process_time()
     serial = scale.bundle_by_group(data, engine="serial")
-    one = time.perf_counter() - t
+    one, cpu = time.perf_counter() - t, time.process_time() - cpu
+    scale.solve_group = solve_group
     _say(f"{len(data):,} bundled on one core in {one:.1f} s")
     t = time.perf_counter()
     parallel = scale.bundle_by_group(data, workers=args.workers)
@@ -249,6 +268,14 @@ def speed_up(args: argparse.Namespace) -> dict:
     _say(f"... with {args.workers} processes in {many:.1f} s")
     same = serial.labels.equals(parallel.labels) and serial.bundles.equals(parallel.bundles)
     del serial, parallel
+    # what a quiet machine would take, from CPU seconds: the serial part, then the groups
+    # handed out largest first, each to the worker free first (not counting process start)
+    sizes = make_groups(prepare(data).data, {"seed": 0}).sizes
+    busy = [0.0] * args.workers
+    for k in sorted(range(len(sizes)), key=lambda k: sizes[k], reverse=True):
+        busy[busy.index(min(busy))] += group_cpu[k]
+    serial_part_cpu = cpu - sum(group_cpu)
+    projected = serial_part_cpu + max(busy)
     in_groups = []
     run_groups = scale.run_groups
 
@@ -270,9 +297,14 @@ def speed_up(args: argparse.Namespace) -> dict:
         "bundles": len(plan.bundles),
         "workers": args.workers,
         "bundle_one_core_s": round(one, 1),
+        "bundle_one_core_cpu_s": round(cpu, 1),
         "bundle_workers_s": round(many, 1),
         "speed_up": round(one / many, 2),
         "same_bundles": bool(same),
+        "bundle_serial_part_cpu_s": round(serial_part_cpu, 1),
+        "bundle_largest_group_cpu_s": round(max(group_cpu), 2),
+        "projected_quiet_workers_s": round(projected, 1),
+        "projected_quiet_speed_up": round(cpu / projected, 2),
         "plan_coverage_s": round(planned, 1),
         "plan_coverage_groups_s": round(sum(in_groups), 1),
         "plan_coverage_serial_part_s": round(planned - sum(in_groups), 1),
