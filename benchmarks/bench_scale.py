@@ -3,7 +3,10 @@
 Run by hand (never part of the test suite), from the repository root::
 
     nice -n 10 python benchmarks/bench_scale.py --n 1000000 --subdistricts 250 \
-        --workers 2 --maps-sample 16 --one-core-n 100000 --out benchmarks/results/scale.json
+        --workers 2 --maps-sample 16 --one-core-n 100000 --speed-up-n 400000 \
+        --out benchmarks/results/scale.json
+
+``--only one_core`` (or ``speed_up``, ``province``) runs one of them.
 
 Three measurements, each in a fresh subprocess so that its peak resident
 memory (this process and its worker processes) is its own:
