@@ -301,6 +301,7 @@ def write_plan_parts(
             engine=engine,
             workers=count,
             name=engine_name,
+            sizes=[len(jobs._rows[n]) for n in jobs._names],  # the largest handed out first
             done=done,
             at_once=_PARTS_AT_ONCE,
         )
