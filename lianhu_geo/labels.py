@@ -270,6 +270,13 @@ LABELS: dict[str, dict[str, str]] = {
     "spare_households": {"zh": "剩余承接能力(户)", "en": "spare capacity (households)"},
     "first_choice_of": {"zh": "首选对象", "en": "first choice for"},
     "overview": {"zh": "街道总览", "en": "overview"},
+    # the overview map of a plan too large for one map (lianhu_geo.scale)
+    "overview_unmanaged": {"zh": "失管小区", "en": "unmanaged compounds"},
+    "overview_bundled": {"zh": "纳入片区", "en": "in bundles"},
+    "overview_share": {"zh": "失管小区纳入片区比例", "en": "unmanaged compounds in bundles"},
+    "overview_map_file": {"zh": "分街道地图", "en": "subdistrict map"},
+    "overview_open_map": {"zh": "打开本街道地图", "en": "open this subdistrict's map"},
+    "overview_no_unmanaged": {"zh": "无失管小区", "en": "no unmanaged compound"},
     "shortlist": {"zh": "候选企业", "en": "shortlist"},
     "unmatched": {"zh": "暂无候选", "en": "no candidate"},
     "target_type": {"zh": "对象类型", "en": "target"},
@@ -578,6 +585,10 @@ def count_words(lang: str = "zh") -> dict[str, str]:
 
 #: message key -> {"zh": pattern, "en": pattern}
 MESSAGES: dict[str, dict[str, str]] = {
+    "overview_title": {
+        "zh": "覆盖方案总览（{subdistricts} 个街道，{compounds} 个小区）",
+        "en": "Coverage plan overview ({subdistricts} subdistricts, {compounds} compounds)",
+    },
     # places
     "place_sheet": {"zh": "工作表 {sheet}", "en": "sheet {sheet}"},
     "place_layer": {"zh": "图层 {sheet}", "en": "layer {sheet}"},

@@ -36,5 +36,17 @@ def test_overview_opens_offline_with_one_outline_per_subdistrict(browser, plan, 
     count = int(summary.loc[name, "compounds"])
     assert "小区数" in text and str(count) in text
     assert "maps/001_img_src_x_onerror_alert_1_街道.html" in text
+    # the legend says what the map is and what its colours mean; the scale bar is metric only
+    legend = page.locator(".lianhu-legend").inner_text()
+    assert "覆盖方案总览" in legend and "失管小区纳入片区比例" in legend and "80–100%" in legend
+    assert page.locator(".leaflet-control-scale-line").count() == 1
+    assert "ft" not in page.locator(".leaflet-control-scale").inner_text()
+    # a click opens a popup whose link leads to the subdistrict's own map
+    page.mouse.click(hostile["x"], hostile["y"])
+    link = page.locator(".leaflet-popup-content a")
+    link.wait_for(timeout=5000)
+    assert link.get_attribute("href") == "maps/001_img_src_x_onerror_alert_1_街道.html"
+    assert (tmp_path / link.get_attribute("href")).is_file()
+    page.screenshot(path=str(tmp_path / "overview_popup.png"))
     page.close()
     print(f"screenshot: {tmp_path / 'overview.png'}")

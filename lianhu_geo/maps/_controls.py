@@ -35,6 +35,7 @@ __all__ = [
     "LABEL_MIN_ZOOM",
     "PANEL_OPEN_WIDTH",
     "Layout",
+    "MetricScale",
     "BundlePanel",
     "BundleLabels",
     "bundle_rows",
@@ -80,6 +81,19 @@ class _Style(Element):
 def add_style(m: Any) -> None:
     """Put the style sheet of the bundle list and labels in ``m``'s page header."""
     m.get_root().header.add_child(_Style(), name="lianhu_controls_style")
+
+
+class MetricScale(MacroElement):
+    """A metric-only scale bar, bottom left (folium's ``control_scale`` adds feet too)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, metric: true, position: "bottomleft"})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
 
 
 class Layout(MacroElement):

@@ -23,6 +23,7 @@ import shapely
 from ..errors import InputError
 from ..labels import check_lang, label
 from . import _layers
+from ._controls import MetricScale
 from ._offline import use_assets
 from ._render import literal_tree, write_page
 from .basemaps import add_basemap
@@ -66,8 +67,9 @@ def _color_of(key: str) -> str:
 
 
 def _new_map(frames: list[gpd.GeoSeries], basemap: str, tianditu_key: str | None) -> folium.Map:
-    m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoom_start=13)
+    m = folium.Map(tiles=None, prefer_canvas=True, control_scale=False, zoom_start=13)
     add_basemap(m, basemap, tianditu_key=tianditu_key)
+    MetricScale().add_to(m)  # metres only, as on the meeting maps
     bounds = pd.concat([f.to_crs(4326).bounds for f in frames if len(f)])
     m.fit_bounds(
         [[bounds["miny"].min(), bounds["minx"].min()], [bounds["maxy"].max(), bounds["maxx"].max()]]

@@ -288,3 +288,23 @@ class Legend(MacroElement):
                 f"{html.escape(label)}</div>"
             )
         self.html = "".join(rows)
+
+
+class SwatchLegend(Legend):
+    """A legend of a title and coloured swatches, bottom right, styled as :class:`Legend`.
+
+    ``rows`` are ``(label, colour)`` under the ``title`` and a ``note`` on
+    what the colours show; text is escaped, colours come from lianhu_geo's
+    palettes, never from the data.
+    """
+
+    def __init__(self, title: str, rows: list[tuple[str, str]], *, note: str = ""):
+        MacroElement.__init__(self)
+        self._name = "Legend"
+        head = f"<b>{html.escape(title)}</b>"
+        if note:
+            head += f"<div>{html.escape(note)}</div>"
+        self.html = head + "".join(
+            f'<div><i style="background-color:{html.escape(color)}"></i>{html.escape(text)}</div>'
+            for text, color in rows
+        )

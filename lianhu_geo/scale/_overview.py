@@ -20,21 +20,29 @@ import pandas as pd
 import shapely
 
 from ..coverage import CoveragePlan
+from ..labels import label, message
+from ..maps._controls import MetricScale
 from ..maps._layers import Registry
 from ..maps._offline import use_assets
+from ..maps._style import SwatchLegend
 
 __all__ = ["overview_frame", "write_overview"]
 
-#: Tooltip fields of the overview: column -> Chinese label.
+#: Tooltip fields of the overview (columns of :func:`overview_frame`) and their label keys.
 OVERVIEW_FIELDS = {
-    "subdistrict": "街道",
-    "compounds": "小区数",
-    "unmanaged": "失管小区",
-    "bundle": "纳入片区",
-    "bundles": "片区数",
-    "bundled_share": "失管小区纳入片区比例",
-    "map_file": "分街道地图",
+    "subdistrict": "subdistrict",
+    "compounds": "compounds",
+    "unmanaged": "overview_unmanaged",
+    "bundle": "overview_bundled",
+    "bundles": "bundles",
+    "bundled_share": "overview_share",
+    "map_file": "overview_map_file",
 }
+
+#: Fill by share of unmanaged compounds in bundles: five classes of 20 points, light to dark.
+SHARE_COLORS = ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
+#: Fill of a subdistrict without unmanaged compounds.
+NO_UNMANAGED_COLOR = "#bdbdbd"
 
 
 def overview_frame(plan: CoveragePlan, stems: dict[str, str]) -> gpd.GeoDataFrame:
@@ -70,20 +78,31 @@ def overview_frame(plan: CoveragePlan, stems: dict[str, str]) -> gpd.GeoDataFram
 
 def _color(share: float) -> str:
     if pd.isna(share):
-        return "#bdbdbd"
-    steps = ["#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"]
-    return steps[min(int(share * len(steps)), len(steps) - 1)]
+        return NO_UNMANAGED_COLOR
+    return SHARE_COLORS[min(int(share * len(SHARE_COLORS)), len(SHARE_COLORS) - 1)]
 
 
-def _overview_map(frame: gpd.GeoDataFrame, title: str) -> folium.Map:
+def _legend_rows(lang: str) -> list[tuple[str, str]]:
+    step = 100 // len(SHARE_COLORS)
+    rows = [(f"{k * step}–{(k + 1) * step}%", c) for k, c in enumerate(SHARE_COLORS)]
+    return [*rows, (label("overview_no_unmanaged", lang), NO_UNMANAGED_COLOR)]
+
+
+def _overview_map(frame: gpd.GeoDataFrame, title: str, lang: str = "zh") -> folium.Map:
     shown = frame.copy()
     for column in OVERVIEW_FIELDS:  # the tooltip inserts HTML: user text is escaped
         shown[column] = [html.escape(str(v)) for v in shown[column]]
+    # the popup's link: made here from the file name (letters, digits, _ and - only), escaped
+    text = html.escape(label("overview_open_map", lang))
+    shown["link"] = [
+        f'<a href="{html.escape(f, quote=True)}" target="_blank">{text}</a>'
+        for f in frame["map_file"]
+    ]
     x0, y0, x1, y1 = shown.total_bounds
-    m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True)
+    m = folium.Map(tiles=None, prefer_canvas=True, control_scale=False)
     m.fit_bounds([[float(y0), float(x0)], [float(y1), float(x1)]])
     layer = folium.GeoJson(
-        shown[[*OVERVIEW_FIELDS, "fill", "geometry"]].to_json(),
+        shown[[*OVERVIEW_FIELDS, "link", "fill", "geometry"]].to_json(),
         name=html.escape(title),
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"],
@@ -92,10 +111,14 @@ def _overview_map(frame: gpd.GeoDataFrame, title: str) -> folium.Map:
             "fillOpacity": 0.6,
         },
         tooltip=folium.GeoJsonTooltip(
-            fields=list(OVERVIEW_FIELDS), aliases=list(OVERVIEW_FIELDS.values())
+            fields=list(OVERVIEW_FIELDS),
+            aliases=[html.escape(label(k, lang)) for k in OVERVIEW_FIELDS.values()],
         ),
+        popup=folium.GeoJsonPopup(fields=["link"], labels=False),
     ).add_to(m)
     Registry({"subdistricts": {"all": layer}}).add_to(m)  # window.lianhuMap, as on every map
+    MetricScale().add_to(m)
+    m.add_child(SwatchLegend(title, _legend_rows(lang), note=label("overview_share", lang)))
     return use_assets(m)  # the assets the meeting maps ship, so export_html inlines them
 
 
@@ -104,5 +127,7 @@ def write_overview(plan: CoveragePlan, path: Path, *, stems: dict[str, str]) -> 
     from .. import export_html
 
     frame = overview_frame(plan, stems)
-    title = f"覆盖方案总览（{len(stems)} 个街道，{len(plan.compounds):,} 个小区）"
+    title = message(
+        "overview_title", "zh", subdistricts=f"{len(stems):,}", compounds=f"{len(plan.compounds):,}"
+    )
     return export_html(_overview_map(frame, title), path)
