@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -21,8 +20,12 @@ from ..compounds import (
     NO_COMPANY_VALUES,
     PROVENANCE_COLUMNS,
     REQUIRED_COLUMNS,
+    TEXT_DTYPE,
+    _Digits,
     _key,
-    _strip_text,
+    _numeric,
+    _to_text,
+    management_codes,
     parse_numbers,
     standardize_columns,
     validate_compounds,
@@ -50,8 +53,12 @@ _OPTIONS = [
 ]
 _INT_COLUMNS = ("households", "buildings", "units", "build_year")
 _BOOL_COLUMNS = ("old", "sanwu", "willing_to_pay", "owners_committee", "has_management")
-_NAME_NOISE = re.compile(r"[\s\-_·.,，。()（）\[\]【】]+")
-_NAME_SUFFIX = re.compile(r"(小区|家属院|家属区|院落|院|社区)$")
+# a name's key drops spaces (every character ``str.isspace`` knows, as regex ``\s``) and
+# punctuation, is lower-cased, and loses one trailing 小区/院... (the longest that fits)
+_NAME_NOISE = {c: None for c in range(0x3001) if chr(c).isspace()} | {
+    ord(c): None for c in "-_·.,，。()（）[]【】"
+}
+_NAME_SUFFIXES = ("家属院", "家属区", "小区", "院落", "社区", "院")
 
 
 def read_compounds(
@@ -278,7 +285,7 @@ def _piece(
                     wkt=", ".join(["wkt", *ALIASES["wkt"]]),
                 )
             )
-        text = renamed["wkt"].astype("string")
+        text = renamed["wkt"].astype(TEXT_DTYPE)
         values = shapely.from_wkt(text.to_numpy(dtype=object, na_value=None), on_invalid="ignore")
         bad = text.notna().to_numpy() & pd.isna(values)
         if bad.any():
@@ -334,18 +341,7 @@ def _layer(
 
 
 def _text(series: pd.Series) -> pd.Series:
-    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
-        return _strip_text(series)  # text already: vectorised, as `one` does it
-
-    def one(v: object) -> object:
-        if v is None or (not isinstance(v, str) and bool(pd.isna(v))):
-            return pd.NA
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        s = str(v).strip()
-        return s if s else pd.NA
-
-    return pd.Series([one(v) for v in series], index=series.index, dtype="string")
+    return _to_text(series)  # stripped text, empty cells missing: as validation reads it
 
 
 def _examples(values: pd.Series) -> str:
@@ -358,13 +354,19 @@ def _check_values(part: _Part, lang: str) -> None:
     for column in _INT_COLUMNS:
         if column not in data.columns:
             continue
-        text = _text(data[column])
-        if column == "build_year":
-            text = text.str.extract(r"(\d{4})", expand=False).where(text.notna())
-        text = text.str.replace(",", "", regex=False).replace("", pd.NA)
-        numbers = parse_numbers(text)
+        if _numeric(data[column], column):  # a layer's number field: no text round trip
+            numbers = data[column].astype("Float64")
+            text = _Digits(data[column], _text)  # made for the rows an error names
+            number_text = pd.Series(False, index=data.index)
+        else:
+            text = _text(data[column])
+            if column == "build_year":
+                text = text.str.extract(r"(\d{4})", expand=False).where(text.notna())
+            text = text.str.replace(",", "", regex=False).replace("", pd.NA)
+            numbers = parse_numbers(text)
+            number_text = text.notna() & numbers.isna()
         for key, bad in (
-            ("not_number", text.notna() & numbers.isna()),
+            ("not_number", number_text),
             ("not_whole", numbers.notna() & (numbers != np.floor(numbers.fillna(0)))),
             ("negative", numbers.notna() & (numbers < 0)),
         ):
@@ -392,14 +394,10 @@ def _check_values(part: _Part, lang: str) -> None:
             raise InputError(
                 message("empty_id", lang, where=part.where(empty, "compound_id", lang))
             )
-    lookup = {_key(k): v for k, v in MANAGEMENT_VALUES.items()}
     text = _text(data["management"]) if "management" in data.columns else None
     mapped = pd.Series(None, index=data.index, dtype=object)
     if text is not None:
-        known = {v: lookup.get(_key(v)) for v in text.dropna().unique()}  # each value once
-        mapped = pd.Series(
-            [known[v] if v is not pd.NA else None for v in text], index=data.index, dtype=object
-        )
+        mapped = pd.Series(management_codes(text), index=data.index, dtype=object)
         mask = (text.notna() & mapped.isna()).to_numpy(dtype=bool)
         if mask.any():
             raise InputError(
@@ -461,12 +459,12 @@ def _fill_missing(gdf: gpd.GeoDataFrame, parts: list[_Part], lang: str) -> gpd.G
     sep = message("list_sep", lang)
     if "has_management" in gdf.columns and "management" not in gdf.columns:
         gdf["management"] = pd.NA  # the yes/no column fills it, row by row
-        yes = gdf["has_management"].astype("string").str.strip().str.lower()
+        yes = gdf["has_management"].astype(TEXT_DTYPE).str.strip().str.lower()
         gdf["management"] = yes.map(
             lambda v: "professional" if v in _TRUE else "unmanaged" if v in _FALSE else pd.NA
         ).astype("object")
     if "has_management" in gdf.columns and "management" in gdf.columns:
-        yes = gdf["has_management"].astype("string").str.strip().str.lower()
+        yes = gdf["has_management"].astype(TEXT_DTYPE).str.strip().str.lower()
         fill = yes.map(
             lambda v: "professional" if v in _TRUE else "unmanaged" if v in _FALSE else None
         )
@@ -542,14 +540,21 @@ def _check_ids(gdf: gpd.GeoDataFrame, lang: str) -> None:
 def _name_key(name: object) -> str | None:
     if name is None or (not isinstance(name, str) and bool(pd.isna(name))):
         return None
-    key = _NAME_SUFFIX.sub("", _NAME_NOISE.sub("", str(name)).lower())
+    key = str(name).translate(_NAME_NOISE).lower()
+    for suffix in _NAME_SUFFIXES:
+        if key.endswith(suffix):
+            key = key[: -len(suffix)]
+            break
     return key or None
 
 
 def _dedupe(gdf: gpd.GeoDataFrame, dedupe: str, lang: str) -> gpd.GeoDataFrame:
     if "name" not in gdf.columns or len(gdf) < 2:
         return gdf
-    keys = pd.Series([_name_key(v) for v in gdf["name"]], index=gdf.index)
+    codes, names = pd.factorize(gdf["name"])  # each spelling's key once
+    spellings = np.asarray(names, dtype=object)
+    known = np.array([_name_key(v) for v in spellings] + [None], dtype=object)
+    keys = pd.Series(known[codes], index=gdf.index)
     repeated = keys.notna() & keys.duplicated(keep=False)
     if not repeated.any():
         return gdf
