@@ -7,7 +7,14 @@ here rather than from private helpers of the package.
 from __future__ import annotations
 
 import geopandas as gpd
+import pandas as pd
 import pytest
+
+# pyarrow is installed for the tests (lianhu_geo[scale] reads GIS layers through Arrow), and
+# pandas would then keep every new text column in Arrow storage, which cannot hold the lone
+# surrogates that the hostile-input tests build. The suite runs with the text storage pandas
+# has without pyarrow; tests/test_arrow_read.py reads under Arrow storage on purpose.
+pd.set_option("mode.string_storage", "python")
 from shapely.geometry import box
 
 import lianhu_geo

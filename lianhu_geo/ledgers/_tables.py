@@ -38,6 +38,7 @@ import pandas as pd
 from ..compounds import ALIASES, _key
 from ..errors import InputError
 from ..labels import message
+from ._arrow import read_layer_arrow
 from ._coords import coordinate_header
 from ._place import GIS_SUFFIXES, TABLE_SUFFIXES, sheet_place
 
@@ -356,7 +357,9 @@ def _read_layers(path: Path, *, layer: object, extra: set[str], lang: str) -> li
         _same_shape(fields, file=path.name, layer=True, lang=lang, extra=extra)
     pieces = []
     for name in chosen:
-        frame = gpd.read_file(path, layer=name)
+        frame = read_layer_arrow(path, name)  # in columns, when pyarrow can
+        if frame is None:
+            frame = gpd.read_file(path, layer=name)
         pieces.append(
             Piece(frame, path.name, name, list(range(1, len(frame) + 1)), crs=frame.crs, layer=True)
         )
