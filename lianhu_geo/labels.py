@@ -616,6 +616,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "cannot read {file}: not UTF-8 or GBK/GB18030 text. Save it from Excel as "
         "'CSV UTF-8'.",
     },
+    "not_utf8_cells": {
+        "zh": "{where}：文字不是有效的 UTF-8（{values}）。请在 QGIS 中把图层另存为 UTF-8 编码，"
+        "或改正这些单元格。",
+        "en": "{where}: the text is not valid UTF-8 ({values}). Save the layer again in UTF-8 "
+        "(QGIS: Export, Save Features As, encoding UTF-8), or retype these cells.",
+    },
     "empty_folder": {
         "zh": "文件夹 {file} 中没有可读的台账文件（{known}）。",
         "en": "the folder {file} holds no ledger files ({known}).",

@@ -11,8 +11,11 @@ cells as floats with NaN), yes/no fields as ``bool``, then the geometry.
 :func:`read_layer_arrow` returns None, and the caller reads the layer
 feature by feature as before, when pyarrow is missing, when a field has a
 type this module does not convert the same way (dates, lists, yes/no with
-empty cells), and when a text cell is not valid UTF-8: the feature-by-feature
-reader gives that error its own words.
+empty cells), when GDAL hands the text over in another encoding than UTF-8
+(a Shapefile without ``.cpg`` is Latin-1 to GDAL: decoded there as before),
+A text cell that is not valid UTF-8 in a layer that says it is raises
+:class:`BadText` naming the rows and the column, which the feature-by-feature
+reader could only report for the whole file.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-__all__ = ["read_layer_arrow", "has_arrow"]
+__all__ = ["read_layer_arrow", "has_arrow", "BadText", "file_text_dtype"]
 
 
 def has_arrow() -> bool:
@@ -36,7 +39,28 @@ def has_arrow() -> bool:
     return True
 
 
-def _text_dtype() -> object:
+class BadText(ValueError):
+    """Text cells of a UTF-8 layer that are not UTF-8: ``rows`` (0-based) and their bytes."""
+
+    def __init__(self, rows: list[tuple[int, bytes]], column: str | None = None):
+        super().__init__(rows)
+        self.rows, self.column = rows, column
+
+
+def _not_utf8(values: object) -> list[tuple[int, bytes]]:
+    import pyarrow as pa
+
+    found = []
+    for row, raw in enumerate(values.cast(pa.binary()).to_pylist()):  # the error's path only
+        if raw is not None:
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                found.append((row, raw))
+    return found
+
+
+def file_text_dtype() -> object:
     """Return the dtype pyogrio gives text read feature by feature, in Python storage."""
     inferred = pd.Series(["text"]).dtype  # pandas 3: str; pandas 2: object
     if isinstance(inferred, pd.StringDtype):
@@ -54,10 +78,10 @@ def _column(values: object, dtype: str) -> np.ndarray | pd.api.extensions.Extens
             return None
         try:
             values.validate(full=True)
-        except pa.ArrowInvalid:  # not UTF-8: the feature-by-feature reader words it
-            return None
+        except pa.ArrowInvalid:  # not UTF-8: the cells are named by the caller
+            raise BadText(_not_utf8(values)) from None
         text = values.to_numpy(zero_copy_only=False)  # Python str, None where empty
-        return pd.array(text, dtype=_text_dtype()) if len(text) else text
+        return pd.array(text, dtype=file_text_dtype()) if len(text) else text
     if dtype == "bool":
         if not pa.types.is_boolean(kind) or values.null_count:
             return None
@@ -81,9 +105,14 @@ def read_layer_arrow(path: Path, layer: str) -> gpd.GeoDataFrame | None:
         meta, table = pyogrio.read_arrow(path, layer=layer)
     except Exception:  # noqa: BLE001 - the feature-by-feature reader words the error
         return None
+    if str(meta["encoding"]).replace("-", "").lower() != "utf8":
+        return None  # raw bytes in another encoding (a Shapefile without .cpg): decoded there
     columns = {}
     for name, dtype in zip(meta["fields"], meta["dtypes"], strict=True):
-        values = _column(table.column(name).combine_chunks(), str(dtype))
+        try:
+            values = _column(table.column(name).combine_chunks(), str(dtype))
+        except BadText as exc:
+            raise BadText(exc.rows, name) from None
         if values is None:
             return None
         columns[name] = values

@@ -38,9 +38,9 @@ import pandas as pd
 from ..compounds import ALIASES, _key
 from ..errors import InputError
 from ..labels import message
-from ._arrow import read_layer_arrow
+from ._arrow import BadText, file_text_dtype, read_layer_arrow
 from ._coords import coordinate_header
-from ._place import GIS_SUFFIXES, TABLE_SUFFIXES, sheet_place
+from ._place import GIS_SUFFIXES, TABLE_SUFFIXES, place, sheet_place
 
 __all__ = ["HEADER_SCAN", "CSV_ENCODINGS", "Piece", "read_file"]
 
@@ -67,7 +67,7 @@ class Piece:
     header_row: int | None = None
 
     def provenance(self) -> pd.DataFrame:
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "source_file": self.file,
                 "source_sheet": self.sheet,
@@ -75,6 +75,10 @@ class Piece:
             },
             index=self.frame.index,
         )
+        for column in ("source_file", "source_sheet"):  # Python strings, pyarrow or not
+            if isinstance(frame[column].dtype, pd.StringDtype):
+                frame[column] = frame[column].astype(file_text_dtype())
+        return frame
 
 
 def known_header(value: object, extra: set[str]) -> bool:
@@ -357,10 +361,27 @@ def _read_layers(path: Path, *, layer: object, extra: set[str], lang: str) -> li
         _same_shape(fields, file=path.name, layer=True, lang=lang, extra=extra)
     pieces = []
     for name in chosen:
-        frame = read_layer_arrow(path, name)  # in columns, when pyarrow can
+        try:
+            frame = read_layer_arrow(path, name)  # in columns, when pyarrow can
+        except BadText as exc:
+            raise _not_utf8(exc, path.name, name, lang) from None
         if frame is None:
             frame = gpd.read_file(path, layer=name)
         pieces.append(
             Piece(frame, path.name, name, list(range(1, len(frame) + 1)), crs=frame.crs, layer=True)
         )
     return pieces
+
+
+def _not_utf8(exc: BadText, file: str, layer: str, lang: str) -> InputError:
+    """Name the cells of a layer that are not UTF-8, by feature number and field."""
+    prov = pd.DataFrame(
+        {
+            "source_file": file,
+            "source_sheet": layer,
+            "source_row": [row + 1 for row, _ in exc.rows],
+        }
+    )
+    values = ", ".join(repr(raw.decode("utf-8", "backslashreplace")) for _, raw in exc.rows[:3])
+    where = place(prov, lang=lang, column=exc.column)
+    return InputError(message("not_utf8_cells", lang, where=where, values=values))
