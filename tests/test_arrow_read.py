@@ -7,6 +7,7 @@ is not UTF-8; the vectorised checks must say what the per-row ones said.
 
 from __future__ import annotations
 
+import io
 import re
 import sqlite3
 import warnings
@@ -24,6 +25,7 @@ from scale_fixtures import province_compounds
 from shapely.geometry import Point
 
 import lianhu_geo
+import lianhu_geo.cli as cli
 import lianhu_geo.ledgers._arrow as arrow
 import lianhu_geo.ledgers._tables as tables
 from lianhu_geo import DataWarning, InputError, read_compounds, validate_compounds
@@ -190,3 +192,38 @@ def test_name_key_is_the_rule_the_dedupe_states(name):
     # the rule as it was written with regular expressions, before str.translate
     key = _SUFFIX.sub("", _NOISE.sub("", name).lower())
     assert _name_key(name) == (key or None)
+
+
+def test_progress_is_told_per_batch_then_per_check(tmp_path, monkeypatch):
+    province_compounds(250, subdistricts=2).to_crs(4326).to_file(tmp_path / "p.gpkg")
+    monkeypatch.setattr(arrow, "BATCH_FEATURES", 100)
+    told = []
+    read_compounds(tmp_path / "p.gpkg", progress=lambda *a: told.append(a))
+    reads = [(100, 250), (200, 250), (250, 250), (250, 250)]
+    assert told == [("read", *r) for r in reads] + [("check", k, 4) for k in range(1, 5)]
+    with pytest.raises(InputError, match=r"`progress` must be a function.*got str"):
+        read_compounds(tmp_path / "p.gpkg", progress="yes")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_command_shows_the_count_on_a_terminal_only(tmp_path, monkeypatch, terminal):
+    province_compounds(250, subdistricts=2).to_crs(4326).to_file(tmp_path / "p.gpkg")
+    monkeypatch.setattr(arrow, "BATCH_FEATURES", 100)
+    clock = iter(range(10_000))  # a second passes at every look at the clock
+    monkeypatch.setattr(cli.time, "perf_counter", lambda: float(next(clock)))
+    err = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(cli.sys, "stderr", err)
+    assert cli.main(["--lang", "en", "validate", str(tmp_path / "p.gpkg")]) == cli.EXIT_OK
+    text = err.getvalue()
+    if terminal:
+        assert f"\r… reading {tmp_path / 'p.gpkg'}: 200 of 250 rows read\x1b[K" in text
+        assert "checks 3 of 4 done" in text
+        assert re.search(r"\r… reading \S+p\.gpkg \(\d+\.\d s\)\x1b\[K\n", text)
+    else:
+        assert "\r" not in text and "rows read" not in text
+        assert re.search(r"^… reading \S+p\.gpkg \(\d+\.\d s\)$", text, re.MULTILINE)

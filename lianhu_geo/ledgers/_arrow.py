@@ -20,6 +20,7 @@ reader could only report for the whole file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -95,14 +96,37 @@ def _column(values: object, dtype: str) -> np.ndarray | pd.api.extensions.Extens
     return None
 
 
-def read_layer_arrow(path: Path, layer: str) -> gpd.GeoDataFrame | None:
-    """Read one layer through Arrow as :func:`geopandas.read_file` would, or None."""
+#: Features per Arrow batch: progress is told after each.
+BATCH_FEATURES = 100_000
+
+
+def read_layer_arrow(
+    path: Path, layer: str, progress: Callable[[int, int], None] | None = None
+) -> gpd.GeoDataFrame | None:
+    """Read one layer through Arrow as :func:`geopandas.read_file` would, or None.
+
+    ``progress(features read, features in the layer)`` is called after each
+    batch of :data:`BATCH_FEATURES`.
+    """
     if not has_arrow():
         return None
+    import pyarrow as pa
     import pyogrio
+    from pyogrio.raw import open_arrow
 
+    tell = progress or (lambda done, total: None)
     try:
-        meta, table = pyogrio.read_arrow(path, layer=layer)
+        total = int(pyogrio.read_info(path, layer=layer)["features"])
+        batches = []
+        with open_arrow(path, layer=layer, use_pyarrow=True, batch_size=BATCH_FEATURES) as (
+            meta,
+            reader,
+        ):
+            for batch in reader:
+                batches.append(batch)
+                done = sum(b.num_rows for b in batches)
+                tell(done, max(total, done))
+            table = pa.Table.from_batches(batches, schema=reader.schema)
     except Exception:  # noqa: BLE001 - the feature-by-feature reader words the error
         return None
     if str(meta["encoding"]).replace("-", "").lower() != "utf8":

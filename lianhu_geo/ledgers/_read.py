@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -44,6 +44,8 @@ __all__ = ["read_compounds", "DEDUPE", "DEDUPE_DISTANCE_M"]
 DEDUPE = ("warn", "error", "keep_first")
 #: Compounds of the same name closer than this are reported as duplicates.
 DEDUPE_DISTANCE_M = 150.0
+#: Stages of checks ``progress`` is told about: cell values, ids, duplicate names, the model.
+CHECK_STAGES = 4
 
 _OPTIONS = [
     Option("coords", "choice", choices=COORDINATE_SYSTEMS, allow_none=True),
@@ -72,6 +74,7 @@ def read_compounds(
     crs: object = None,
     dedupe: str = "warn",
     lang: str = "en",
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> gpd.GeoDataFrame:
     """Read compounds from ledger files or a table into a validated GeoDataFrame.
 
@@ -115,6 +118,12 @@ def read_compounds(
     lang : {"en", "zh"}, default "en"
         Language of the reader's errors and warnings (the command uses
         ``"zh"``).
+    progress : callable, optional
+        Called as ``progress(step, done, total)`` while a large input is
+        read: ``"read"`` with the rows read so far and the rows known so far
+        (a GIS layer read through Arrow tells every 100,000 features, a
+        table each file), then ``"check"`` after each of the
+        :data:`CHECK_STAGES` stages of checks.
 
     Returns
     -------
@@ -156,6 +165,9 @@ def read_compounds(
             )
         )
     check_options(given, _OPTIONS, where="read_compounds")
+    if progress is not None and not callable(progress):
+        raise InputError(message("progress_not_callable", lang, kind=type(progress).__name__))
+    tell = progress or (lambda step, done, total: None)
     parsed_crs = None
     if crs is not None:
         if coords not in (None, "wgs84"):
@@ -172,21 +184,34 @@ def read_compounds(
     else:
         pieces, from_files = [], True
         for path in _paths(source, lang):
+            before = sum(len(p.frame) for p in pieces)
             pieces += read_file(
-                path, sheet=sheet, header_row=header_row, layer=layer, extra=extra, lang=lang
+                path,
+                sheet=sheet,
+                header_row=header_row,
+                layer=layer,
+                extra=extra,
+                lang=lang,
+                progress=lambda done, total, b=before: tell("read", b + done, b + total),
             )
+            rows = sum(len(p.frame) for p in pieces)
+            tell("read", rows, rows)
     parts = []
     for piece in pieces:  # a loop, not a comprehension: warnings point at the caller
         parts.append(_piece(piece, coords, parsed_crs, columns, lang))
+    tell("check", 1, CHECK_STAGES)
     gdf = _concat(parts)
     if not from_files:
         gdf.index = index
     gdf = _fill_missing(gdf, parts, lang)
     _check_ids(gdf, lang)
+    tell("check", 2, CHECK_STAGES)
     gdf = _dedupe(gdf, dedupe, lang)
+    tell("check", 3, CHECK_STAGES)
     out = validate_compounds(gdf, planning=False)
     if not from_files:
         out = out.drop(columns=list(PROVENANCE_COLUMNS))
+    tell("check", CHECK_STAGES, CHECK_STAGES)
     return out
 
 

@@ -29,6 +29,7 @@ import csv
 import io
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -288,8 +289,12 @@ def read_file(
     layer: object = None,
     extra: set[str] | None = None,
     lang: str = "zh",
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Piece]:
-    """Read one file into one piece per sheet or layer that holds the table."""
+    """Read one file into one piece per sheet or layer that holds the table.
+
+    ``progress(features read, features)`` is told while a layer is read in batches.
+    """
     extra = extra or set()
     file = path.name
     suffix = path.suffix.lower()
@@ -297,7 +302,11 @@ def read_file(
     try:
         if suffix in GIS_SUFFIXES or path.is_dir():
             return _read_layers(
-                path, layer=layer if layer is not None else sheet, extra=extra, lang=lang
+                path,
+                layer=layer if layer is not None else sheet,
+                extra=extra,
+                lang=lang,
+                progress=progress,
             )
         if suffix in {".csv", ".txt", ".tsv"}:
             grids = {path.stem: _csv_grid(path, lang)}
@@ -349,7 +358,14 @@ def read_file(
     return pieces
 
 
-def _read_layers(path: Path, *, layer: object, extra: set[str], lang: str) -> list[Piece]:
+def _read_layers(
+    path: Path,
+    *,
+    layer: object,
+    extra: set[str],
+    lang: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Piece]:
     import pyogrio
 
     names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
@@ -359,10 +375,12 @@ def _read_layers(path: Path, *, layer: object, extra: set[str], lang: str) -> li
         chosen = names
         fields = {n: [*pyogrio.read_info(path, layer=n)["fields"]] for n in names}
         _same_shape(fields, file=path.name, layer=True, lang=lang, extra=extra)
-    pieces = []
+    pieces: list[Piece] = []
+    tell = progress or (lambda done, total: None)
     for name in chosen:
-        try:
-            frame = read_layer_arrow(path, name)  # in columns, when pyarrow can
+        before = sum(len(p.frame) for p in pieces)
+        try:  # in columns, when pyarrow can
+            frame = read_layer_arrow(path, name, lambda d, t, b=before: tell(b + d, b + t))
         except BadText as exc:
             raise _not_utf8(exc, path.name, name, lang) from None
         if frame is None:
