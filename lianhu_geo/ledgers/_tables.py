@@ -52,6 +52,7 @@ HEADER_SCAN = 30
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 _SEPARATORS = ",;\t|"
 _NOTE = re.compile(r"^\s*(注|说明|备注[:：]|填表|制表|审核|合计|总计|小计)")
+_NONE = object()  # no filled cell in a row
 _LOOKUP = {_key(c) for c in ALIASES} | {_key(a) for v in ALIASES.values() for a in v}
 
 
@@ -144,11 +145,12 @@ def _table(
     header += [None] * (width - len(header))
     rows = []
     for number, cells in grid[index + 1 :]:
-        cells = list(cells) + [None] * (width - len(cells))
-        filled = [v for v in cells if not _blank(v)]
-        if not filled:
+        if len(cells) < width:
+            cells = list(cells) + [None] * (width - len(cells))
+        first = next((v for v in cells if not _blank(v)), _NONE)  # the first filled cell
+        if first is _NONE:
             continue
-        if _NOTE.match(str(filled[0])):
+        if _NOTE.match(str(first)):
             continue
         rows.append((number, cells))
     # columns with neither header nor data go; the rest get a name
@@ -162,6 +164,8 @@ def _table(
         while name in names:
             name, n = f"{base}.{n}", n + 1
         names.append(name)
+    if keep == list(range(width)):  # every column kept (most often): the rows as they are
+        return names, rows, grid[index][0]
     body = [(number, [cells[j] for j in keep]) for number, cells in rows]
     return names, body, grid[index][0]
 
