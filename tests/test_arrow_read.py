@@ -46,6 +46,7 @@ def _odd_fields() -> gpd.GeoDataFrame:
             "buildings": pd.array([3, None, 5], dtype="Int64"),
             "fee_yuan_per_m2": [0.5, np.nan, 1.2],
             "sanwu": [True, False, True],
+            "备注": ["同上", None, "同上"],  # few values: read once each, the empty cell kept
         },
         geometry=[Point(108.94 + i / 1000, 34.26) for i in range(3)],
         crs=4326,

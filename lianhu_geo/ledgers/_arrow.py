@@ -69,8 +69,8 @@ def file_text_dtype() -> object:
     return object
 
 
-def _column(values: object, dtype: str) -> np.ndarray | pd.api.extensions.ExtensionArray | None:
-    """One Arrow column as read feature by feature, or None when it would differ."""
+def _column(values: object, dtype: str) -> np.ndarray | None:
+    """One batch of an Arrow column as numpy values, or None when it would read differently."""
     import pyarrow as pa
 
     kind = values.type
@@ -81,8 +81,7 @@ def _column(values: object, dtype: str) -> np.ndarray | pd.api.extensions.Extens
             values.validate(full=True)
         except pa.ArrowInvalid:  # not UTF-8: the cells are named by the caller
             raise BadText(_not_utf8(values)) from None
-        text = values.to_numpy(zero_copy_only=False)  # Python str, None where empty
-        return pd.array(text, dtype=file_text_dtype()) if len(text) else text
+        return _strings(values)
     if dtype == "bool":
         if not pa.types.is_boolean(kind) or values.null_count:
             return None
@@ -92,8 +91,24 @@ def _column(values: object, dtype: str) -> np.ndarray | pd.api.extensions.Extens
             return None
         out = values.to_numpy(zero_copy_only=False)  # empty cells: NaN in floats
         want = np.dtype(dtype) if not values.null_count else np.dtype("float64")
-        return out if out.dtype == want else None
+        return out if out.dtype == want else None  # integer batches join floats as floats
     return None
+
+
+def _strings(values: object) -> np.ndarray:
+    """Python ``str`` per cell, None where empty; a value repeated down the column is one object.
+
+    A subdistrict's name on 4,000 rows is then one string, not 4,000 copies of
+    it (a column of few values is most of a ledger's text).
+    """
+    import pyarrow as pa
+
+    encoded = values.dictionary_encode()
+    if len(encoded.dictionary) > len(values) // 2:
+        return values.to_numpy(zero_copy_only=False)  # mostly distinct: as they come
+    spelled = np.append(encoded.dictionary.to_numpy(zero_copy_only=False), None)
+    missing = pa.scalar(len(encoded.dictionary), encoded.indices.type)
+    return spelled[encoded.indices.fill_null(missing).to_numpy()]
 
 
 #: Features per Arrow batch: progress is told after each.
@@ -105,45 +120,58 @@ def read_layer_arrow(
 ) -> gpd.GeoDataFrame | None:
     """Read one layer through Arrow as :func:`geopandas.read_file` would, or None.
 
-    ``progress(features read, features in the layer)`` is called after each
-    batch of :data:`BATCH_FEATURES`.
+    Each batch of :data:`BATCH_FEATURES` features is made numpy values and
+    geometries before the next is read, so the layer's Arrow buffers and
+    WKB never sit in memory whole; ``progress(features read, features in the
+    layer)`` is called after each.
     """
     if not has_arrow():
         return None
-    import pyarrow as pa
     import pyogrio
     from pyogrio.raw import open_arrow
 
     tell = progress or (lambda done, total: None)
     try:
         total = int(pyogrio.read_info(path, layer=layer)["features"])
-        batches = []
         with open_arrow(path, layer=layer, use_pyarrow=True, batch_size=BATCH_FEATURES) as (
             meta,
             reader,
         ):
-            for batch in reader:
-                batches.append(batch)
-                done = sum(b.num_rows for b in batches)
-                tell(done, max(total, done))
-            table = pa.Table.from_batches(batches, schema=reader.schema)
+            return _read_batches(meta, reader, lambda done: tell(done, max(total, done)))
+    except BadText:
+        raise
     except Exception:  # noqa: BLE001 - the feature-by-feature reader words the error
         return None
+
+
+def _read_batches(meta: dict, reader: object, tell: Callable[[int], None]) -> object:
     if str(meta["encoding"]).replace("-", "").lower() != "utf8":
         return None  # raw bytes in another encoding (a Shapefile without .cpg): decoded there
-    columns = {}
-    for name, dtype in zip(meta["fields"], meta["dtypes"], strict=True):
-        try:
-            values = _column(table.column(name).combine_chunks(), str(dtype))
-        except BadText as exc:
-            raise BadText(exc.rows, name) from None
-        if values is None:
-            return None
-        columns[name] = values
     geometry_name = meta["geometry_name"] or "wkb_geometry"
-    if meta["geometry_type"] is None or geometry_name not in table.column_names:
+    if meta["geometry_type"] is None or geometry_name not in reader.schema.names:
         return None  # a table without geometry: as geopandas reads it
-    wkb = table.column(geometry_name).combine_chunks().to_numpy(zero_copy_only=False)
-    geometry = gpd.GeoSeries(shapely.from_wkb(wkb), crs=meta["crs"])
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(table)))
+    fields = [(str(n), str(d)) for n, d in zip(meta["fields"], meta["dtypes"], strict=True)]
+    parts: dict[str, list[np.ndarray]] = {name: [] for name, _ in fields}
+    shapes, done = [], 0
+    for batch in reader:
+        for name, dtype in fields:
+            try:
+                values = _column(batch.column(name), dtype)
+            except BadText as exc:
+                raise BadText([(done + row, raw) for row, raw in exc.rows], name) from None
+            if values is None:
+                return None
+            parts[name].append(values)
+        wkb = batch.column(geometry_name).to_numpy(zero_copy_only=False)
+        shapes.append(shapely.from_wkb(wkb))
+        done += batch.num_rows
+        tell(done)
+    if not done:
+        return None  # an empty layer: as geopandas reads it
+    columns = {}
+    for name, dtype in fields:
+        values = np.concatenate(parts.pop(name))
+        columns[name] = pd.array(values, dtype=file_text_dtype()) if dtype == "object" else values
+    geometry = gpd.GeoSeries(np.concatenate(shapes), crs=meta["crs"])
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(done))
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=meta["crs"])
