@@ -318,7 +318,7 @@ class _Digits:
 def _to_int(data: pd.DataFrame, column: str) -> pd.Series:
     raw = data[column]
     if _numeric(raw, column):
-        numbers = raw.astype("Float64")  # NaN is unknown, as its text "nan" parses
+        numbers = raw.astype("Float64")  # NaN: unknown, as an empty cell
         text = _Digits(raw, _strip_text)
         bad = pd.Series(False, index=raw.index)
     else:
@@ -543,7 +543,7 @@ def _check_index(data: pd.DataFrame) -> None:
 
 def _to_management(data: pd.DataFrame) -> pd.Series:
     text = _to_text(data["management"])
-    mapped = pd.Series(management_codes(text), index=data.index, dtype="object")
+    mapped = pd.Series(_management_codes(text), index=data.index, dtype="object")
     bad = text.notna() & mapped.isna()
     if bad.any():
         examples = ", ".join(repr(str(v)) for v in text[bad].unique()[:3])
@@ -555,7 +555,7 @@ def _to_management(data: pd.DataFrame) -> pd.Series:
     return mapped.astype(TEXT_DTYPE)
 
 
-def management_codes(text: pd.Series) -> np.ndarray:
+def _management_codes(text: pd.Series) -> np.ndarray:
     """``"professional"``, ``"unmanaged"`` or None per value of stripped text.
 
     Each distinct spelling is looked up once (:data:`MANAGEMENT_VALUES`,

@@ -23,9 +23,9 @@ from ..compounds import (
     TEXT_DTYPE,
     _Digits,
     _key,
+    _management_codes,
     _numeric,
     _to_text,
-    management_codes,
     parse_numbers,
     standardize_columns,
     validate_compounds,
@@ -422,7 +422,7 @@ def _check_values(part: _Part, lang: str) -> None:
     text = _text(data["management"]) if "management" in data.columns else None
     mapped = pd.Series(None, index=data.index, dtype=object)
     if text is not None:
-        mapped = pd.Series(management_codes(text), index=data.index, dtype=object)
+        mapped = pd.Series(_management_codes(text), index=data.index, dtype=object)
         mask = (text.notna() & mapped.isna()).to_numpy(dtype=bool)
         if mask.any():
             raise InputError(
