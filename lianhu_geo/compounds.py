@@ -591,8 +591,7 @@ def _check_geometry(data: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             "lon/lat, or read the file with `read_compounds(..., coords=...)`."
         )
     lonlat = geom if data.crs.is_geographic else geom.to_crs(4326)
-    reps = shapely.get_coordinates(lonlat.representative_point().to_numpy())
-    lon, lat = reps[:, 0], reps[:, 1]
+    lon, lat = _representative_lonlat(lonlat.to_numpy())
     inside = (
         (lon >= _CHINA_LON[0])
         & (lon <= _CHINA_LON[1])
@@ -648,6 +647,27 @@ def _check_geometry(data: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             repaired, index=data.index[invalid], crs=data.crs
         )
     return data
+
+
+def _representative_lonlat(shapes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lon/lat of a point of each shape, as good as its representative point for the China test.
+
+    A shape whose bounds lie inside China's box has its representative point
+    inside too: its box corner stands for it, and only the others (or all,
+    for a country outside) pay for ``representative_point``.
+    """
+    bounds = shapely.bounds(shapes)
+    inside = (
+        (bounds[:, 0] >= _CHINA_LON[0])
+        & (bounds[:, 2] <= _CHINA_LON[1])
+        & (bounds[:, 1] >= _CHINA_LAT[0])
+        & (bounds[:, 3] <= _CHINA_LAT[1])
+    )
+    lon, lat = bounds[:, 0].copy(), bounds[:, 1].copy()
+    if not inside.all():
+        reps = shapely.get_coordinates(shapely.point_on_surface(shapes[~inside]))
+        lon[~inside], lat[~inside] = reps[:, 0], reps[:, 1]
+    return lon, lat
 
 
 def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:

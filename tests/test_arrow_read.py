@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
+import shapely
 from geopandas.testing import assert_geodataframe_equal
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -29,7 +30,7 @@ import lianhu_geo.cli as cli
 import lianhu_geo.ledgers._arrow as arrow
 import lianhu_geo.ledgers._tables as tables
 from lianhu_geo import DataWarning, InputError, read_compounds, validate_compounds
-from lianhu_geo.compounds import _BREAKS, _UNWRITABLE
+from lianhu_geo.compounds import _BREAKS, _UNWRITABLE, _representative_lonlat
 from lianhu_geo.ledgers._read import _name_key
 
 pytest.importorskip("pyarrow")
@@ -228,3 +229,18 @@ def test_command_shows_the_count_on_a_terminal_only(tmp_path, monkeypatch, termi
     else:
         assert "\r" not in text and "rows read" not in text
         assert re.search(r"^… reading \S+p\.gpkg \(\d+\.\d s\)$", text, re.MULTILINE)
+
+
+def test_bounds_stand_for_representative_points_in_the_china_test():
+    rng = np.random.default_rng(0)
+    x, y, size = rng.uniform(60, 150, 500), rng.uniform(-5, 60, 500), rng.uniform(0.01, 20, 500)
+    shapes = shapely.box(x, y, x + size, y + size / 2)  # many across the box's edges
+    lon, lat = _representative_lonlat(shapes)
+    reps = shapely.get_coordinates(shapely.point_on_surface(shapes))
+
+    def china(lo, la):
+        return (lo >= 73) & (lo <= 136) & (la >= 3) & (la <= 54)
+
+    inside = china(lon, lat)
+    assert 50 < inside.sum() < 450 and (inside == china(reps[:, 0], reps[:, 1])).all()
+    assert (lon[~inside] == reps[~inside, 0]).all() and (lat[~inside] == reps[~inside, 1]).all()
