@@ -31,7 +31,7 @@ import lianhu_geo.ledgers._arrow as arrow
 import lianhu_geo.ledgers._tables as tables
 from lianhu_geo import DataWarning, InputError, read_compounds, validate_compounds
 from lianhu_geo.compounds import _BREAKS, _UNWRITABLE, _representative_lonlat
-from lianhu_geo.ledgers._read import _name_key
+from lianhu_geo.ledgers._read import _name_keys
 
 pytest.importorskip("pyarrow")
 SAMPLE = Path(lianhu_geo.__file__).parent / "data" / "lianhu_sample.geojson"
@@ -184,16 +184,14 @@ _NAMES = st.text(st.sampled_from(list(" \t\u3000\xa0\n-_·.,，。()（）[]【�
 
 
 @settings(max_examples=300, deadline=None)
-@given(name=_NAMES | st.text(max_size=10))
-@example(name="甲 家属区")
-@example(name="乙（东）家属院")
-@example(name="丙院落院")
-@example(name="小区小区")
-@example(name="Ab 社区\u3000")
-def test_name_key_is_the_rule_the_dedupe_states(name):
-    # the rule as it was written with regular expressions, before str.translate
-    key = _SUFFIX.sub("", _NOISE.sub("", name).lower())
-    assert _name_key(name) == (key or None)
+@given(names=st.lists(_NAMES | st.text(max_size=10), max_size=6))
+@example(names=["甲 家属区", "乙（东）家属院", "丙院落院", "小区小区", "Ab 社区\u3000"])
+@example(names=["ΑΣ", "Σ b", "σ"])  # a final sigma is lower-cased by what follows it
+@example(names=["甲\x00院", "乙院"])  # NUL joins the names: these are keyed one by one
+def test_name_keys_of_joined_names_are_the_rule_the_dedupe_states(names):
+    # the rule, name by name, as the duplicate-name check states it
+    want = [_SUFFIX.sub("", _NOISE.sub("", n).lower()) or None for n in names]
+    assert _name_keys(np.array(names, dtype=object)) == want
 
 
 def test_progress_is_told_per_batch_then_per_check(tmp_path, monkeypatch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -55,12 +56,10 @@ _OPTIONS = [
 ]
 _INT_COLUMNS = ("households", "buildings", "units", "build_year")
 _BOOL_COLUMNS = ("old", "sanwu", "willing_to_pay", "owners_committee", "has_management")
-# a name's key drops spaces (every character ``str.isspace`` knows, as regex ``\s``) and
-# punctuation, is lower-cased, and loses one trailing 小区/院... (the longest that fits)
-_NAME_NOISE = {c: None for c in range(0x3001) if chr(c).isspace()} | {
-    ord(c): None for c in "-_·.,，。()（）[]【】"
-}
-_NAME_SUFFIXES = ("家属院", "家属区", "小区", "院落", "社区", "院")
+_NAME_NOISE = re.compile(r"[\s\-_·.,，。()（）\[\]【】]+")
+_NAME_SUFFIX = re.compile(r"(小区|家属院|家属区|院落|院|社区)$")
+# the same suffixes at the end of each name of names joined by NUL
+_JOINED_SUFFIX = re.compile("(?:家属院|家属区|小区|院落|社区|院)(?=\x00|\\Z)")
 
 
 def read_compounds(
@@ -565,20 +564,31 @@ def _check_ids(gdf: gpd.GeoDataFrame, lang: str) -> None:
 def _name_key(name: object) -> str | None:
     if name is None or (not isinstance(name, str) and bool(pd.isna(name))):
         return None
-    key = str(name).translate(_NAME_NOISE).lower()
-    for suffix in _NAME_SUFFIXES:
-        if key.endswith(suffix):
-            key = key[: -len(suffix)]
-            break
+    key = _NAME_SUFFIX.sub("", _NAME_NOISE.sub("", str(name)).lower())
     return key or None
+
+
+def _name_keys(names: np.ndarray) -> list[str | None]:
+    """:func:`_name_key` of each name, in three passes over the names joined by NUL.
+
+    NUL is no noise, no letter and no part of a suffix, so each name's key
+    is what it would be alone; names that hold a NUL are keyed one by one.
+    """
+    if not len(names):
+        return []
+    texts = names if pd.api.types.infer_dtype(names) == "string" else [str(v) for v in names]
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1:
+        return [_name_key(v) for v in names]
+    joined = _JOINED_SUFFIX.sub("", _NAME_NOISE.sub("", joined).lower())
+    return [key or None for key in joined.split("\x00")]
 
 
 def _dedupe(gdf: gpd.GeoDataFrame, dedupe: str, lang: str) -> gpd.GeoDataFrame:
     if "name" not in gdf.columns or len(gdf) < 2:
         return gdf
     codes, names = pd.factorize(gdf["name"])  # each spelling's key once
-    spellings = np.asarray(names, dtype=object)
-    known = np.array([_name_key(v) for v in spellings] + [None], dtype=object)
+    known = np.array([*_name_keys(np.asarray(names, dtype=object)), None], dtype=object)
     keys = pd.Series(known[codes], index=gdf.index)
     repeated = keys.notna() & keys.duplicated(keep=False)
     if not repeated.any():
