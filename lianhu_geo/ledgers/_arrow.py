@@ -103,9 +103,10 @@ def _strings(values: object) -> np.ndarray:
     """
     import pyarrow as pa
 
-    encoded = values.dictionary_encode()
-    if len(encoded.dictionary) > len(values) // 2:
+    head = values.slice(0, 1000).dictionary_encode()  # ids and names: all distinct
+    if len(head.dictionary) > len(head) // 2:
         return values.to_numpy(zero_copy_only=False)  # mostly distinct: as they come
+    encoded = values.dictionary_encode()
     spelled = np.append(encoded.dictionary.to_numpy(zero_copy_only=False), None)
     missing = pa.scalar(len(encoded.dictionary), encoded.indices.type)
     return spelled[encoded.indices.fill_null(missing).to_numpy()]
