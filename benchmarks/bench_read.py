@@ -23,7 +23,9 @@ measurement (its peak RSS is its own), for each variant, alternating, each
     the same, with pyarrow made unimportable (the fallback path).
 
 Each measurement records wall seconds, CPU seconds of the process
-(``time.process_time``), peak RSS and the load average; the frames read by
+(``time.process_time``), its own peak RSS (``VmHWM``: a child's ``ru_maxrss``
+starts at its parent's, which holds a frame to compare) and the load
+average; the frames read by
 every variant are compared with ``assert_geodataframe_equal`` (dtypes,
 values, order). Every subprocess sets pandas' text storage to Python, as
 pandas has it without pyarrow (what ``before`` meets on a machine without
@@ -61,7 +63,11 @@ load = os.getloadavg()
 wall, cpu = time.perf_counter(), time.process_time()
 frame = lg.read_compounds(sys.argv[2])
 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+try:  # this process's own peak: ru_maxrss would report the parent's if it was larger
+    with open("/proc/self/status") as f:
+        peak = next(int(x.split()[1]) for x in f if x.startswith("VmHWM:")) / 1024
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 with open(sys.argv[4], "wb") as f:
     pickle.dump(frame, f)
 print(json.dumps({"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "peak_rss_mb": round(peak),
@@ -103,6 +109,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, help="folder for the input files (kept)")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "read.json")
     args = parser.parse_args()
+    from geopandas.testing import assert_geodataframe_equal
+
     results: dict = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "machine": f"{platform.node()} {os.cpu_count()} cores, {platform.python_version()}",
@@ -136,9 +144,9 @@ def main() -> None:
         subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
         variants = {"before": (old, "arrow"), "after": (ROOT, "arrow")}
         variants["after-no-arrow"] = (ROOT, "no-arrow")
+        frames: dict = {}
         for fmt in args.formats.split(","):
             runs: dict[str, list[dict]] = {v: [] for v in variants}
-            frames = {}
             for _ in range(args.repeat):
                 for name, (package, arrow) in variants.items():
                     pick = tmp / f"{name}.pickle"
@@ -153,11 +161,13 @@ def main() -> None:
                     runs[name].append(run)
                     _say(f"{fmt} {name}: {run}")
                     with open(pick, "rb") as f:
-                        frames[name] = pickle.load(f)
-            from geopandas.testing import assert_geodataframe_equal
-
-            for name in variants:
-                assert_geodataframe_equal(frames["before"], frames[name], check_dtype=True)
+                        frame = pickle.load(f)
+                    if name == "before":
+                        frames[fmt] = frame
+                    else:
+                        assert_geodataframe_equal(frames[fmt], frame, check_dtype=True)
+                    del frame
+            del frames[fmt]
             best = {v: min(r, key=lambda x: x["cpu_s"]) for v, r in runs.items()}
             results[fmt] = {
                 "runs": runs,
