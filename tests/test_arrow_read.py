@@ -33,7 +33,7 @@ from lianhu_geo import DataWarning, InputError, read_compounds, validate_compoun
 from lianhu_geo.compounds import _BREAKS, _UNWRITABLE, _representative_lonlat
 from lianhu_geo.ledgers._read import _name_keys
 
-pytest.importorskip("pyarrow")
+needs_arrow = pytest.mark.skipif(not arrow.has_arrow(), reason="pyarrow is not installed")
 SAMPLE = Path(lianhu_geo.__file__).parent / "data" / "lianhu_sample.geojson"
 
 
@@ -64,6 +64,7 @@ def _layer_files(tmp_path: Path, fixtures_dir: Path) -> list[Path]:
     return [*files, tmp_path / "odd.gpkg", tmp_path / "province.gpkg", tmp_path / "gbk.shp"]
 
 
+@needs_arrow
 @pytest.mark.parametrize("storage", ["python", "pyarrow"])
 def test_arrow_layer_is_the_frame_geopandas_reads(tmp_path, fixtures_dir, storage):
     # pyarrow: pandas' default text storage where pyarrow is installed; the text read must
@@ -79,6 +80,7 @@ def test_arrow_layer_is_the_frame_geopandas_reads(tmp_path, fixtures_dir, storag
         assert_geodataframe_equal(got, want, check_dtype=True)
 
 
+@needs_arrow
 def test_read_compounds_gives_the_same_frame_through_arrow_or_not(tmp_path, monkeypatch):
     province_compounds(300, subdistricts=3).to_crs(4326).to_file(tmp_path / "p.gpkg")
     sources = [tmp_path / "p.gpkg", SAMPLE]
@@ -96,6 +98,7 @@ def test_read_compounds_gives_the_same_frame_through_arrow_or_not(tmp_path, monk
         assert_geodataframe_equal(b, c, check_dtype=True)  # the data: Python strings
 
 
+@needs_arrow
 def test_arrow_path_is_taken_for_a_geopackage(tmp_path, monkeypatch):
     _odd_fields().to_file(tmp_path / "odd.gpkg")
 
@@ -108,6 +111,7 @@ def test_arrow_path_is_taken_for_a_geopackage(tmp_path, monkeypatch):
         assert read_compounds(tmp_path / "odd.gpkg")["name"].tolist()[::2] == ["甲院", "丙院"]
 
 
+@needs_arrow
 def test_fields_arrow_would_convert_differently_are_read_feature_by_feature(tmp_path):
     dated = _odd_fields()
     dated["surveyed"] = pd.to_datetime(["2024-01-02", None, "2024-03-04"])
@@ -140,6 +144,7 @@ def _broken_geopackage(folder: Path) -> Path:
     return path
 
 
+@needs_arrow
 def test_a_cell_that_is_not_utf8_is_named_by_feature_and_column(tmp_path, monkeypatch):
     path = _broken_geopackage(tmp_path)
     want = r"broken_text\.gpkg, layer ledger, feature 2, column name: the text is not valid UTF-8"
@@ -194,6 +199,7 @@ def test_name_keys_of_joined_names_are_the_rule_the_dedupe_states(names):
     assert _name_keys(np.array(names, dtype=object)) == want
 
 
+@needs_arrow
 def test_progress_is_told_per_batch_then_per_check(tmp_path, monkeypatch):
     province_compounds(250, subdistricts=2).to_crs(4326).to_file(tmp_path / "p.gpkg")
     monkeypatch.setattr(arrow, "BATCH_FEATURES", 100)
@@ -210,6 +216,7 @@ class _Terminal(io.StringIO):
         return True
 
 
+@needs_arrow
 @pytest.mark.parametrize("terminal", [True, False])
 def test_command_shows_the_count_on_a_terminal_only(tmp_path, monkeypatch, terminal):
     province_compounds(250, subdistricts=2).to_crs(4326).to_file(tmp_path / "p.gpkg")
