@@ -4,6 +4,11 @@ Run by hand (never part of the test suite), from the repository root::
 
     python benchmarks/bench_read.py --n 1000000 --before main \
         --out benchmarks/results/read_million.json
+    python benchmarks/bench_read.py --before main --same   # the fixtures and the sample
+
+``--same`` reads the test fixtures and the embedded sample before and after
+and says, per file, whether the frames (or errors) and the warnings are the
+same.
 
 Setup (timed apart, not counted): ``--n`` synthetic compounds
 (``tests/scale_fixtures.py``, as ``bench_scale.py`` makes them) written to a
@@ -76,6 +81,63 @@ print(json.dumps({"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "peak_rss_mb
 """
 
 
+_SAME = r"""
+import pickle, sys, warnings
+import pandas as pd
+pd.set_option("mode.string_storage", "python")
+sys.path.insert(0, sys.argv[1])
+import lianhu_geo as lg
+out = {}
+for path in sys.argv[3:]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = lg.read_compounds(path)
+        except Exception as exc:
+            result = f"{type(exc).__name__}: {exc}"
+    out[path] = (result, sorted(str(w.message) for w in caught))
+with open(sys.argv[2], "wb") as f:
+    pickle.dump(out, f)
+"""
+#: The fixtures and the sample, read before and after by ``--same``.
+SAME_FILES = (
+    "lianhu_geo/data/lianhu_sample.geojson",
+    *(f"fixtures/{n}" for n in ("grid3x3.geojson", "islands.geojson", "bowtie.geojson")),
+    *(f"fixtures/{n}" for n in ("broken.geojson", "points_bd09_gbk.csv")),
+    *(
+        f"fixtures/ledgers/{n}"
+        for n in ("geopandas.geojson", "分号分隔.csv", "台账_gbk.csv", "高德导出.csv")
+    ),
+    *(f"fixtures/ledgers/{n}" for n in ("小区台账_青年路.xlsx", "按社区分表.xlsx")),
+)
+
+
+def same(package: Path, tmp: Path) -> dict[str, str]:
+    """Read the fixtures and the sample before and after: frames, warnings and errors alike?"""
+    from geopandas.testing import assert_geodataframe_equal
+
+    got = {}
+    for name, where in (("before", package), ("after", ROOT)):
+        files = [str(ROOT / f) for f in SAME_FILES]
+        cmd = [sys.executable, "-c", _SAME, str(where), str(tmp / f"{name}.same"), *files]
+        subprocess.run(cmd, check=True, cwd=tmp)
+        with open(tmp / f"{name}.same", "rb") as f:
+            got[name] = pickle.load(f)
+    verdict = {}
+    for path, (before, said) in got["before"].items():
+        after, says = got["after"][path]
+        if isinstance(before, str) or isinstance(after, str):
+            same_result = before == after
+        else:
+            try:
+                assert_geodataframe_equal(before, after, check_dtype=True)
+                same_result = True
+            except AssertionError:
+                same_result = False
+        verdict[Path(path).name] = "same" if same_result and said == says else "DIFFERENT"
+    return verdict
+
+
 def _say(text: str) -> None:
     print(f"[{dt.datetime.now():%H:%M:%S}] {text}", file=sys.stderr, flush=True)
 
@@ -108,6 +170,9 @@ def main() -> None:
     parser.add_argument("--formats", default="gpkg,csv")
     parser.add_argument("--data", type=Path, help="folder for the input files (kept)")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "read.json")
+    parser.add_argument(
+        "--same", action="store_true", help="only compare before/after on the fixtures"
+    )
     args = parser.parse_args()
     from geopandas.testing import assert_geodataframe_equal
 
@@ -133,15 +198,19 @@ def main() -> None:
     }
     with tempfile.TemporaryDirectory(prefix="bench_read_") as tmp:
         tmp = Path(tmp)
-        data = args.data or tmp
-        data.mkdir(parents=True, exist_ok=True)
-        files = setup(args.n, data)
         old = tmp / "before"
         old.mkdir()
         archive = subprocess.run(
             ["git", "archive", args.before, "lianhu_geo"], cwd=ROOT, capture_output=True, check=True
         )
         subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+        if args.same:
+            results["fixtures_and_sample"] = same(old, tmp)
+            print(json.dumps(results, indent=2, ensure_ascii=False))
+            return
+        data = args.data or tmp
+        data.mkdir(parents=True, exist_ok=True)
+        files = setup(args.n, data)
         variants = {"before": (old, "arrow"), "after": (ROOT, "arrow")}
         variants["after-no-arrow"] = (ROOT, "no-arrow")
         frames: dict = {}
