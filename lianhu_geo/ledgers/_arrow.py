@@ -1,7 +1,8 @@
 """GIS layers read in columns through Arrow, when pyarrow is installed.
 
-GDAL hands a layer to :func:`pyogrio.read_arrow` as Arrow columns, about
-four times faster than feature by feature. The frame made from them is the
+GDAL hands a layer to :func:`pyogrio.raw.open_arrow` as Arrow columns: a
+million GeoPackage features in half the CPU time of feature by feature, and
+in less memory (benchmarks/README.md, issue 15). The frame made from them is the
 one :func:`geopandas.read_file` makes, column for column: text as Python
 strings (``str`` of Python storage, or ``object`` on pandas 2, never Arrow
 storage: the rest of the library, and what it names as bad text, sees the
