@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
+import pandas as pd
+
 from ..errors import InputError
 from ..options import Option
 
@@ -107,7 +109,13 @@ def _in_processes(fn: Callable[[Any], Any], items: Sequence[Any], workers: int) 
     context = multiprocessing.get_context("spawn")
     results: list[Any] = [None] * len(items)
     pending: dict[Any, int] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    storage = pd.get_option("mode.string_storage")  # the workers keep text as this process
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_text_storage,
+        initargs=(storage,),
+    ) as pool:
         for k in range(len(items)):
             pending[pool.submit(fn, items[k])] = k
             if len(pending) >= 2 * workers:
@@ -117,6 +125,16 @@ def _in_processes(fn: Callable[[Any], Any], items: Sequence[Any], workers: int) 
         for future, k in pending.items():
             results[k] = future.result()
     return results
+
+
+def _text_storage(storage: str) -> None:
+    """Keep new text in the parent's pandas storage (Python or Arrow) in a worker.
+
+    A spawned worker starts with pandas' default, Arrow when pyarrow is
+    installed; text it makes (a bundle's subdistrict) would come back in
+    another dtype than the same plan made in this process.
+    """
+    pd.set_option("mode.string_storage", storage)
 
 
 def _on_dask(client: Any, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
