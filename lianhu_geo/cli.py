@@ -249,6 +249,7 @@ def _parser(lang: str = "zh") -> argparse.ArgumentParser:
     plan.add_argument("--tianditu-key", help=cli_text("tianditu_key", lang))
     plan.add_argument("--date", help=cli_text("date", lang))
     plan.add_argument("--seed", type=int, default=0, help=cli_text("seed", lang))
+    plan.add_argument("--workers", type=int, metavar="N", help=cli_text("workers", lang))
 
     validate = sub.add_parser(
         "validate",
@@ -341,6 +342,8 @@ def _plan_options(args: argparse.Namespace, compounds: Any) -> dict[str, Any]:
     if args.no_bundles:
         return {"bundle": False, "created": args.date}
     options: dict[str, Any] = {"max_compounds": args.max_compounds, "seed": args.seed}
+    if args.workers is not None:
+        options["workers"] = args.workers
     if args.min_households is not None:
         options["min_households"] = args.min_households
     if args.max_gap_m is not None:
@@ -391,11 +394,13 @@ def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
     from .ledgers import read_layer
     from .maps import export_html
     from .maps.basemaps import check_basemap
+    from .options import PARALLEL_OPTIONS, check_options
 
     lang = args.lang
     outputs = ["plan.gpkg", "plan.xlsx", "map.html", "summary.txt", BRIEFING_PDF, "map.png"]
     _check_out(args.out, outputs, lang)
     check_basemap(args.basemap, tianditu_key=args.tianditu_key)
+    check_options({"workers": args.workers}, PARALLEL_OPTIONS, where="plan")  # before reading
     compounds = _load(args, progress)
     boundary = None if args.boundary is None else read_layer(args.boundary, lang=lang)
     with progress.step(cli_text("step_plan", lang)):

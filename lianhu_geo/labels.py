@@ -1150,6 +1150,11 @@ files and moved into place when complete: a failure leaves the old ones.
         "en": "date printed on the map and files, YYYY-MM-DD (default: none)",
     },
     "seed": {"zh": "平局时的随机种子（默认 0）", "en": "seed for tie-breaking (default 0)"},
+    "workers": {
+        "zh": "并行组建片区的进程数（默认：两万个小区起每个 CPU 核一个；结果相同）",
+        "en": "processes that plan subdistricts in parallel (default: one per core from "
+        "20,000 compounds; the same plan whatever the number)",
+    },
     "levels": {
         "zh": "配备网格员的网格层级（默认 compound building）",
         "en": "grid levels that get a grid worker (default: compound building)",

@@ -34,7 +34,16 @@ import pandas as pd
 
 from .errors import InputError, format_rows
 
-__all__ = ["Option", "check_options", "check_unknown", "compound_mask", "bundle_of"]
+__all__ = [
+    "ENGINES",
+    "PARALLEL_OPTIONS",
+    "Option",
+    "bundle_of",
+    "check_options",
+    "check_unknown",
+    "compound_mask",
+    "is_client",
+]
 
 _KINDS = {
     "distance": "a distance in metres",
@@ -47,7 +56,11 @@ _KINDS = {
     "instance": "",
     "choices": "a list of",
     "layer": "a GeoDataFrame or GeoSeries",
+    "engine": "",
 }
+
+#: Names ``engine=`` takes (besides a ``distributed.Client`` or a scheduler address).
+ENGINES = ("serial", "processes", "dask")
 
 
 @dataclass(frozen=True)
@@ -64,7 +77,10 @@ class Option:
         ``"choice"`` (one of ``choices``), ``"seed"`` (whole number >= 0) or
         ``"instance"`` (an object of one of ``types``, described by ``what``),
         ``"choices"`` (a non-empty list of ``choices``, returned as a tuple) or
-        ``"layer"`` (a GeoDataFrame or GeoSeries: barriers, a boundary).
+        ``"layer"`` (a GeoDataFrame or GeoSeries: barriers, a boundary) or
+        ``"engine"`` (where groups are solved: one of :data:`ENGINES`, a
+        ``distributed.Client`` or a scheduler address such as
+        ``"tcp://10.0.0.5:8786"``).
     minimum, maximum : float, optional
         Inclusive bounds, unless ``exclusive_minimum`` is set.
     exclusive_minimum : bool
@@ -100,6 +116,11 @@ class Option:
             text = "a non-empty list of " + ", ".join(repr(c) for c in self.choices)
         elif self.kind == "instance":
             text = self.what or " or ".join(t.__name__ for t in self.types)
+        elif self.kind == "engine":
+            text = (
+                f"one of {', '.join(ENGINES)}, a dask.distributed Client or a "
+                "scheduler address such as 'tcp://10.0.0.5:8786'"
+            )
         else:
             text = _KINDS[self.kind]
             if self.minimum is not None and self.kind != "seed":
@@ -136,6 +157,10 @@ class Option:
             if isinstance(value, gpd.GeoDataFrame | gpd.GeoSeries):
                 return value
             raise self._refuse(value)
+        if self.kind == "engine":
+            if is_client(value) or isinstance(value, str) and (value in ENGINES or "://" in value):
+                return value
+            raise self._refuse(value)
         if self.kind == "instance":
             if isinstance(value, self.types):
                 return value
@@ -166,6 +191,19 @@ class Option:
         if self.maximum is not None and number > self.maximum:
             raise self._refuse(value)
         return number
+
+
+def is_client(value: object) -> bool:
+    """Whether ``value`` is a ``distributed.Client`` (without importing dask)."""
+    return type(value).__name__ == "Client" and hasattr(value, "scatter")
+
+
+#: ``workers`` and ``engine`` of the functions that solve groups in parallel
+#: (:func:`lianhu_geo.scale.bundle_by_group`, :func:`lianhu_geo.coverage.plan_coverage`).
+PARALLEL_OPTIONS: tuple[Option, ...] = (
+    Option("workers", "count", minimum=1, allow_none=True),
+    Option("engine", "engine", allow_none=True),
+)
 
 
 def _shown(value: Any) -> str:

@@ -254,7 +254,16 @@ def test_packing_search_is_a_packing_never_worse_than_its_start(case):
     assert all(tuple(s) in sets for s in found)  # each a minimal bundle
     optimum = pack(sets, nodes, time_limit_s=120)  # a cap, not a target: ms when idle
     assert optimum.optimal
-    assert len(start) <= len(found) <= len(optimum.regions) <= relax(sets, nodes).bound
+    relaxation = relax(sets, nodes)
+    assert len(start) <= len(found) <= len(optimum.regions) <= relaxation.bound
+    # what the search's pool rests on: a packing of t sets is the relaxation's value less
+    # its sets' reduced costs (>= 0) and the duals of what it leaves out, so those reduced
+    # costs add up to at most value - t
+    assert (relaxation.reduced >= 0).all()
+    index = {s: j for j, s in enumerate(sets)}
+    for packing in (found, optimum.regions, start):
+        chosen = [index[tuple(r)] for r in packing]
+        assert relaxation.reduced[chosen].sum() <= relaxation.value - len(chosen) + 1e-6
 
 
 def test_exact_stage_is_deterministic_whatever_the_row_order():
@@ -281,3 +290,33 @@ def test_exact_stage_counts_only_bundles_of_min_compounds():
     assert (polished.bundles["compounds"] >= 2).all()
     singles = propose_bundles(gdf, min_households=300, min_compounds=1, time_limit_s=2)
     assert singles.quality()["bundles"] == 3  # {C000}, {C004} and the four 50-150 ones
+
+
+def test_search_over_small_reduced_costs_reaches_the_optimum_without_highs():
+    # 8 x 8 grid, cap 4, 0.2 s: too little budget for HiGHS on its minimal bundles, so the
+    # packing search (over the bundles of small reduced cost) must find the 23 alone
+    rng = np.random.default_rng(1)
+    gdf = grid(rows=8, cols=8, households=rng.integers(100, 700, 64).tolist())
+    options = {"min_households": 1000, "max_compounds": 4, "min_compounds": 1}
+    start = propose_bundles(gdf, **options, time_limit_s=0).quality()
+    result = propose_bundles(gdf, **options, time_limit_s=0.2)
+    q = check(result, gdf, threshold=1000, cap=4)
+    assert start["bundles"] == 22
+    assert q["bundles"] == 23 == q["upper_bound"] and q["optimal"] and not q["time_limited"]
+
+
+def test_highs_on_the_small_reduced_costs_when_all_bundles_cost_too_much(monkeypatch):
+    # 8 x 8 grid, cap 4: 832 minimal bundles, 244 of reduced cost <= 0.05. With the
+    # packing search switched off and 0.7 s, HiGHS on all of them is not affordable
+    # (832 x 1,000 steps) but on the 244 it is, and it finds the proven optimum of 23
+    from lianhu_geo.bundling import _polish
+
+    monkeypatch.setattr(_polish, "MAX_TRIES", 0)
+    rng = np.random.default_rng(1)
+    gdf = grid(rows=8, cols=8, households=rng.integers(100, 700, 64).tolist())
+    options = {"min_households": 1000, "max_compounds": 4, "min_compounds": 1}
+    result = propose_bundles(gdf, **options, time_limit_s=0.7)
+    q = check(result, gdf, threshold=1000, cap=4)
+    assert q["bundles"] == 23 == q["upper_bound"] and q["optimal"]
+    monkeypatch.setattr(_polish, "POOL_PACK_LIMIT", -1.0)  # no pool: the heuristic's 22 stay
+    assert propose_bundles(gdf, **options, time_limit_s=0.7).quality()["bundles"] == 22

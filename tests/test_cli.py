@@ -53,8 +53,19 @@ def test_plan_writes_the_briefing_pack_of_the_sample(sample_plan_folder):
         assert (np.asarray(picture.convert("L")) < 240).mean() > 0.15
 
 
-def test_plan_twice_gives_identical_files(sample_plan_folder, tmp_path):
-    assert main(["--quiet", "plan", "--out", str(tmp_path), "--date", "2026-11-28"]) == EXIT_OK
+def test_plan_twice_gives_identical_files(sample_plan_folder, tmp_path, monkeypatch):
+    """Again, with --workers 2: subdistricts in two processes, the same file bytes."""
+    import lianhu_geo.scale as scale
+
+    engines, real = [], scale.run_groups
+    monkeypatch.setattr(
+        scale,
+        "run_groups",
+        lambda *a, **k: engines.append((k["name"], k["workers"])) or real(*a, **k),
+    )
+    argv = ["--quiet", "plan", "--out", str(tmp_path), "--date", "2026-11-28", "--workers", "2"]
+    assert main(argv) == EXIT_OK
+    assert engines == [("processes", 2)]
     assert _digests(tmp_path) == _digests(sample_plan_folder)
 
 

@@ -266,3 +266,42 @@ def test_replanning_a_plans_compounds():
     check_plan(again, data)
     assert list(again.compounds.columns) == list(plan.compounds.columns)
     assert (again.compounds["service_mode"].isin(["professional", "on_demand"])).all()
+
+
+def test_fingerprint_is_the_json_of_every_cell_in_id_order():
+    """Worked out a column at a time, the fingerprint is still each cell's, row by row."""
+    import hashlib
+
+    from lianhu_geo.coverage._fingerprint import _cell, _geometry_text, fingerprint_compounds
+
+    data = grid_compounds().iloc[::-1]
+    n = len(data)
+    data["ratio"] = np.linspace(-1, 1, n) / 3
+    data.loc[data.index[1], "ratio"] = np.nan
+    data["small"] = np.arange(n, dtype=np.uint8)
+    data["maybe"] = pd.array([True, None, False] * (n // 3) + [True] * (n % 3), dtype="boolean")
+    data["count"] = pd.array([None, *range(1, n)], dtype="Int64")
+    data["mixed"] = [None, "x", np.int64(3), 2.5, pd.NA, np.bool_(True), *["y"] * (n - 6)]
+    data["when"] = pd.date_range("2026-01-01", periods=n)
+    data["note"] = pd.array([None, *(f"注{k}" for k in range(1, n))], dtype="string")
+    got = fingerprint_compounds(data)
+    # the definition, row by row (as it was first written)
+    from lianhu_geo.compounds import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+
+    model = [c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if c in data.columns]
+    rest = sorted(c for c in data.columns if c not in model and c != "geometry")
+    rows = data.iloc[np.argsort(data["compound_id"].astype(str).to_numpy(), kind="stable")]
+    payload = {
+        "crs": data.crs.to_string(),
+        "columns": [*model, *rest],
+        "rows": [
+            [*(_cell(v) for v in row), wkt]
+            for row, wkt in zip(
+                rows[[*model, *rest]].itertuples(index=False, name=None),
+                _geometry_text(rows.geometry),
+                strict=True,
+            )
+        ],
+    }
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    assert got == hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -248,6 +248,49 @@ def test_option_kinds():
         Option("x", "text").check(long)
 
 
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({"workers": 0}, ["whole number >= 1", "0"]),
+        ({"workers": 1.5}, ["whole number", "1.5"]),
+        ({"workers": "2"}, ["whole number", "'2'"]),
+        ({"engine": "spark"}, ["serial, processes, dask", "scheduler address", "'spark'"]),
+        ({"engine": 2}, ["serial, processes, dask", "2"]),
+    ],
+    ids=repr,
+)
+def test_workers_and_engine_are_refused_before_the_compounds_are_read(
+    compounds, options, words, monkeypatch
+):
+    from lianhu_geo.scale import bundle_by_group
+
+    calls = []
+    real = _prepared.validate_compounds
+    monkeypatch.setattr(
+        _prepared, "validate_compounds", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    for call in (lg.plan_coverage, bundle_by_group):
+        with pytest.raises(InputError) as caught:
+            call(compounds, **options)
+        text = str(caught.value)
+        assert f"`{_option_name(options)}`" in text
+        for word in words:
+            assert word in text, text
+    assert calls == []
+
+
+def test_the_command_refuses_workers_before_reading(tmp_path, capfd, monkeypatch):
+    from lianhu_geo import cli
+
+    monkeypatch.setattr(cli, "_load", lambda *a: pytest.fail("read before --workers was checked"))
+    assert main(["--quiet", "plan", "--out", str(tmp_path / "out"), "--workers", "0"]) == 3
+    assert (
+        capfd.readouterr()
+        .err.strip()
+        .endswith("`workers` must be a whole number >= 1 (or None); got 0.")
+    )
+
+
 # ---------------------------------------------------------------- checked once
 def test_plan_coverage_validates_the_compounds_once(compounds, monkeypatch):
     calls = []
@@ -280,6 +323,8 @@ def test_plan_coverage_validates_the_compounds_once(compounds, monkeypatch):
         (["--max-compounds", "-3"], EXIT_USAGE),
         (["--max-compounds", "many"], EXIT_USAGE),
         (["--max-gap"], EXIT_USAGE),
+        (["--workers", "0"], EXIT_BAD_INPUT),
+        (["--workers", "two"], EXIT_USAGE),
     ],
     ids=lambda v: " ".join(v) if isinstance(v, list) else str(v),
 )

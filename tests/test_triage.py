@@ -111,3 +111,23 @@ def test_bad_rules_raise():
         triage(data, rule=3)
     with pytest.raises(InputError, match="missing_mode"):
         triage(data, missing_mode="bundle")
+
+
+def test_rows_that_agree_on_the_fields_get_what_each_row_would_get():
+    """triage asks the rules once per pair of fields; every row still gets its own answer."""
+    values = [True, False, None]
+    pairs = [(w, c) for w in values for c in values] * 2
+    data = frame([w for w, _ in pairs], [c for _, c in pairs])
+    data["willing_to_pay"] = data["willing_to_pay"].astype(object)  # NA, None, bools mixed
+    data.loc[data.index[0], "willing_to_pay"] = float("nan")
+    mapping = {(False, None): "self_governed", (None, True): "extended"}
+    for rule in (None, mapping):
+        with pytest.warns(DataWarning):
+            got = triage(data, rule=rule)
+        expected = [
+            (mapping.get((w, c)) if rule else None) or default_rule(row) or DEFAULT_MISSING_MODE
+            for (w, c), (_, row) in zip(
+                [(None, pairs[0][1]), *pairs[1:]], data.iterrows(), strict=True
+            )
+        ]
+        assert got["service_mode"].tolist() == expected

@@ -411,11 +411,12 @@ def propose_bundles(
     subdistrict = _group_codes(data, "subdistrict")[order]
     extra = _group_codes(data, within)
     groups = subdistrict if extra is None else subdistrict * (extra.max() + 1) + extra[order]
+    reps = shapely.get_coordinates(shapely.point_on_surface(geoms))  # each compound's point
 
     if graph is None:
         blocks = None if barriers is None else _barrier_geometries(barriers, metric.crs)
         ei, ej, gap = _edges(
-            geoms, max_gap_m=gap_m, max_link_m=link_m, groups=groups, barriers=blocks
+            geoms, max_gap_m=gap_m, max_link_m=link_m, groups=groups, barriers=blocks, xy=reps
         )
     else:
         ei, ej = _graph_edges(graph, ids)
@@ -450,7 +451,7 @@ def propose_bundles(
         (np.ones(2 * len(li), dtype=np.int8), (np.r_[li, lj], np.r_[lj, li])), shape=(m, m)
     ).tocsr()
     adj.sort_indices()
-    xy = shapely.get_coordinates(shapely.point_on_surface(geoms[pos]))
+    xy = reps[pos]
     priority = _priority(data, order)[pos]
     areas, estimated = _areas(metric, order, barriers, boundary, prep.areas)
     if estimated.any():  # estimated areas tile the land: neighbours' cells touch
@@ -507,7 +508,7 @@ def propose_bundles(
         threshold=threshold,
         model=model,
         close_m=0.0 if estimated.any() else gap_m / 2,
-        reps=shapely.get_coordinates(shapely.point_on_surface(geoms)),
+        reps=reps,
         estimated=estimated,
         metric_crs=metric.crs,
         output_crs=data.crs,

@@ -99,10 +99,11 @@ def construct(
     (mode 1: the best-scored such node; mode 2: the one overshooting the
     threshold least).
     """
-    w = p.w
+    w, nbrs, blen = p.w, p.nbrs, p.blen
     threshold, max_size = p.threshold, p.max_size
     lengths = cost.uses_lengths
     slack = cost.slack(near2)
+    scores_of, add = cost.scores, cost.add
     dead: set[int] = set()
     regions: list[list[int]] = []
     for s in order:
@@ -119,32 +120,44 @@ def construct(
             if max_size is not None and len(members) >= max_size:
                 by_rule = True
                 break
-            cands = [v for v in touch if state[v] == -1]
-            if len(cands) < len(touch):
-                touch = {v: touch[v] for v in cands}
+            cands = list(touch)  # all free: only free nodes join, and a taken one leaves
             if p.span2 is not None:
                 fits = [v for v in cands if p.fits_span(v, members)]
                 by_rule = by_rule or len(fits) < len(cands)
                 cands = fits
             if not cands:
                 break
-            scores = cost.scores(acc, cands, touch)
+            scores = scores_of(acc, cands, touch)
             bests, best = min(zip(scores, cands, strict=True))
             if mode:
                 need = threshold - sw
                 limit = bests * slack
-                near = [
-                    (w[v] - need if mode == 2 else 0, c, v)
-                    for c, v in zip(scores, cands, strict=True)
-                    if w[v] >= need and c <= limit
-                ]
+                if mode == 2:
+                    near = [
+                        (w[v] - need, c, v)
+                        for c, v in zip(scores, cands, strict=True)
+                        if w[v] >= need and c <= limit
+                    ]
+                else:
+                    near = [
+                        (0, c, v)
+                        for c, v in zip(scores, cands, strict=True)
+                        if w[v] >= need and c <= limit
+                    ]
                 if near:
                     best = min(near)[2]
             state[best] = r
             members.append(best)
-            cost.add(acc, best, touch.pop(best))
+            add(acc, best, touch.pop(best))
             sw += w[best]
-            _free_touch(p, touch, best, state, lengths)
+            if lengths:  # _free_touch, inlined on the hot path
+                for t, length in zip(nbrs[best], blen[best], strict=True):
+                    if state[t] == -1:
+                        touch[t] = touch.get(t, 0.0) + length
+            else:
+                for t in nbrs[best]:
+                    if state[t] == -1 and t not in touch:
+                        touch[t] = 0.0
         if sw >= threshold:
             regions.append(members)
             continue
@@ -232,31 +245,32 @@ def connected(p: Problem, members: list[int]) -> bool:
 
 def grow_within(p: Problem, cost, members: list[int], seed: int) -> list[int] | None:
     """Grow from ``seed`` inside ``members`` to the threshold, lowest ``cost.scores`` first."""
-    inside = set(members)
-    nbrs, blen, lengths = p.nbrs, p.blen, cost.uses_lengths
+    left = set(members)  # the members not yet in the part
+    left.discard(seed)
+    nbrs, blen, lengths, w, threshold = p.nbrs, p.blen, cost.uses_lengths, p.w, p.threshold
+    scores_of, add = cost.scores, cost.add
     part = [seed]
-    taken = {seed}
-    acc, sw = cost.start(seed), p.w[seed]
+    acc, sw = cost.start(seed), w[seed]
     touch: dict[int, float] = {}  # frontier node -> boundary shared with the part
     u = seed
     while True:
         if lengths:
             for v, length in zip(nbrs[u], blen[u], strict=True):
-                if v in inside and v not in taken:
+                if v in left:
                     touch[v] = touch.get(v, 0.0) + length
         else:
             for v in nbrs[u]:
-                if v in inside and v not in taken and v not in touch:
+                if v in left and v not in touch:
                     touch[v] = 0.0
-        if sw >= p.threshold or not touch:
+        if sw >= threshold or not touch:
             break
         cands = list(touch)
-        u = min(zip(cost.scores(acc, cands, touch), cands, strict=True))[1]
-        cost.add(acc, u, touch.pop(u))
+        u = min(zip(scores_of(acc, cands, touch), cands, strict=True))[1]
+        add(acc, u, touch.pop(u))
         part.append(u)
-        taken.add(u)
-        sw += p.w[u]
-    return part if sw >= p.threshold else None
+        left.discard(u)
+        sw += w[u]
+    return part if sw >= threshold else None
 
 
 def split(p: Problem, regions: list[list[int]], state: list[int], tries: int = 4) -> None:

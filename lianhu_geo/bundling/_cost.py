@@ -178,10 +178,9 @@ class Outline:
         for m in members:
             area += areas[m]
             perim += perims[m]
-            lengths = blen[m]
-            for k, v in enumerate(nbrs[m]):
+            for v, length in zip(nbrs[m], blen[m], strict=True):
                 if v in inside:
-                    perim -= lengths[k]  # each shared edge is seen from both sides
+                    perim -= length  # each shared edge is seen from both sides
         return area, perim
 
     def region(self, members: list[int]) -> float:

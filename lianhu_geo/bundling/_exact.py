@@ -140,10 +140,20 @@ class Packing:
 
 @dataclass
 class Relaxation:
-    """The linear relaxation of the packing: ``bound`` (its floor, proven) and ``x``."""
+    """The linear relaxation of the packing.
+
+    ``bound``: its floor (proven); ``x``: its solution; ``reduced``: each
+    set's reduced cost (dual slack, >= 0); ``value``: the optimum of the
+    relaxation. Any packing ``X`` has exactly ``value`` minus the reduced
+    costs of its sets, the duals of the nodes it leaves out and the duals of
+    the upper bounds of the sets it leaves out, so a packing of ``t`` sets
+    uses only sets of reduced cost at most ``value - t``.
+    """
 
     bound: int
     x: np.ndarray
+    reduced: np.ndarray
+    value: float
 
 
 def _matrix(sets: list[tuple[int, ...]], nodes: list[int]) -> csc_matrix:
@@ -159,16 +169,29 @@ def relax(sets: list[tuple[int, ...]], nodes: list[int]) -> Relaxation:
     Any packing has at most ``floor`` of the optimum of the relaxation.
     """
     if not sets:
-        return Relaxation(0, np.zeros(0))
+        return Relaxation(0, np.zeros(0), np.zeros(0), 0.0)
     a = _matrix(sets, nodes)
     res = linprog(-np.ones(len(sets)), A_ub=a, b_ub=np.ones(a.shape[0]), bounds=(0, 1))
     if res.status != 0:  # pragma: no cover - a bounded, feasible program
-        return Relaxation(len(nodes), np.zeros(len(sets)))
-    return Relaxation(math.floor(-res.fun + 1e-6), np.asarray(res.x))
+        return Relaxation(len(nodes), np.zeros(len(sets)), np.zeros(len(sets)), float(len(nodes)))
+    y = np.maximum(-np.asarray(res.ineqlin.marginals), 0.0)
+    u = np.maximum(-np.asarray(res.upper.marginals), 0.0)
+    reduced = np.maximum(a.T @ y + u - 1.0, 0.0)
+    return Relaxation(math.floor(-res.fun + 1e-6), np.asarray(res.x), reduced, float(-res.fun))
 
 
-def pack(sets: list[tuple[int, ...]], nodes: list[int], time_limit_s: float) -> Packing:
-    """Choose the most sets of ``sets`` that share no node (HiGHS branch and bound)."""
+def pack(
+    sets: list[tuple[int, ...]],
+    nodes: list[int],
+    time_limit_s: float,
+    node_limit: int | None = None,
+) -> Packing:
+    """Choose the most sets of ``sets`` that share no node (HiGHS branch and bound).
+
+    ``node_limit`` caps the branch-and-bound nodes (a count: the result then
+    does not depend on the machine's speed, unless ``time_limit_s`` stops it
+    first).
+    """
     if not sets:
         return Packing([], 0, True)
     a = _matrix(sets, nodes)
@@ -177,7 +200,11 @@ def pack(sets: list[tuple[int, ...]], nodes: list[int], time_limit_s: float) -> 
         constraints=LinearConstraint(a, -np.inf, 1.0),
         integrality=np.ones(len(sets)),
         bounds=Bounds(0, 1),
-        options={"time_limit": max(float(time_limit_s), 1e-3), "disp": False},
+        options={
+            "time_limit": max(float(time_limit_s), 1e-3),
+            "disp": False,
+            **({} if node_limit is None else {"node_limit": int(node_limit)}),
+        },
     )
     dual = getattr(res, "mip_dual_bound", None)
     bound = a.shape[0]

@@ -64,7 +64,9 @@ def shape_data(
     todo = np.flatnonzero(todo)
     if len(todo):
         eps = 1e-3
-        near = shapely.buffer(geoms[j[todo]], reach_m + eps, quad_segs=2)
+        # each neighbour buffered once, however many edges it has
+        nodes, which = np.unique(j[todo], return_inverse=True)
+        near = shapely.buffer(geoms[nodes], reach_m + eps, quad_segs=2)[which]
         one = shapely.length(shapely.intersection(boundary[i[todo]], near))
         shared[todo] = np.maximum(one - 2 * eps, 0.0)  # the buffer overreaches at both ends
     lengths = coo_matrix(  # +1 keeps zero lengths stored, so the structure matches adj

@@ -41,6 +41,11 @@ def improve(p: Problem, cost, nodes: list[int], regions, state, passes: int) -> 
             a = state[u]
             if a < 0:
                 continue
+            for v in nbrs[u]:
+                if state[v] != a and state[v] >= 0:
+                    break
+            else:
+                continue  # no neighbour in another region: nothing to move or swap
             cands = sorted({state[v] for v in nbrs[u]} - {a, -1})
             if not cands:
                 continue

@@ -73,20 +73,24 @@ COUNT_TOLERANCE = 0.005
 _GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 
-def _pick(tried: list, tolerance: float) -> list[list[int]]:
+def _pick(tried: list, tolerance: float, compactness) -> list[list[int]]:
     """Return the regions of the best start.
 
     Best: the most weight covered, then the most regions (less a
     ``tolerance`` share of them), then the most compact; ties: more regions,
-    then the earlier start. ``tried`` holds ``(covered, count, compactness,
-    start, regions)`` tuples.
+    then the earlier start. ``tried`` holds ``(covered, count, start,
+    regions)`` tuples; ``compactness(regions)`` (higher is more compact) is
+    worked out only for the starts still in the running after the first two.
     """
     top = max(t[0] for t in tried)
     tried = [t for t in tried if t[0] == top]
     most = max(t[1] for t in tried)
     floor = most - int(tolerance * most)
-    best = max((t for t in tried if t[1] >= floor), key=lambda t: (t[2], t[1], -t[3]))
-    return best[4]
+    left = [t for t in tried if t[1] >= floor]
+    if len(left) == 1:
+        return left[0][3]
+    best = max(left, key=lambda t: (compactness(t[3]), t[1], -t[2]))
+    return best[3]
 
 
 def solve_regions(
@@ -223,9 +227,12 @@ def solve_regions(
             absorb(p, nodes, regions, state, prio)
             split(p, regions, state)
             covered = sum(p.w[m] for r in regions for m in r)
-            compact = -sum(p.cost.region(r) for r in regions)
-            tried.append((covered, len(regions), compact, start, [list(r) for r in regions]))
-        best_regions = _pick(tried, 0.0 if p.area is None else COUNT_TOLERANCE)
+            tried.append((covered, len(regions), start, regions))
+        best_regions = _pick(
+            tried,
+            0.0 if p.area is None else COUNT_TOLERANCE,
+            lambda regions: -sum(p.cost.region(r) for r in regions),
+        )
         for v in nodes:
             state[v] = -1
         for r, members in enumerate(best_regions):

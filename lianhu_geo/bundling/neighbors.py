@@ -182,15 +182,17 @@ def _edges(
     max_link_m: float,
     groups: np.ndarray | None = None,
     barriers: np.ndarray | None = None,
+    xy: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Neighbour pairs ``(i, j, gap_m)`` with ``i < j`` of metric geometries.
 
     Pairs are unique and sorted, so the result does not depend on how the
-    spatial index ordered its answers.
+    spatial index ordered its answers. ``xy``: each geometry's
+    representative point (a point on its surface), when already known.
     """
     points = shapely.get_type_id(geoms) == 0
-    reps = shapely.point_on_surface(geoms)
-    xy = shapely.get_coordinates(reps)
+    if xy is None:
+        xy = shapely.get_coordinates(shapely.point_on_surface(geoms))
     parts_i, parts_j = [], []
     poly = np.flatnonzero(~points)
     if len(poly):

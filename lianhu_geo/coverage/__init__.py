@@ -16,6 +16,7 @@ import json
 import os
 import warnings
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from ..bundling import OPTIONS as BUNDLE_OPTIONS
 from ..bundling._table import TABLE_COLUMNS
 from ..errors import InputError
 from ..labels import label
-from ..options import Option, check_options
+from ..options import PARALLEL_OPTIONS, Option, check_options
 from ._fingerprint import fingerprint_compounds, jsonable
 from .triage import DEFAULT_MISSING_MODE, SERVICE_MODES, Rule, triage
 from .triage import OPTIONS as TRIAGE_OPTIONS
@@ -109,6 +110,7 @@ OPTIONS: tuple[Option, ...] = (
         what="a date, a datetime or ISO 8601 text like '2026-11-28'",
         allow_none=True,
     ),
+    *PARALLEL_OPTIONS,
 )
 
 #: Columns a plan adds to the compounds.
@@ -464,7 +466,7 @@ def _rule_option(rule: Rule | None) -> object:
 def _plan_bundles(bundles: gpd.GeoDataFrame, compounds: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = bundles.copy()
     out.index = pd.Index(out.index.astype(str), name="bundle_id")
-    names = dict(zip(compounds["compound_id"], compounds["name"], strict=True))
+    names = dict(zip(compounds["compound_id"].tolist(), compounds["name"].tolist(), strict=True))
 
     def ids_of(value: object) -> list[str]:
         if isinstance(value, str):
@@ -479,6 +481,14 @@ def _plan_bundles(bundles: gpd.GeoDataFrame, compounds: gpd.GeoDataFrame) -> gpd
     first = [c for c in TABLE_COLUMNS if c in out.columns]
     rest = [c for c in out.columns if c not in first and c != out.geometry.name]
     return out[[*first, *rest, out.geometry.name]].sort_index()
+
+
+def _in_thread(fn: Any, *args: Any) -> Future:
+    """Start ``fn(*args)`` in a thread of its own; its result (or error) is the Future's."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lianhu_geo")
+    future = pool.submit(fn, *args)
+    pool.shutdown(wait=False)  # the thread ends when fn does
+    return future
 
 
 def plan_coverage(
@@ -564,7 +574,8 @@ def plan_coverage(
     from .. import __version__
 
     checked = check_options(
-        {"bundle": bundle, "rule": rule, "missing_mode": missing_mode, "created": created},
+        {"bundle": bundle, "rule": rule, "missing_mode": missing_mode, "created": created}
+        | {"workers": workers, "engine": engine},  # checked before the compounds are read
         OPTIONS,
         where="plan_coverage",
     )
@@ -578,9 +589,17 @@ def plan_coverage(
     if isinstance(compounds, gpd.GeoDataFrame):
         # a plan's own columns are outputs: re-planning plan.compounds gives the same fingerprint
         compounds = compounds.drop(columns=[c for c in PLAN_COLUMNS if c in compounds.columns])
+    elsewhere = False
+    if bundle:  # worker processes start importing while the compounds are checked
+        from ..scale._engines import warm_up
+
+        elsewhere = warm_up(engine, workers, compounds)
     prep = prepare(compounds, unique_index=True)  # checked once, here, for every step
     data = prep.data
-    fingerprint = fingerprint_compounds(data)
+    # while other processes bundle, this one would only wait: the fingerprint meanwhile
+    fingerprint: Any = _in_thread(fingerprint_compounds, data) if elsewhere else None
+    if fingerprint is None:
+        fingerprint = fingerprint_compounds(data)
     index = data.index
     professional = (data["management"] == "professional").to_numpy()
 
@@ -617,6 +636,8 @@ def plan_coverage(
         bundle=bundle, rule=_rule_option(rule), missing_mode=missing_mode, created=created_text
     )
 
+    if isinstance(fingerprint, Future):
+        fingerprint = fingerprint.result()
     bundled = labels.notna().to_numpy() & ~professional
     alone &= ~professional & ~bundled
     rest = ~professional & ~bundled & ~alone

@@ -34,6 +34,17 @@ def _cell(value: object) -> object:
     return str(value)
 
 
+def _cells(column: pd.Series) -> list[object]:
+    """:func:`_cell` of each value of one column, a whole column at a time."""
+    values = column.tolist()
+    kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else ""
+    if kind in "iub" and kind:  # Python ints and bools, kept as they are
+        return values
+    if kind == "f":
+        return [None if math.isnan(v) else repr(round(v, 9)) for v in values]
+    return [v if type(v) is str else _cell(v) for v in values]
+
+
 def _geometry_text(geometry: gpd.GeoSeries) -> list[str]:
     digits = 7 if geometry.crs is not None and geometry.crs.is_geographic else 3
     normalized = shapely.normalize(geometry.to_numpy())
@@ -63,17 +74,11 @@ def fingerprint_compounds(compounds: gpd.GeoDataFrame) -> str:
     rest = sorted(str(c) for c in compounds.columns if c not in model and c != geometry_name)
     order = np.argsort(compounds["compound_id"].astype(str).to_numpy(), kind="stable")
     data = compounds.iloc[order]
+    cells = [_cells(data[c]) for c in [*model, *rest]]
     payload = {
         "crs": compounds.crs.to_string() if compounds.crs is not None else None,
         "columns": [*model, *rest],
-        "rows": [
-            [*(_cell(v) for v in row), wkt]
-            for row, wkt in zip(
-                data[[*model, *rest]].itertuples(index=False, name=None),
-                _geometry_text(data.geometry),
-                strict=True,
-            )
-        ],
+        "rows": [list(row) for row in zip(*cells, _geometry_text(data.geometry), strict=True)],
     }
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

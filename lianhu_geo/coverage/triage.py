@@ -153,6 +153,29 @@ def _mapping_rule(mapping: Mapping[tuple, str]) -> Callable[[pd.Series], str | N
     return rule
 
 
+def _results(compounds: pd.DataFrame, func: Callable, *, by_fields: bool) -> list[Any]:
+    """``func`` of each row; once per distinct pair of fields when only they matter.
+
+    The default rules and a mapping read ``willing_to_pay`` and
+    ``owners_committee`` alone, so the rows that agree on both get the
+    answer of the first of them, without a pandas row for each compound.
+    """
+    if not by_fields:
+        return [func(row) for _, row in compounds.iterrows()]
+    flags = [
+        [_flag(v) for v in compounds[c].tolist()]
+        if c in compounds.columns
+        else [None] * len(compounds)
+        for c in _RULE_FIELDS
+    ]
+    keys = list(zip(*flags, strict=True))
+    first: dict[tuple, int] = {}
+    for k, key in enumerate(keys):
+        first.setdefault(key, k)
+    answer = {key: func(compounds.iloc[k]) for key, k in first.items()}
+    return [answer[key] for key in keys]
+
+
 def _missing_reason(missing_mode: str) -> str:
     return _labels.label("mode_reason_missing").format(mode=MODE_LABELS[missing_mode])
 
@@ -230,8 +253,8 @@ def triage(
     unknown: list[object] = []
     invalid: list[str] = []
     ids = compounds["compound_id"] if "compound_id" in compounds.columns else compounds.index
-    for (_, row), cid in zip(compounds.iterrows(), ids, strict=True):
-        result = func(row)
+    by_fields = rule is None or isinstance(rule, Mapping)
+    for result, cid in zip(_results(compounds, func, by_fields=by_fields), ids, strict=True):
         reason = None
         if isinstance(result, tuple):
             result, reason = result

@@ -22,7 +22,8 @@ import geopandas as gpd
 
 from .._prepared import Prepared, prepare
 from ..bundling import BundleResult, propose_bundles
-from ._engines import AUTO_PROCESSES_FROM, ENGINES, resolve_engine, run_groups
+from ..options import PARALLEL_OPTIONS, check_options
+from ._engines import AUTO_PROCESSES_FROM, ENGINES, resolve_engine, run_groups, warm_up
 from ._files import MAP_MAX_COMPOUNDS, MAX_SHEET_ROWS, part_name, write_plan_parts
 from ._groups import group_seed, make_groups, merge_results, solve_group
 
@@ -91,9 +92,10 @@ def bundle_by_group(
     >>> result.bundles[["compounds", "households"]].to_numpy().tolist()
     [[2, 200]]
     """
-    return _bundle_validated(
-        prepare(compounds), workers=workers, engine=engine, seed=seed, **options
-    )
+    parallel = {"workers": workers, "engine": engine}
+    check_options(parallel, PARALLEL_OPTIONS, where="bundle_by_group")  # before any work
+    warm_up(engine, workers, compounds)
+    return _bundle_validated(prepare(compounds), seed=seed, **parallel, **options)
 
 
 def _bundle_validated(
@@ -105,7 +107,9 @@ def _bundle_validated(
     if not groups:  # no compounds: nothing to split
         return propose_bundles(prep, seed=seed, **options)
     name, count = resolve_engine(engine, workers, groups=len(groups), compounds=len(data))
-    solved = run_groups(solve_group, groups, engine=engine, workers=count, name=name)
+    solved = run_groups(
+        solve_group, groups, engine=engine, workers=count, name=name, sizes=groups.sizes
+    )
     for _, caught in solved:  # raised here, in the groups' order, whatever ran them
         for category, message in caught:
             warnings.warn(message, category, stacklevel=3)

@@ -136,6 +136,11 @@ class Groups(Sequence):
     def __len__(self) -> int:
         return len(self._parts)
 
+    @property
+    def sizes(self) -> list[tuple[int, int]]:
+        """The work of each group: its free eligible compounds, then all its compounds."""
+        return [(free, len(index)) for _, index, free in self._parts]
+
     def __getitem__(self, k: int) -> Group:  # type: ignore[override]
         key, index, free = self._parts[k]
         part = self._data.loc[index]  # rows of checked compounds: checked, not again
@@ -228,10 +233,7 @@ def merge_results(
     bundles = bundles.iloc[sort]
 
     labels = pd.concat(
-        [
-            r.labels.map(lambda v, m=m: m.get(v, v), na_action="ignore")
-            for r, m in zip(results, rename, strict=True)
-        ]  # fmt: skip
+        [_renamed(r.labels, m) for r, m in zip(results, rename, strict=True)]
     ).astype("string")
     reasons = pd.concat([r.reasons for r in results]).astype("string")
     labels = labels.reindex(data.index).rename("bundle_id")
@@ -249,6 +251,13 @@ def merge_results(
         _summary=_merge_summaries([r._summary for r in results]),
         _edges=_merge_edges([r._edges for r in results]),
     )
+
+
+def _renamed(labels: pd.Series, names: dict[str, str]) -> pd.Series:
+    """``labels`` with the bundle ids in ``names`` replaced (a string Series, NA kept)."""
+    values = labels.to_numpy(dtype=object, na_value=None)
+    renamed = [names.get(v, v) if v is not None else None for v in values]
+    return pd.Series(pd.array(renamed, dtype="string"), index=labels.index, name=labels.name)
 
 
 def _merge_summaries(summaries: list[dict[str, Any]]) -> dict[str, Any]:
