@@ -62,23 +62,43 @@ _OS_ERRORS = {
 
 
 class _Progress:
-    """Say what is happening on stderr, with how long each step took."""
+    """Say what is happening on stderr, with how long each step took.
+
+    On a terminal, a long step also shows how far it has come (:meth:`tell`,
+    at most twice a second, on the step's own line); a log gets the step
+    and its time only.
+    """
 
     def __init__(self, quiet: bool, lang: str) -> None:
         self.quiet, self.lang = quiet, lang
+        self.text, self.told, self.shown = "", 0.0, False
 
     @contextmanager
     def step(self, text: str) -> Iterator[None]:
         start = time.perf_counter()
+        self.text, self.told, self.shown = text, start, False
         if not self.quiet:
             print(f"… {text}", end="", file=sys.stderr, flush=True)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             yield
         if not self.quiet:
-            print(f" ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
+            again = f"\r… {text}" if self.shown else ""  # over the last count, then clear
+            end = "\x1b[K" if self.shown else ""
+            print(f"{again} ({time.perf_counter() - start:.1f} s){end}", file=sys.stderr)
         for w in caught:
             print(cli_text("warning", self.lang, text=w.message), file=sys.stderr)
+
+    def tell(self, step: str, done: int, total: int) -> None:
+        """Show ``done`` of ``total`` for the running step (``read``, ``check``)."""
+        if self.quiet or not sys.stderr.isatty():
+            return
+        now = time.perf_counter()
+        if now - self.told < 0.5:
+            return
+        self.told, self.shown = now, True
+        count = cli_text(f"progress_{step}", self.lang, done=done, total=total)
+        print(f"\r… {self.text}: {count}\x1b[K", end="", file=sys.stderr, flush=True)
 
 
 def _columns(pairs: Sequence[str] | None, lang: str) -> dict[str, str] | None:
@@ -122,7 +142,7 @@ def _load(args: argparse.Namespace, progress: _Progress):
     files = ", ".join(map(str, args.input))
     with progress.step(cli_text("step_read", args.lang, files=files)):
         source = args.input[0] if len(args.input) == 1 else list(args.input)
-        return read_compounds(source, **_read_options(args))
+        return read_compounds(source, **_read_options(args), progress=progress.tell)
 
 
 def _add_input(parser: argparse.ArgumentParser, lang: str, *, required: bool) -> None:

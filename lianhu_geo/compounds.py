@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -163,6 +163,11 @@ _BOOL_COLUMNS = ("old", "sanwu", "willing_to_pay", "owners_committee")
 _TEXT_COLUMNS = ("compound_id", "name", "subdistrict", "community", "property_company")
 _CHINA_LON = (73.0, 136.0)
 _CHINA_LAT = (3.0, 54.0)
+_STRIP = np.frompyfunc(str.strip, 1, 1)
+#: Nullable text as Python strings, whether or not pyarrow is installed: pandas
+#: would otherwise keep it in Arrow, which cannot hold the lone surrogates that
+#: validation must name (and the model's dtypes would depend on the machine).
+TEXT_DTYPE = pd.StringDtype("python")
 
 
 def _key(header: object) -> str:
@@ -289,14 +294,40 @@ def parse_numbers(text: pd.Series) -> pd.Series:
     return numbers
 
 
+def _numeric(raw: pd.Series, column: str) -> bool:
+    """Whether a count column holds numbers already (a GIS layer's integer or real field).
+
+    Their digits would parse back to the same numbers, so the text round trip
+    is skipped; the text of the rows named in an error is made as before.
+    """
+    kind = raw.dtype
+    numbers = pd.api.types.is_integer_dtype(kind) or pd.api.types.is_float_dtype(kind)
+    return column != "build_year" and numbers and not pd.api.types.is_bool_dtype(kind)
+
+
+class _Digits:
+    """The text of a count column, made by ``as_text`` only for the rows an error names."""
+
+    def __init__(self, raw: pd.Series, as_text: Callable[[pd.Series], pd.Series]):
+        self.raw, self.as_text = raw, as_text
+
+    def __getitem__(self, mask: pd.Series) -> pd.Series:
+        return self.as_text(self.raw[mask])
+
+
 def _to_int(data: pd.DataFrame, column: str) -> pd.Series:
     raw = data[column]
-    text = raw.astype("string").str.strip()
-    if column == "build_year":
-        text = text.str.extract(r"(\d{4})", expand=False).where(text.notna())
-    text = text.str.replace(",", "", regex=False).replace("", pd.NA)
-    numbers = parse_numbers(text)
-    bad = text.notna() & numbers.isna()
+    if _numeric(raw, column):
+        numbers = raw.astype("Float64")  # NaN: unknown, as an empty cell
+        text = _Digits(raw, _strip_text)
+        bad = pd.Series(False, index=raw.index)
+    else:
+        text = _strip_text(raw)
+        if column == "build_year":
+            text = text.str.extract(r"(\d{4})", expand=False).where(text.notna())
+        text = text.str.replace(",", "", regex=False).replace("", pd.NA)
+        numbers = parse_numbers(text)
+        bad = text.notna() & numbers.isna()
     if bad.any():
         examples = ", ".join(repr(str(v)) for v in text[bad].unique()[:3])
         raise InputError(
@@ -335,7 +366,7 @@ def _to_bool(data: pd.DataFrame, column: str) -> pd.Series:
     raw = data[column]
     if pd.api.types.is_bool_dtype(raw):
         return raw.astype("boolean")
-    text = raw.astype("string").str.strip().str.lower().replace("", pd.NA)
+    text = _strip_text(raw).str.lower()
     out = pd.Series(pd.NA, index=data.index, dtype="boolean")
     out[text.isin(_TRUE).fillna(False)] = True
     out[text.isin(_FALSE).fillna(False)] = False
@@ -352,6 +383,8 @@ def _to_bool(data: pd.DataFrame, column: str) -> pd.Series:
 def _to_text(series: pd.Series) -> pd.Series:
     if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
         return _strip_text(series)  # text already: vectorised, as `one` does it
+    if pd.api.types.is_integer_dtype(series.dtype):  # whole numbers: their digits, as `one`
+        return series.astype(TEXT_DTYPE)
 
     def one(v: object) -> object:
         if not _present(v):
@@ -361,13 +394,20 @@ def _to_text(series: pd.Series) -> pd.Series:
         s = str(v).strip()
         return s if s else pd.NA
 
-    return pd.Series([one(v) for v in series], index=series.index, dtype="string")
+    return pd.Series([one(v) for v in series], index=series.index, dtype=TEXT_DTYPE)
 
 
 def _strip_text(series: pd.Series) -> pd.Series:
-    """Text (or missing) values stripped, empty ones missing: ``string`` dtype, vectorised."""
-    out = series.astype("string").str.strip()
-    return out.mask(out == "", pd.NA)
+    """Text (or missing) values stripped, empty ones missing: ``string`` dtype, vectorised.
+
+    ``str.strip`` is applied by a numpy ufunc over the values (pandas' own
+    ``.str.strip`` goes through a Python function per value, 5x slower).
+    """
+    text = series.astype(TEXT_DTYPE)
+    values = text.to_numpy(dtype=object, na_value="")
+    stripped = _STRIP(values) if len(values) else values
+    out = pd.Series(pd.array(stripped, dtype=text.dtype), index=series.index, name=series.name)
+    return out.mask(stripped == "", pd.NA)
 
 
 def _codepoints(text: str) -> str:
@@ -399,8 +439,11 @@ def _check_text(data: pd.DataFrame) -> pd.DataFrame:
         ):
             continue
         values = data[column].to_numpy(dtype=object)
-        is_text = np.array([isinstance(v, str) for v in values], dtype=bool)
-        if not _UNWRITABLE.search(" ".join(values[is_text])):  # one search, most often
+        is_text = _is_str(values)
+        joined = " ".join(values[is_text])
+        # printable text (most often, checked in C) holds no control, surrogate, break
+        printable = joined.isprintable()
+        if printable or not _UNWRITABLE.search(joined):  # one search, else
             bad = np.zeros(len(values), dtype=bool)
         else:
             bad = np.array(
@@ -425,7 +468,7 @@ def _check_text(data: pd.DataFrame) -> pd.DataFrame:
             )
         if column in _TEXT_COLUMNS:
             breaks = np.zeros(len(values), dtype=bool)
-            if _BREAKS.search(" ".join(values[is_text])):  # one search, most often
+            if not printable and _BREAKS.search(joined):  # one search, most often
                 breaks = np.array(
                     [
                         bool(t) and _BREAKS.search(v) is not None
@@ -448,6 +491,13 @@ def _check_text(data: pd.DataFrame) -> pd.DataFrame:
             stacklevel=3,
         )
     return data
+
+
+def _is_str(values: np.ndarray) -> np.ndarray:
+    """Which values are ``str``: one C pass when all present ones are, as a table's text is."""
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return ~pd.isna(values)
+    return np.array([isinstance(v, str) for v in values], dtype=bool)
 
 
 def _check_index(data: pd.DataFrame) -> None:
@@ -493,11 +543,7 @@ def _check_index(data: pd.DataFrame) -> None:
 
 def _to_management(data: pd.DataFrame) -> pd.Series:
     text = _to_text(data["management"])
-    lookup = {_key(k): v for k, v in MANAGEMENT_VALUES.items()}
-    known = {v: lookup.get(_key(v)) for v in text.dropna().unique()}  # each value once
-    mapped = pd.Series(
-        [known[v] if _present(v) else pd.NA for v in text], index=data.index, dtype="object"
-    )
+    mapped = pd.Series(_management_codes(text), index=data.index, dtype="object")
     bad = text.notna() & mapped.isna()
     if bad.any():
         examples = ", ".join(repr(str(v)) for v in text[bad].unique()[:3])
@@ -506,7 +552,20 @@ def _to_management(data: pd.DataFrame) -> pd.Series:
             f"{_row_names(data, bad)} have {examples}. Accepted spellings: "
             f"{', '.join(MANAGEMENT_VALUES)}."
         )
-    return mapped.astype("string")
+    return mapped.astype(TEXT_DTYPE)
+
+
+def _management_codes(text: pd.Series) -> np.ndarray:
+    """``"professional"``, ``"unmanaged"`` or None per value of stripped text.
+
+    Each distinct spelling is looked up once (:data:`MANAGEMENT_VALUES`,
+    ignoring case and spaces); the rows take theirs by position.
+    """
+    codes, spellings = pd.factorize(text)
+    lookup = {_key(k): v for k, v in MANAGEMENT_VALUES.items()}
+    spellings = np.asarray(spellings, dtype=object)
+    known = np.array([lookup.get(_key(v)) for v in spellings] + [None], dtype=object)
+    return known[codes]  # code -1 (missing) takes the last: None
 
 
 def _check_geometry(data: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -532,8 +591,7 @@ def _check_geometry(data: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             "lon/lat, or read the file with `read_compounds(..., coords=...)`."
         )
     lonlat = geom if data.crs.is_geographic else geom.to_crs(4326)
-    reps = shapely.get_coordinates(lonlat.representative_point().to_numpy())
-    lon, lat = reps[:, 0], reps[:, 1]
+    lon, lat = _representative_lonlat(lonlat.to_numpy())
     inside = (
         (lon >= _CHINA_LON[0])
         & (lon <= _CHINA_LON[1])
@@ -589,6 +647,27 @@ def _check_geometry(data: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             repaired, index=data.index[invalid], crs=data.crs
         )
     return data
+
+
+def _representative_lonlat(shapes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lon/lat of a point of each shape, as good as its representative point for the China test.
+
+    A shape whose bounds lie inside China's box has its representative point
+    inside too: its box corner stands for it, and only the others (or all,
+    for a country outside) pay for ``representative_point``.
+    """
+    bounds = shapely.bounds(shapes)
+    inside = (
+        (bounds[:, 0] >= _CHINA_LON[0])
+        & (bounds[:, 2] <= _CHINA_LON[1])
+        & (bounds[:, 1] >= _CHINA_LAT[0])
+        & (bounds[:, 3] <= _CHINA_LAT[1])
+    )
+    lon, lat = bounds[:, 0].copy(), bounds[:, 1].copy()
+    if not inside.all():
+        reps = shapely.get_coordinates(shapely.point_on_surface(shapes[~inside]))
+        lon[~inside], lat[~inside] = reps[:, 0], reps[:, 1]
+    return lon, lat
 
 
 def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
@@ -708,7 +787,7 @@ def validate_compounds(
             out[c] = _to_bool(out, c)
     if "fee_yuan_per_m2" in out.columns:
         out["fee_yuan_per_m2"] = pd.to_numeric(
-            out["fee_yuan_per_m2"].astype("string").str.extract(r"([\d.]+)", expand=False),
+            out["fee_yuan_per_m2"].astype(TEXT_DTYPE).str.extract(r"([\d.]+)", expand=False),
             errors="coerce",
         ).astype("Float64")
     out["management"] = _to_management(out)

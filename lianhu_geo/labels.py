@@ -627,6 +627,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "cannot read {file}: not UTF-8 or GBK/GB18030 text. Save it from Excel as "
         "'CSV UTF-8'.",
     },
+    "progress_not_callable": {
+        "zh": "`progress` 必须是函数（调用方式 progress(步骤, 已完成, 总数)），而不是 {kind}。",
+        "en": "`progress` must be a function, called as progress(step, done, total); got {kind}.",
+    },
+    "not_utf8_cells": {
+        "zh": "{where}：文字不是有效的 UTF-8（{values}）。请在 QGIS 中把图层另存为 UTF-8 编码，"
+        "或改正这些单元格。",
+        "en": "{where}: the text is not valid UTF-8 ({values}). Save the layer again in UTF-8 "
+        "(QGIS: Export, Save Features As, encoding UTF-8), or retype these cells.",
+    },
     "empty_folder": {
         "zh": "文件夹 {file} 中没有可读的台账文件（{known}）。",
         "en": "the folder {file} holds no ledger files ({known}).",
@@ -1174,6 +1184,11 @@ files and moved into place when complete: a failure leaves the old ones.
         "en": "loading the embedded Lianhu sample (synthetic)",
     },
     "step_read": {"zh": "读取 {files}", "en": "reading {files}"},
+    "progress_read": {
+        "zh": "已读 {done:,} / {total:,} 行",
+        "en": "{done:,} of {total:,} rows read",
+    },
+    "progress_check": {"zh": "检查 {done} / {total}", "en": "checks {done} of {total} done"},
     "step_plan": {"zh": "组建片区、确定服务模式", "en": "planning bundles and service modes"},
     "step_files": {
         "zh": "在 {out} 写出 plan.gpkg 和 plan.xlsx",

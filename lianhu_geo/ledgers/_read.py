@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,8 +21,12 @@ from ..compounds import (
     NO_COMPANY_VALUES,
     PROVENANCE_COLUMNS,
     REQUIRED_COLUMNS,
+    TEXT_DTYPE,
+    _Digits,
     _key,
-    _strip_text,
+    _management_codes,
+    _numeric,
+    _to_text,
     parse_numbers,
     standardize_columns,
     validate_compounds,
@@ -41,6 +45,8 @@ __all__ = ["read_compounds", "DEDUPE", "DEDUPE_DISTANCE_M"]
 DEDUPE = ("warn", "error", "keep_first")
 #: Compounds of the same name closer than this are reported as duplicates.
 DEDUPE_DISTANCE_M = 150.0
+#: Stages of checks ``progress`` is told about: cell values, ids, duplicate names, the model.
+CHECK_STAGES = 4
 
 _OPTIONS = [
     Option("coords", "choice", choices=COORDINATE_SYSTEMS, allow_none=True),
@@ -52,6 +58,8 @@ _INT_COLUMNS = ("households", "buildings", "units", "build_year")
 _BOOL_COLUMNS = ("old", "sanwu", "willing_to_pay", "owners_committee", "has_management")
 _NAME_NOISE = re.compile(r"[\s\-_·.,，。()（）\[\]【】]+")
 _NAME_SUFFIX = re.compile(r"(小区|家属院|家属区|院落|院|社区)$")
+# the same suffixes at the end of each name of names joined by NUL
+_JOINED_SUFFIX = re.compile("(?:家属院|家属区|小区|院落|社区|院)(?=\x00|\\Z)")
 
 
 def read_compounds(
@@ -65,6 +73,7 @@ def read_compounds(
     crs: object = None,
     dedupe: str = "warn",
     lang: str = "en",
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> gpd.GeoDataFrame:
     """Read compounds from ledger files or a table into a validated GeoDataFrame.
 
@@ -108,6 +117,12 @@ def read_compounds(
     lang : {"en", "zh"}, default "en"
         Language of the reader's errors and warnings (the command uses
         ``"zh"``).
+    progress : callable, optional
+        Called as ``progress(step, done, total)`` while a large input is
+        read: ``"read"`` with the rows read so far and the rows known so far
+        (a GIS layer read through Arrow tells every 100,000 features, a
+        table each file), then ``"check"`` after each of the
+        :data:`CHECK_STAGES` stages of checks.
 
     Returns
     -------
@@ -149,6 +164,9 @@ def read_compounds(
             )
         )
     check_options(given, _OPTIONS, where="read_compounds")
+    if progress is not None and not callable(progress):
+        raise InputError(message("progress_not_callable", lang, kind=type(progress).__name__))
+    tell = progress or (lambda step, done, total: None)
     parsed_crs = None
     if crs is not None:
         if coords not in (None, "wgs84"):
@@ -165,21 +183,34 @@ def read_compounds(
     else:
         pieces, from_files = [], True
         for path in _paths(source, lang):
+            before = sum(len(p.frame) for p in pieces)
             pieces += read_file(
-                path, sheet=sheet, header_row=header_row, layer=layer, extra=extra, lang=lang
+                path,
+                sheet=sheet,
+                header_row=header_row,
+                layer=layer,
+                extra=extra,
+                lang=lang,
+                progress=lambda done, total, b=before: tell("read", b + done, b + total),
             )
+            rows = sum(len(p.frame) for p in pieces)
+            tell("read", rows, rows)
     parts = []
     for piece in pieces:  # a loop, not a comprehension: warnings point at the caller
         parts.append(_piece(piece, coords, parsed_crs, columns, lang))
+    tell("check", 1, CHECK_STAGES)
     gdf = _concat(parts)
     if not from_files:
         gdf.index = index
     gdf = _fill_missing(gdf, parts, lang)
     _check_ids(gdf, lang)
+    tell("check", 2, CHECK_STAGES)
     gdf = _dedupe(gdf, dedupe, lang)
+    tell("check", 3, CHECK_STAGES)
     out = validate_compounds(gdf, planning=False)
     if not from_files:
         out = out.drop(columns=list(PROVENANCE_COLUMNS))
+    tell("check", CHECK_STAGES, CHECK_STAGES)
     return out
 
 
@@ -278,7 +309,7 @@ def _piece(
                     wkt=", ".join(["wkt", *ALIASES["wkt"]]),
                 )
             )
-        text = renamed["wkt"].astype("string")
+        text = renamed["wkt"].astype(TEXT_DTYPE)
         values = shapely.from_wkt(text.to_numpy(dtype=object, na_value=None), on_invalid="ignore")
         bad = text.notna().to_numpy() & pd.isna(values)
         if bad.any():
@@ -334,18 +365,7 @@ def _layer(
 
 
 def _text(series: pd.Series) -> pd.Series:
-    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
-        return _strip_text(series)  # text already: vectorised, as `one` does it
-
-    def one(v: object) -> object:
-        if v is None or (not isinstance(v, str) and bool(pd.isna(v))):
-            return pd.NA
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        s = str(v).strip()
-        return s if s else pd.NA
-
-    return pd.Series([one(v) for v in series], index=series.index, dtype="string")
+    return _to_text(series)  # stripped text, empty cells missing: as validation reads it
 
 
 def _examples(values: pd.Series) -> str:
@@ -358,13 +378,19 @@ def _check_values(part: _Part, lang: str) -> None:
     for column in _INT_COLUMNS:
         if column not in data.columns:
             continue
-        text = _text(data[column])
-        if column == "build_year":
-            text = text.str.extract(r"(\d{4})", expand=False).where(text.notna())
-        text = text.str.replace(",", "", regex=False).replace("", pd.NA)
-        numbers = parse_numbers(text)
+        if _numeric(data[column], column):  # a layer's number field: no text round trip
+            numbers = data[column].astype("Float64")
+            text = _Digits(data[column], _text)  # made for the rows an error names
+            number_text = pd.Series(False, index=data.index)
+        else:
+            text = _text(data[column])
+            if column == "build_year":
+                text = text.str.extract(r"(\d{4})", expand=False).where(text.notna())
+            text = text.str.replace(",", "", regex=False).replace("", pd.NA)
+            numbers = parse_numbers(text)
+            number_text = text.notna() & numbers.isna()
         for key, bad in (
-            ("not_number", text.notna() & numbers.isna()),
+            ("not_number", number_text),
             ("not_whole", numbers.notna() & (numbers != np.floor(numbers.fillna(0)))),
             ("negative", numbers.notna() & (numbers < 0)),
         ):
@@ -392,14 +418,10 @@ def _check_values(part: _Part, lang: str) -> None:
             raise InputError(
                 message("empty_id", lang, where=part.where(empty, "compound_id", lang))
             )
-    lookup = {_key(k): v for k, v in MANAGEMENT_VALUES.items()}
     text = _text(data["management"]) if "management" in data.columns else None
     mapped = pd.Series(None, index=data.index, dtype=object)
     if text is not None:
-        known = {v: lookup.get(_key(v)) for v in text.dropna().unique()}  # each value once
-        mapped = pd.Series(
-            [known[v] if v is not pd.NA else None for v in text], index=data.index, dtype=object
-        )
+        mapped = pd.Series(_management_codes(text), index=data.index, dtype=object)
         mask = (text.notna() & mapped.isna()).to_numpy(dtype=bool)
         if mask.any():
             raise InputError(
@@ -461,12 +483,12 @@ def _fill_missing(gdf: gpd.GeoDataFrame, parts: list[_Part], lang: str) -> gpd.G
     sep = message("list_sep", lang)
     if "has_management" in gdf.columns and "management" not in gdf.columns:
         gdf["management"] = pd.NA  # the yes/no column fills it, row by row
-        yes = gdf["has_management"].astype("string").str.strip().str.lower()
+        yes = gdf["has_management"].astype(TEXT_DTYPE).str.strip().str.lower()
         gdf["management"] = yes.map(
             lambda v: "professional" if v in _TRUE else "unmanaged" if v in _FALSE else pd.NA
         ).astype("object")
     if "has_management" in gdf.columns and "management" in gdf.columns:
-        yes = gdf["has_management"].astype("string").str.strip().str.lower()
+        yes = gdf["has_management"].astype(TEXT_DTYPE).str.strip().str.lower()
         fill = yes.map(
             lambda v: "professional" if v in _TRUE else "unmanaged" if v in _FALSE else None
         )
@@ -546,10 +568,28 @@ def _name_key(name: object) -> str | None:
     return key or None
 
 
+def _name_keys(names: np.ndarray) -> list[str | None]:
+    """:func:`_name_key` of each name, in three passes over the names joined by NUL.
+
+    NUL is no noise, no letter and no part of a suffix, so each name's key
+    is what it would be alone; names that hold a NUL are keyed one by one.
+    """
+    if not len(names):
+        return []
+    texts = names if pd.api.types.infer_dtype(names) == "string" else [str(v) for v in names]
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1:
+        return [_name_key(v) for v in names]
+    joined = _JOINED_SUFFIX.sub("", _NAME_NOISE.sub("", joined).lower())
+    return [key or None for key in joined.split("\x00")]
+
+
 def _dedupe(gdf: gpd.GeoDataFrame, dedupe: str, lang: str) -> gpd.GeoDataFrame:
     if "name" not in gdf.columns or len(gdf) < 2:
         return gdf
-    keys = pd.Series([_name_key(v) for v in gdf["name"]], index=gdf.index)
+    codes, names = pd.factorize(gdf["name"])  # each spelling's key once
+    known = np.array([*_name_keys(np.asarray(names, dtype=object)), None], dtype=object)
+    keys = pd.Series(known[codes], index=gdf.index)
     repeated = keys.notna() & keys.duplicated(keep=False)
     if not repeated.any():
         return gdf

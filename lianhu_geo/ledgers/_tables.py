@@ -29,6 +29,7 @@ import csv
 import io
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,8 +39,9 @@ import pandas as pd
 from ..compounds import ALIASES, _key
 from ..errors import InputError
 from ..labels import message
+from ._arrow import BadText, file_text_dtype, read_layer_arrow
 from ._coords import coordinate_header
-from ._place import GIS_SUFFIXES, TABLE_SUFFIXES, sheet_place
+from ._place import GIS_SUFFIXES, TABLE_SUFFIXES, place, sheet_place
 
 __all__ = ["HEADER_SCAN", "CSV_ENCODINGS", "Piece", "read_file"]
 
@@ -50,6 +52,7 @@ HEADER_SCAN = 30
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 _SEPARATORS = ",;\t|"
 _NOTE = re.compile(r"^\s*(注|说明|备注[:：]|填表|制表|审核|合计|总计|小计)")
+_NONE = object()  # no filled cell in a row
 _LOOKUP = {_key(c) for c in ALIASES} | {_key(a) for v in ALIASES.values() for a in v}
 
 
@@ -66,7 +69,7 @@ class Piece:
     header_row: int | None = None
 
     def provenance(self) -> pd.DataFrame:
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "source_file": self.file,
                 "source_sheet": self.sheet,
@@ -74,6 +77,10 @@ class Piece:
             },
             index=self.frame.index,
         )
+        for column in ("source_file", "source_sheet"):  # Python strings, pyarrow or not
+            if isinstance(frame[column].dtype, pd.StringDtype):
+                frame[column] = frame[column].astype(file_text_dtype())
+        return frame
 
 
 def known_header(value: object, extra: set[str]) -> bool:
@@ -138,11 +145,12 @@ def _table(
     header += [None] * (width - len(header))
     rows = []
     for number, cells in grid[index + 1 :]:
-        cells = list(cells) + [None] * (width - len(cells))
-        filled = [v for v in cells if not _blank(v)]
-        if not filled:
+        if len(cells) < width:
+            cells = list(cells) + [None] * (width - len(cells))
+        first = next((v for v in cells if not _blank(v)), _NONE)  # the first filled cell
+        if first is _NONE:
             continue
-        if _NOTE.match(str(filled[0])):
+        if _NOTE.match(str(first)):
             continue
         rows.append((number, cells))
     # columns with neither header nor data go; the rest get a name
@@ -156,6 +164,8 @@ def _table(
         while name in names:
             name, n = f"{base}.{n}", n + 1
         names.append(name)
+    if keep == list(range(width)):  # every column kept (most often): the rows as they are
+        return names, rows, grid[index][0]
     body = [(number, [cells[j] for j in keep]) for number, cells in rows]
     return names, body, grid[index][0]
 
@@ -283,8 +293,12 @@ def read_file(
     layer: object = None,
     extra: set[str] | None = None,
     lang: str = "zh",
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Piece]:
-    """Read one file into one piece per sheet or layer that holds the table."""
+    """Read one file into one piece per sheet or layer that holds the table.
+
+    ``progress(features read, features)`` is told while a layer is read in batches.
+    """
     extra = extra or set()
     file = path.name
     suffix = path.suffix.lower()
@@ -292,7 +306,11 @@ def read_file(
     try:
         if suffix in GIS_SUFFIXES or path.is_dir():
             return _read_layers(
-                path, layer=layer if layer is not None else sheet, extra=extra, lang=lang
+                path,
+                layer=layer if layer is not None else sheet,
+                extra=extra,
+                lang=lang,
+                progress=progress,
             )
         if suffix in {".csv", ".txt", ".tsv"}:
             grids = {path.stem: _csv_grid(path, lang)}
@@ -344,7 +362,14 @@ def read_file(
     return pieces
 
 
-def _read_layers(path: Path, *, layer: object, extra: set[str], lang: str) -> list[Piece]:
+def _read_layers(
+    path: Path,
+    *,
+    layer: object,
+    extra: set[str],
+    lang: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Piece]:
     import pyogrio
 
     names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
@@ -354,10 +379,31 @@ def _read_layers(path: Path, *, layer: object, extra: set[str], lang: str) -> li
         chosen = names
         fields = {n: [*pyogrio.read_info(path, layer=n)["fields"]] for n in names}
         _same_shape(fields, file=path.name, layer=True, lang=lang, extra=extra)
-    pieces = []
+    pieces: list[Piece] = []
+    tell = progress or (lambda done, total: None)
     for name in chosen:
-        frame = gpd.read_file(path, layer=name)
+        before = sum(len(p.frame) for p in pieces)
+        try:  # in columns, when pyarrow can
+            frame = read_layer_arrow(path, name, lambda d, t, b=before: tell(b + d, b + t))
+        except BadText as exc:
+            raise _not_utf8(exc, path.name, name, lang) from None
+        if frame is None:
+            frame = gpd.read_file(path, layer=name)
         pieces.append(
             Piece(frame, path.name, name, list(range(1, len(frame) + 1)), crs=frame.crs, layer=True)
         )
     return pieces
+
+
+def _not_utf8(exc: BadText, file: str, layer: str, lang: str) -> InputError:
+    """Name the cells of a layer that are not UTF-8, by feature number and field."""
+    prov = pd.DataFrame(
+        {
+            "source_file": file,
+            "source_sheet": layer,
+            "source_row": [row + 1 for row, _ in exc.rows],
+        }
+    )
+    values = ", ".join(repr(raw.decode("utf-8", "backslashreplace")) for _, raw in exc.rows[:3])
+    where = place(prov, lang=lang, column=exc.column)
+    return InputError(message("not_utf8_cells", lang, where=where, values=values))

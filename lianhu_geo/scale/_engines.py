@@ -25,6 +25,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
+import pandas as pd
+
 from ..errors import InputError
 from ..options import ENGINES, PARALLEL_OPTIONS, check_options, is_client
 
@@ -168,7 +170,13 @@ def _in_processes(
     results: list[Any] = [None] * len(items)
     pending: dict[Any, int] = {}
     finished = 0
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    storage = pd.get_option("mode.string_storage")  # the workers keep text as this process
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_context(),
+        initializer=_text_storage,
+        initargs=(storage,),
+    ) as pool:
         for n, k in enumerate(order, start=1):
             pending[pool.submit(fn, items[k])] = k
             while len(pending) >= 2 * workers or n == len(order) and pending:
@@ -178,6 +186,16 @@ def _in_processes(
                     finished += 1
                     tell(finished)
     return results
+
+
+def _text_storage(storage: str) -> None:
+    """Keep new text in the parent's pandas storage (Python or Arrow) in a worker.
+
+    A worker process starts with pandas' default, Arrow when pyarrow is
+    installed; text it makes (a bundle's subdistrict) would come back in
+    another dtype than the same plan made in this process.
+    """
+    pd.set_option("mode.string_storage", storage)
 
 
 def _on_dask(
