@@ -395,6 +395,7 @@ def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
     from .maps import export_html
     from .maps.basemaps import check_basemap
     from .options import PARALLEL_OPTIONS, check_options
+    from .scale import MAP_MAX_COMPOUNDS
 
     lang = args.lang
     outputs = ["plan.gpkg", "plan.xlsx", "map.html", "summary.txt", BRIEFING_PDF, "map.png"]
@@ -406,6 +407,9 @@ def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
     with progress.step(cli_text("step_plan", lang)):
         plan = plan_coverage(compounds, **_plan_options(args, compounds))
     args.out.mkdir(parents=True, exist_ok=True)
+    if len(plan.compounds) > MAP_MAX_COMPOUNDS:  # a province: files by subdistrict
+        _write_parts(args, plan, progress)
+        return
     with progress.step(cli_text("step_files", lang, out=args.out)):
         plan.to_file(args.out)
     map_options: dict[str, Any] = {} if boundary is None else {"boundary": boundary}
@@ -427,6 +431,29 @@ def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
     print(summary, end="")
     files = ", ".join(sorted(outputs))
     print("\n" + cli_text("results", lang, out=args.out, files=files))
+
+
+def _write_parts(args: argparse.Namespace, plan: Any, progress: _Progress) -> None:
+    """Write a plan too large for one workbook and one map: by subdistrict, and an overview."""
+    from .scale import MAP_MAX_COMPOUNDS, write_plan_parts
+
+    lang = args.lang
+
+    def tell(step: str, done: int, total: int) -> None:
+        if step == "workbooks":  # a subdistrict's workbook and map are written together
+            progress.tell("parts", done, total)
+
+    step = cli_text("step_parts", lang, count=len(plan.compounds), out=args.out)
+    with progress.step(step):
+        write_plan_parts(
+            plan, args.out, map_max_compounds=MAP_MAX_COMPOUNDS, workers=args.workers, progress=tell
+        )
+    summary = plan.summary_text(lang=lang)
+    write_text(args.out / "summary.txt", summary)
+    print(summary, end="")
+    print("\n" + cli_text("no_briefing", lang, limit=MAP_MAX_COMPOUNDS))
+    files = "plan.gpkg, plan.xlsx, map.html, summary.txt, workbooks/, maps/"
+    print(cli_text("results", lang, out=args.out, files=files))
 
 
 def _run_validate(args: argparse.Namespace, progress: _Progress) -> None:

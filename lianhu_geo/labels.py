@@ -1195,6 +1195,21 @@ files and moved into place when complete: a failure leaves the old ones.
         "en": "writing plan.gpkg and plan.xlsx to {out}",
     },
     "step_map": {"zh": "写出会议地图 map.html", "en": "writing the meeting map map.html"},
+    "step_parts": {
+        "zh": "方案较大（{count:,} 个小区）：在 {out} 分街道写出台账和地图、总览地图 map.html",
+        "en": "a large plan ({count:,} compounds): writing workbooks and maps by subdistrict "
+        "and the overview map.html to {out}",
+    },
+    "progress_parts": {
+        "zh": "已写 {done:,} / {total:,} 个街道",
+        "en": "{done:,} of {total:,} subdistricts written",
+    },
+    "no_briefing": {
+        "zh": "方案超过 {limit:,} 个小区，未写汇报材料和 map.png；"
+        "请按街道或区分别运行 plan 生成汇报材料。",
+        "en": "the plan has more than {limit:,} compounds, so no briefing pack or map.png was "
+        "written; run plan on one district or subdistrict at a time for those.",
+    },
     "step_briefing": {
         "zh": "写出汇报材料 汇报材料.pdf 和地图图片 map.png",
         "en": "writing the briefing pack 汇报材料.pdf and the map picture map.png",

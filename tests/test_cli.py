@@ -69,6 +69,26 @@ def test_plan_twice_gives_identical_files(sample_plan_folder, tmp_path, monkeypa
     assert _digests(tmp_path) == _digests(sample_plan_folder)
 
 
+def test_plan_of_a_province_writes_files_by_subdistrict(tmp_path, monkeypatch, capsys):
+    """Above MAP_MAX_COMPOUNDS the command writes by subdistrict, and says what it left out."""
+    import lianhu_geo.scale
+    from lianhu_geo import load_sample
+    from lianhu_geo.coverage.files import read_plan
+
+    monkeypatch.setattr(lianhu_geo.scale, "MAP_MAX_COMPOUNDS", 1_000)  # the sample: 1,514
+    assert main(["plan", "--out", str(tmp_path), "--date", "2026-11-28"]) == EXIT_OK
+    said = capsys.readouterr().out
+    assert "未写汇报材料" in said
+    subdistricts = sorted(load_sample()["subdistrict"].astype(str).unique())
+    assert len(list((tmp_path / "workbooks").glob("*.xlsx"))) == len(subdistricts)
+    assert len(list((tmp_path / "maps").glob("*.html"))) == len(subdistricts)
+    assert "覆盖方案总览" in (tmp_path / "map.html").read_text(encoding="utf-8")
+    assert not (tmp_path / "汇报材料.pdf").exists()
+    plan = read_plan(tmp_path)
+    assert sorted(plan.compounds["compound_id"]) == sorted(load_sample()["compound_id"])
+    assert (tmp_path / "summary.txt").read_text(encoding="utf-8") in said
+
+
 def test_plan_a_bd09_spreadsheet_with_options(fixtures_dir, tmp_path, capsys):
     code = main(
         [
