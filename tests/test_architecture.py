@@ -10,6 +10,7 @@ it, e.g. ``NeighborhoodGrid.report``).
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
 
 import networkx as nx
@@ -209,3 +210,27 @@ def test_setup_floors_are_the_pins_ci_tests():
             assert spec.operator == "==", line
             pins[requirement.name.lower()] = Version(spec.version)
     assert floors == pins
+
+
+def _unmerged_lines(root: Path) -> list[str]:
+    """``file:line`` of every conflict marker left by a merge in the project's text files."""
+    found = []
+    kept = {".py", ".md", ".cfg", ".toml", ".txt", ".ipynb", ".json", ".yml", ".yaml"}
+    skipped = {".git", "results", "node_modules", "__pycache__"}  # results: machine-written
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if d not in skipped and "venv" not in d)
+        for name in sorted(files):
+            path = Path(folder) / name
+            if path.suffix not in kept:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for number, line in enumerate(text.splitlines(), start=1):
+                if line.startswith(("<<<<<<< ", ">>>>>>> ")):
+                    found.append(f"{path.relative_to(root)}:{number}")
+    return found
+
+
+def test_no_merge_conflict_is_left_in_the_files(tmp_path):
+    assert _unmerged_lines(PACKAGE.parent) == []
+    (tmp_path / "README.md").write_text("a\n<<<<<<< HEAD\nb\n=======\nc\n>>>>>>> read\n")
+    assert _unmerged_lines(tmp_path) == ["README.md:2", "README.md:6"]
