@@ -135,7 +135,10 @@ def test_same_plan_same_bytes_written_on_dask_in_batches(plan, written, tmp_path
 
 
 def test_each_task_gets_its_subdistrict_only(plan, tmp_path):
-    jobs = _files._Parts(plan, tmp_path, {"省000街道": "001", "省001街道": "002"}, maps=True)
+    subdistrict = plan.compounds["subdistrict"]
+    rows = subdistrict.groupby(subdistrict).indices
+    stems = {"省000街道": "001", "省001街道": "002"}
+    jobs = _files._Parts(plan, tmp_path, stems, rows, maps=True)
     assert len(jobs) == 2
     part, workbook, drawn = jobs[1]
     mine = plan.compounds[plan.compounds["subdistrict"] == "省001街道"]

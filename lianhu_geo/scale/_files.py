@@ -103,12 +103,17 @@ class _Parts(Sequence):
     once, not by a pass over the whole plan per subdistrict.
     """
 
-    def __init__(self, plan: CoveragePlan, folder: Path, stems: dict[str, str], maps: bool):
-        subdistrict = plan.compounds["subdistrict"].astype(str)
-        self._rows = subdistrict.groupby(subdistrict, sort=False).indices
+    def __init__(
+        self,
+        plan: CoveragePlan,
+        folder: Path,
+        stems: dict[str, str],
+        rows: dict[str, Any],
+        maps: bool,
+    ):
         self._plan, self._folder, self._maps = plan, folder, maps
         self._names = list(stems)
-        self._stems = stems
+        self._stems, self._rows = stems, rows
 
     def __len__(self) -> int:
         return len(self._names)
@@ -247,27 +252,28 @@ def write_plan_parts(
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"cannot write the plan into {folder}: it is a file, not a folder.")
-    names = sorted(plan.compounds["subdistrict"].astype(str).unique())
-    stems = [part_name(k, n) for k, n in enumerate(names, start=1)]
+    subdistrict = plan.compounds["subdistrict"].astype(str)
+    rows = subdistrict.groupby(subdistrict, sort=False).indices  # each one's positions, once
+    names = sorted(rows)
+    stems = dict(zip(names, (part_name(k, n) for k, n in enumerate(names, start=1)), strict=True))
     frames = _plan_files._workbook_frames(plan)
     _plan_files._check_cells(frames)  # every cell of every workbook, before the first byte
     del frames["小区"]
     _check_rows(frames, "plan.xlsx")
-    sizes = plan.compounds["subdistrict"].astype(str).value_counts()
     for name in names:
-        _check_rows({"小区": range(int(sizes[name]))}, f"subdistrict {name}")
+        _check_rows({"小区": rows[name]}, f"subdistrict {name}")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "workbooks").mkdir(exist_ok=True)
     out: dict[str, Any] = {"gpkg": folder / "plan.gpkg", "xlsx": folder / "plan.xlsx"}
     for path in out.values():
         check_target(path)
-    for stem in stems:
+    for stem in stems.values():
         check_target(folder / "workbooks" / f"{stem}.xlsx")
     tell = progress or (lambda step, done, total: None)
     per_part = maps and len(plan.compounds) > map_max_compounds
     if per_part:
         (folder / "maps").mkdir(exist_ok=True)
-    jobs = _Parts(plan, folder, dict(zip(names, stems, strict=True)), per_part)
+    jobs = _Parts(plan, folder, stems, rows, per_part)
     engine_name, count = resolve_engine(
         engine, workers, groups=len(jobs), compounds=len(plan.compounds)
     )
@@ -284,7 +290,7 @@ def write_plan_parts(
         if per_part:
             from ._overview import write_overview
 
-            return write_overview(plan, folder / "map.html", stems=jobs._stems)
+            return write_overview(plan, folder / "map.html", stems=stems)
         if maps:
             from .. import export_html
 
@@ -301,7 +307,7 @@ def write_plan_parts(
             engine=engine,
             workers=count,
             name=engine_name,
-            sizes=[len(jobs._rows[n]) for n in jobs._names],  # the largest handed out first
+            sizes=[len(rows[n]) for n in names],  # the largest handed out first
             done=done,
             at_once=_PARTS_AT_ONCE,
         )
