@@ -19,6 +19,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from ..coords import metric_crs
 from ..coverage import CoveragePlan
 from ..labels import label, message
 from ..maps._controls import MetricScale
@@ -49,10 +50,9 @@ def overview_frame(plan: CoveragePlan, stems: dict[str, str]) -> gpd.GeoDataFram
     """One row per subdistrict: its outline (EPSG:4326) and figures."""
     summary = plan.summary().drop(index="total")
     compounds = plan.compounds
-    metric = compounds.to_crs(compounds.estimate_utm_crs()) if compounds.crs.is_geographic else (
-        compounds
-    )  # fmt: skip
-    points = shapely.point_on_surface(metric.geometry.to_numpy())
+    crs = metric_crs(compounds)  # PROJ asked once per zone, as for every map
+    geometry = compounds.geometry if compounds.crs == crs else compounds.geometry.to_crs(crs)
+    points = shapely.point_on_surface(geometry.to_numpy())
     sub = compounds["subdistrict"].astype(str).to_numpy()
     outlines = []
     for name in summary.index:
@@ -67,7 +67,7 @@ def overview_frame(plan: CoveragePlan, stems: dict[str, str]) -> gpd.GeoDataFram
             "bundles": summary["bundles"].to_numpy(),
         },
         geometry=outlines,
-        crs=metric.crs,
+        crs=crs,
     ).to_crs(4326)
     share = frame["bundle"] / frame["unmanaged"].where(frame["unmanaged"] > 0)
     frame["bundled_share"] = [f"{v:.0%}" if pd.notna(v) else "—" for v in share]
