@@ -409,6 +409,8 @@ def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     if len(plan.compounds) > MAP_MAX_COMPOUNDS:  # a province: files by subdistrict
         _write_parts(args, plan, progress)
+        files = ["plan.gpkg", "plan.xlsx", "map.html", "summary.txt", "workbooks/", "maps/"]
+        _say_results(args, plan, files, note=cli_text("no_briefing", lang, limit=MAP_MAX_COMPOUNDS))
         return
     with progress.step(cli_text("step_files", lang, out=args.out)):
         plan.to_file(args.out)
@@ -426,11 +428,18 @@ def _run_plan(args: argparse.Namespace, progress: _Progress) -> None:
     with progress.step(cli_text("step_briefing", lang)):
         export_pdf(plan, args.out / BRIEFING_PDF, lang=lang)
         export_png(plan, args.out / "map.png", lang=lang)
-    summary = plan.summary_text(lang=lang)
+    _say_results(args, plan, sorted(outputs))
+
+
+def _say_results(
+    args: argparse.Namespace, plan: Any, files: list[str], *, note: str | None = None
+) -> None:
+    """Write and print the plan's summary, then ``note`` and the files written."""
+    summary = plan.summary_text(lang=args.lang)
     write_text(args.out / "summary.txt", summary)
     print(summary, end="")
-    files = ", ".join(sorted(outputs))
-    print("\n" + cli_text("results", lang, out=args.out, files=files))
+    listed = cli_text("results", args.lang, out=args.out, files=", ".join(files))
+    print("\n" + listed if note is None else f"\n{note}\n{listed}")
 
 
 def _write_parts(args: argparse.Namespace, plan: Any, progress: _Progress) -> None:
@@ -448,12 +457,6 @@ def _write_parts(args: argparse.Namespace, plan: Any, progress: _Progress) -> No
         write_plan_parts(
             plan, args.out, map_max_compounds=MAP_MAX_COMPOUNDS, workers=args.workers, progress=tell
         )
-    summary = plan.summary_text(lang=lang)
-    write_text(args.out / "summary.txt", summary)
-    print(summary, end="")
-    print("\n" + cli_text("no_briefing", lang, limit=MAP_MAX_COMPOUNDS))
-    files = "plan.gpkg, plan.xlsx, map.html, summary.txt, workbooks/, maps/"
-    print(cli_text("results", lang, out=args.out, files=files))
 
 
 def _run_validate(args: argparse.Namespace, progress: _Progress) -> None:
