@@ -33,7 +33,7 @@ __all__ = ["read_layer_arrow", "has_arrow", "BadText", "file_text_dtype"]
 
 
 def has_arrow() -> bool:
-    """Whether pyarrow can be imported (an optional dependency: ``lianhu_geo[scale]``)."""
+    """Whether pyarrow can be imported (an optional dependency: ``lianhu_geo[arrow]``)."""
     try:
         import pyarrow  # noqa: F401
     except ImportError:
