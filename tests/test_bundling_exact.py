@@ -13,7 +13,7 @@ from shapely.geometry import LineString, box
 from test_bundling import check
 
 from lianhu_geo.bundling import propose_bundles
-from lianhu_geo.bundling._construct import Problem
+from lianhu_geo.bundling._construct import Problem, connected
 from lianhu_geo.bundling._exact import candidates, pack, relax
 from lianhu_geo.errors import InputError
 
@@ -103,16 +103,26 @@ def test_time_limit_is_checked():
 
 
 @st.composite
-def _instances(draw):
-    rows = draw(st.integers(2, 4))
-    cols = draw(st.integers(2, 4))
+def _instances(draw, large=False):
+    """Small grids in two subdistricts, or (``large``) grids of 25-64 in one.
+
+    The large ones draw their households from a seeded generator: regrowth
+    gains bundles on most of them, where the small ones are solved whole.
+    """
+    sides = (5, 8) if large else (2, 4)
+    rows = draw(st.integers(*sides))
+    cols = draw(st.integers(*sides))
     n = rows * cols
-    households = draw(st.lists(st.integers(50, 700), min_size=n, max_size=n))
-    sub = draw(st.lists(st.sampled_from(["甲街道", "乙街道"]), min_size=n, max_size=n))
-    gdf = grid(rows=rows, cols=cols, households=households, subdistrict=sub)
+    if large:
+        households = np.random.default_rng(draw(st.integers(0, 99))).integers(50, 700, n)
+        sub = ["甲街道"] * n
+    else:
+        households = draw(st.lists(st.integers(50, 700), min_size=n, max_size=n))
+        sub = draw(st.lists(st.sampled_from(["甲街道", "乙街道"]), min_size=n, max_size=n))
+    gdf = grid(rows=rows, cols=cols, households=list(households), subdistrict=sub)
     cap = draw(st.sampled_from([None, 2, 3, 5]))
     span = draw(st.sampled_from([None, 250.0]))
-    threshold = draw(st.integers(300, 1200))
+    threshold = draw(st.sampled_from([600, 1000, 1500])) if large else draw(st.integers(300, 1200))
     exclude = pd.Series(draw(st.lists(st.booleans(), min_size=n, max_size=n)), index=gdf.index)
     exclude &= pd.Series(np.arange(n) % 3 == 0, index=gdf.index)  # a few
     locked = pd.Series(pd.NA, index=gdf.index, dtype="string")
@@ -125,11 +135,25 @@ def _instances(draw):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_instances())
 def test_polishing_is_never_worse_and_meets_every_constraint(case):
+    _check_polishing(case)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_instances(large=True))
+def test_regrown_polishing_is_never_worse_and_meets_every_constraint(case):
+    from lianhu_geo.bundling import _polish
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_polish, "EXACT_MAX_NODES", 0)  # the path of large components
+        _check_polishing(case)
+
+
+def _check_polishing(case):
     gdf, threshold, cap, span, exclude, locked, barrier = case
     roads = None
     if barrier:  # a road between the first and second column
         x = X0 + 105
-        roads = LineString([(x, Y0 - 50), (x, Y0 + 500)])
+        roads = LineString([(x, Y0 - 50), (x, Y0 + 1000)])  # past the top row
         roads = gdf.iloc[:1].set_geometry([roads]).geometry
     options = {
         "min_households": threshold,
@@ -320,3 +344,84 @@ def test_highs_on_the_small_reduced_costs_when_all_bundles_cost_too_much(monkeyp
     assert q["bundles"] == 23 == q["upper_bound"] and q["optimal"]
     monkeypatch.setattr(_polish, "POOL_PACK_LIMIT", -1.0)  # no pool: the heuristic's 22 stay
     assert propose_bundles(gdf, **options, time_limit_s=0.7).quality()["bundles"] == 22
+
+
+def _lognormal_grid(rows: int, cols: int, seed: int):
+    rng = np.random.default_rng(seed)
+    households = np.maximum(1, rng.lognormal(np.log(300), 0.8, rows * cols).round())
+    return grid(rows=rows, cols=cols, households=households.astype(int).tolist())
+
+
+def test_regrowth_gains_bundles_where_the_component_is_too_large_to_solve_whole():
+    # 256 compounds (> EXACT_MAX_NODES): the neighbourhoods are regrown, gathering the
+    # households each bundle wastes until they make bundles of their own
+    gdf = _lognormal_grid(16, 16, seed=3)
+    options = {"min_households": 2000, "min_compounds": 1}
+    start = check(propose_bundles(gdf, **options, time_limit_s=0), gdf, threshold=2000)
+    result = propose_bundles(gdf, **options, time_limit_s=0.3)
+    q = check(result, gdf, threshold=2000)
+    assert q["household_coverage"] == 1.0 == start["household_coverage"]
+    assert q["bundles"] >= start["bundles"] + 3  # 47 -> 51 of at most 54
+
+
+@st.composite
+def _regrow_cases(draw):
+    rows, cols = draw(st.integers(3, 7)), draw(st.integers(3, 7))
+    n = rows * cols
+    households = draw(st.lists(st.integers(20, 900), min_size=n, max_size=n))
+    cap = draw(st.sampled_from([None, 3, 5]))
+    span = draw(st.sampled_from([None, 300.0]))
+    fewest = draw(st.sampled_from([1, 2]))
+    return rows, cols, households, draw(st.integers(500, 2500)), cap, span, fewest
+
+
+@settings(max_examples=40, deadline=None)
+@given(_regrow_cases(), st.integers(0, 3))
+def test_regrowth_keeps_every_constraint_and_never_loses_a_bundle(case, seed):
+    from lianhu_geo.bundling._construct import MODES, construct
+    from lianhu_geo.bundling._regrow import regrow
+
+    rows, cols, households, threshold, cap, span, fewest = case
+    n = rows * cols
+    rc = [(k // cols, k % cols) for k in range(n)]
+    nbrs = [
+        [j for j in range(n) if abs(rc[j][0] - rc[k][0]) + abs(rc[j][1] - rc[k][1]) == 1]
+        for k in range(n)
+    ]
+    indptr = np.cumsum([0, *map(len, nbrs)])
+    xy = np.array([(110.0 * c, 110.0 * r) for r, c in rc])
+    p = Problem(indptr, np.concatenate(nbrs), np.array(households), xy, threshold, cap, span,
+                min_size=fewest)  # fmt: skip
+    state = [-1] * n
+    start = construct(p, p.spread, list(range(n)), state, *MODES[0])
+    start = [r for r in start if len(r) >= fewest]
+    nodes = list(range(n))
+    rng = np.random.default_rng(seed)
+    regions, steps, gained = regrow(p, nodes, start, state, rng, budget=10**6)
+    assert len(regions) == len(start) + gained and gained >= 0
+    seen = [m for r in regions for m in r]
+    assert len(seen) == len(set(seen))  # no compound twice
+    assert [state[v] for v in nodes] == [
+        next((k for k, r in enumerate(regions) if v in r), -1) for v in nodes
+    ]
+    for r in regions:
+        assert sum(households[m] for m in r) >= threshold
+        assert len(r) >= fewest and (cap is None or len(r) <= cap)
+        assert connected(p, r)
+        if span is not None:
+            assert all(np.hypot(*(xy[a] - xy[b])) <= span for a in r for b in r)
+
+
+def test_regrowth_is_deterministic_whatever_the_row_order(monkeypatch):
+    from lianhu_geo.bundling import _polish
+
+    monkeypatch.setattr(_polish, "EXACT_MAX_NODES", 0)  # regrowth on a small grid
+    gdf = _lognormal_grid(8, 8, seed=5)
+    options = {"min_households": 1000, "min_compounds": 1, "time_limit_s": 0.2}
+    first = propose_bundles(gdf, **options)
+    shuffled = propose_bundles(gdf.sample(frac=1, random_state=4), **options)
+    by_id = dict(zip(gdf["compound_id"], first.labels, strict=True))
+    again = dict(zip(gdf.loc[shuffled.labels.index, "compound_id"], shuffled.labels, strict=True))
+    assert by_id == again
+    start = propose_bundles(gdf, **{**options, "time_limit_s": 0})
+    assert first.quality()["bundles"] == 20 > start.quality()["bundles"] == 18  # regrown

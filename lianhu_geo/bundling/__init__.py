@@ -25,7 +25,8 @@ compactness means Polsby-Popper of the dissolved outline
 exact stages follow (:mod:`lianhu_geo.bundling._polish`): small components
 packed from their minimal bundles (a linear relaxation for the proven upper
 bound that :meth:`BundleResult.quality` reports, a local search, HiGHS
-where the limit allows), larger ones polished by neighbourhoods repacked
+where the limit allows), larger ones polished by neighbourhoods regrown
+(gathering the households each bundle wastes into new bundles) and repacked
 exactly.
 Compounds that stay out get a reason code from :data:`REASONS`. Locked
 bundles (already contracted) are kept exactly as the planner gave them and
@@ -344,8 +345,8 @@ def propose_bundles(
     time_limit_s : float, default 1.0
         Seconds for the exact stages after the heuristic: connected groups
         of free compounds small enough are packed from their minimal bundles
-        (bound, search, HiGHS), larger ones are polished by exactly repacked
-        neighbourhoods (see
+        (bound, search, HiGHS), larger ones are polished by regrown and
+        exactly repacked neighbourhoods (see
         :mod:`lianhu_geo.bundling._polish`); never worse than the heuristic.
         0 skips them. Within the limit the result is deterministic; when
         the limit cuts the stages short, ``quality()["time_limited"]`` says

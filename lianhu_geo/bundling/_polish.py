@@ -15,14 +15,19 @@ never worse than the start:
   when the bound is not reached and the budget left pays for it, HiGHS
   solves the packing (and proves it). The best packing's leftovers are
   absorbed and its regions refined, as after construction.
-- any other component gets neighbourhood repacking: every region is shrunk
-  to a minimal bundle (members far from its centroid leave while the rest
-  stays connected and viable); then, visiting regions in an order drawn from
-  ``seed``, a region, up to :data:`HOOD_REGIONS` - 1 neighbouring regions
-  (nearest centroids first) and the free nodes between them are repacked
-  exactly, kept when that makes more regions. Neighbourhoods whose weight
-  holds no region more are skipped without a solve. Leftovers are absorbed
-  and the regions refined at the end.
+- any other component gets neighbourhood regrowth
+  (:mod:`lianhu_geo.bundling._regrow`): regions shrunk to minimal bundles,
+  then neighbourhoods of a few regions dissolved and regrown, kept when they
+  hold more regions or gather the freed households into heavier clusters
+  (which later regrowths bundle). With budget left, neighbourhood
+  repacking: every region is shrunk to a minimal bundle (members far from
+  its centroid leave while the rest stays connected and viable); then,
+  visiting regions in an order drawn from ``seed``, a region, up to
+  :data:`HOOD_REGIONS` - 1 neighbouring regions (nearest centroids first)
+  and the free nodes between them are repacked exactly, kept when that
+  makes more regions. Neighbourhoods whose weight holds no region more are
+  skipped without a solve. Both absorb leftovers and refine the regions at
+  the end.
 
 Work is counted, not timed, so that results are deterministic:
 ``time_limit_s`` buys :data:`STEPS_PER_SECOND` enumeration steps a second
@@ -43,6 +48,7 @@ import numpy as np
 from ._construct import Problem, absorb, connected, split
 from ._exact import candidates, pack, relax, size_bound
 from ._ils import PackSearch
+from ._regrow import regrow
 
 __all__ = ["Polisher"]
 
@@ -141,9 +147,9 @@ class Polisher:
             regions, bound, done = self._whole(nodes, regions, state, bound)
             if done:
                 return regions, max(bound, len(regions))
-        if not self._out():
-            new = self._repack(nodes, regions, state)
-            regions = self._keep_better(nodes, regions, state, new)
+        for stage in (self._regrow, self._repack):
+            if not self._out():
+                regions = self._keep_better(nodes, regions, state, stage(nodes, regions, state))
         return regions, max(bound, len(regions))
 
     def _covered(self, regions) -> int:
@@ -298,6 +304,17 @@ class Polisher:
 
     def _seed(self) -> int:
         return int(self.rng.integers(2**31))
+
+    def _regrow(self, nodes, regions, state):
+        """Regrow neighbourhoods (:mod:`lianhu_geo.bundling._regrow`); None if none gained."""
+        new, steps, gained = regrow(
+            self.p, nodes, regions, state, self.rng, self.steps, self.deadline
+        )
+        self._spend(steps)
+        if gained <= 0:
+            return None
+        self.polished += gained
+        return self._finish(nodes, new, state)
 
     def _core(self, members: list[int]) -> list[int]:
         """Shrink a region to a minimal bundle: drop members far from the centroid first.

@@ -157,8 +157,8 @@ def solve_regions(
         (:mod:`lianhu_geo.bundling._polish`): components of at most
         :data:`~lianhu_geo.bundling._polish.EXACT_MAX_NODES` nodes packed
         from their minimal bundles (relaxation bound, packing search, HiGHS
-        when affordable), larger ones polished by exactly repacked
-        neighbourhoods.
+        when affordable), larger ones polished by regrown neighbourhoods
+        (:mod:`lianhu_geo.bundling._regrow`), then exactly repacked ones.
         0 skips them.
     report : dict, optional
         Filled with ``upper_bound`` (most regions any solution can have,
