@@ -25,6 +25,7 @@ __all__ = [
     "connected_without",
     "construct",
     "grow_within",
+    "shrink",
     "split",
 ]
 
@@ -241,6 +242,29 @@ def connected(p: Problem, members: list[int]) -> bool:
                 seen.add(t)
                 stack.append(t)
     return len(seen) == len(members)
+
+
+def shrink(p: Problem, members: list[int], first) -> list[int]:
+    """Shrink a region to a minimal bundle: drop members while the rest stays connected and viable.
+
+    ``first(core)`` orders the members of the current core for trying (the
+    first that can go goes, then the order is asked again). The result has
+    at least ``p.min_size`` members, sorted.
+    """
+    w, threshold = p.w, p.threshold
+    core = sorted(members)
+    total = sum(w[m] for m in core)
+    while len(core) > p.min_size:
+        for m in first(core):
+            if total - w[m] < threshold:
+                continue
+            rest = [v for v in core if v != m]
+            if connected(p, rest):
+                core, total = rest, total - w[m]
+                break
+        else:
+            break
+    return core
 
 
 def grow_within(p: Problem, cost, members: list[int], seed: int) -> list[int] | None:

@@ -45,7 +45,7 @@ import time
 
 import numpy as np
 
-from ._construct import Problem, absorb, connected, split
+from ._construct import Problem, absorb, shrink, split
 from ._exact import candidates, pack, relax, size_bound
 from ._ils import PackSearch
 from ._regrow import regrow
@@ -317,29 +317,15 @@ class Polisher:
         return self._finish(nodes, new, state)
 
     def _core(self, members: list[int]) -> list[int]:
-        """Shrink a region to a minimal bundle: drop members far from the centroid first.
+        """Shrink a region to a minimal bundle: drop members far from the centroid first."""
+        x, y = self.p.x, self.p.y
 
-        A member goes when the rest stays connected and reaches the threshold.
-        """
-        p = self.p
-        w, x, y = p.w, p.x, p.y
-        core = list(members)
-        sw = sum(w[m] for m in core)
-        while len(core) > p.min_size:
-            k = len(core)
-            cx = sum(x[m] for m in core) / k
-            cy = sum(y[m] for m in core) / k
-            by_far = sorted(core, key=lambda m: (-((x[m] - cx) ** 2 + (y[m] - cy) ** 2), m))
-            for m in by_far:
-                if sw - w[m] < p.threshold:
-                    continue
-                rest = [v for v in core if v != m]
-                if connected(p, rest):
-                    core, sw = rest, sw - w[m]
-                    break
-            else:
-                break
-        return sorted(core)
+        def by_far(core: list[int]) -> list[int]:
+            cx = sum(x[m] for m in core) / len(core)
+            cy = sum(y[m] for m in core) / len(core)
+            return sorted(core, key=lambda m: (-((x[m] - cx) ** 2 + (y[m] - cy) ** 2), m))
+
+        return shrink(self.p, members, by_far)
 
     def _repack(self, nodes, regions, state):
         """Shrink regions to minimal bundles, repack neighbourhoods exactly, absorb.

@@ -40,7 +40,7 @@ import time
 
 import numpy as np
 
-from ._construct import Problem, connected, construct
+from ._construct import Problem, construct, shrink
 
 __all__ = ["regrow"]
 
@@ -58,26 +58,10 @@ STEPS_PER_NODE = 8
 MAX_ROUNDS = 12
 
 
-def shrink(p: Problem, members: list[int]) -> list[int]:
-    """Drop members, heaviest first, while the rest stays connected and viable.
-
-    The result is a minimal bundle of at least ``p.min_size`` members, as
-    light as this greedy rule makes it.
-    """
-    w, threshold = p.w, p.threshold
-    core = sorted(members)
-    total = sum(w[m] for m in core)
-    while len(core) > p.min_size:
-        for m in sorted(core, key=lambda v: (-w[v], v)):
-            if total - w[m] < threshold:
-                continue
-            rest = [v for v in core if v != m]
-            if connected(p, rest):
-                core, total = rest, total - w[m]
-                break
-        else:
-            break
-    return core
+def lighten(p: Problem, members: list[int]) -> list[int]:
+    """Shrink a region to a minimal bundle, heaviest members first (as few households as it can)."""
+    w = p.w
+    return shrink(p, members, lambda core: sorted(core, key=lambda v: (-w[v], v)))
 
 
 class _Search:
@@ -90,7 +74,7 @@ class _Search:
         for v in nodes:
             state[v] = -1
         for members in regions:
-            self._put(shrink(p, members))
+            self._put(lighten(p, members))
         self.steps = sum(len(r) ** 2 for r in regions)
         self.gained = 0
 
@@ -179,7 +163,7 @@ class _Search:
             grown = construct(p, p.spread, order, state, *MODE)
             for v in union:
                 state[v] = -1
-            grown = [shrink(p, g) for g in grown if len(g) >= p.min_size]
+            grown = [lighten(p, g) for g in grown if len(g) >= p.min_size]
             score = self.score(grown, union)
             if score > best_score:
                 best, best_score = grown, score
