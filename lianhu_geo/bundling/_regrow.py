@@ -19,10 +19,13 @@ gains by *moving the waste*:
    completing with the compound that overshoots least), seeded along a
    random sweep or from the outside in, each region shrunk again;
 3. the best regrowth replaces the neighbourhood when it holds more regions,
-   or as many with the free households gathered into fewer, heavier
-   clusters (:meth:`_Search.score`): a later neighbourhood that takes such
-   a cluster in can hold a region more. (Preferring merely fewer households
-   in the regions, scattering the freed ones, gained about half as much.)
+   or as many, no less compact (their spread around their centroids) and
+   with the free households gathered into fewer, heavier clusters
+   (:meth:`_Search.score`): a later neighbourhood that takes such a cluster
+   in can hold a region more. (Preferring merely fewer households in the
+   regions, scattering the freed ones, gained about half as much; without
+   the compactness rule the regions gain a bundle or two more at n = 1,500
+   but end 0.1 less round in mean Polsby-Popper.)
 
 Rounds repeat while the budget lasts and a round changes something. Every
 regrowth obeys the construction's rules (size cap, span, the graph's
@@ -150,7 +153,9 @@ class _Search:
             state[t] = -2
         ux = np.array([p.x[v] for v in union])
         uy = np.array([p.y[v] for v in union])
-        now = self.score([self.regions[q] for q in hood], union)
+        old = [self.regions[q] for q in hood]
+        now = self.score(old, union)
+        spread = sum(p.spread.region(g) for g in old)
         best, best_score = None, now
         for t in range(TRIES):
             if t % 2 == 0:  # a sweep in a random direction
@@ -165,6 +170,8 @@ class _Search:
                 state[v] = -1
             grown = [lighten(p, g) for g in grown if len(g) >= p.min_size]
             score = self.score(grown, union)
+            if score[0] == now[0] and sum(p.spread.region(g) for g in grown) > spread:
+                continue  # as many regions, less compact
             if score > best_score:
                 best, best_score = grown, score
         self.steps += STEPS_PER_NODE * TRIES * len(union)
