@@ -429,3 +429,34 @@ def test_regrowth_is_deterministic_whatever_the_row_order(monkeypatch):
     assert by_id == again
     start = propose_bundles(gdf, **{**options, "time_limit_s": 0})
     assert first.quality()["bundles"] == 23 > start.quality()["bundles"] == 20  # regrown
+
+
+def _path(weights, xs, min_size):
+    n = len(weights)
+    indptr = np.array([0, *np.cumsum([(k > 0) + (k < n - 1) for k in range(n)])])
+    indices = np.array([j for k in range(n) for j in (k - 1, k + 1) if 0 <= j < n])
+    xy = np.column_stack([xs, np.zeros(n)])
+    return Problem(indptr, indices, np.array(weights), xy, 1000, None, None, min_size=min_size)
+
+
+@pytest.mark.parametrize("min_size", [1, 2])
+def test_refinement_never_leaves_a_bundle_below_min_compounds(min_size):
+    # A = {0 (1,000 households alone), 1}, B = {2, 3}: moving 1 to B is more compact
+    # and keeps both viable by households, but A would be one compound
+    from lianhu_geo.bundling._construct import split
+    from lianhu_geo.bundling._refine import improve, regrow_pairs
+
+    p = _path([1000, 100, 500, 500], [0.0, 90.0, 100.0, 200.0], min_size)
+    regions, state = [[0, 1], [2, 3]], [0, 0, 1, 1]
+    improve(p, p.spread, [0, 1, 2, 3], regions, state, passes=2)
+    assert (state == [0, 1, 1, 1]) is (min_size == 1)  # the move only where allowed
+    # the pair regrowth may not split them so either
+    regions, state = [[0, 1], [2, 3]], [0, 0, 1, 1]
+    regrow_pairs(p, regions, state, None, True)
+    assert (sorted(map(len, regions)) == [1, 3]) is (min_size == 1)
+    # one region of twice the threshold: a split may not cut the heavy compound off alone
+    regions, state = [[0, 1, 2, 3]], [0, 0, 0, 0]
+    p = _path([1000, 400, 300, 300], [0.0, 90.0, 100.0, 200.0], min_size)
+    split(p, regions, state)
+    assert len(regions) == (2 if min_size == 1 else 1)
+    assert all(len(r) >= min_size for r in regions)

@@ -298,7 +298,11 @@ def grow_within(p: Problem, cost, members: list[int], seed: int) -> list[int] | 
 
 
 def split(p: Problem, regions: list[list[int]], state: list[int], tries: int = 4) -> None:
-    """Split regions holding twice the threshold into two viable connected ones."""
+    """Split regions holding twice the threshold into two viable connected ones.
+
+    Both parts keep at least ``p.min_size`` members (smaller ones would be
+    dissolved after the solve, ``min_compounds``).
+    """
     queue = list(range(len(regions)))
     while queue:
         r = queue.pop()
@@ -312,11 +316,13 @@ def split(p: Problem, regions: list[list[int]], state: list[int], tries: int = 4
         seeds = sorted(members, key=lambda m: (-((p.x[m] - cx) ** 2 + (p.y[m] - cy) ** 2), m))
         for seed in seeds[:tries]:
             part = grow_within(p, p.spread, members, seed)
-            if part is None:
-                continue
+            if part is None or len(part) < p.min_size:
+                continue  # a part below min_compounds would be no bundle
             taken = set(part)
             rest = [m for m in members if m not in taken]
-            if sum(p.w[m] for m in rest) < p.threshold or not connected(p, rest):
+            if len(rest) < p.min_size or sum(p.w[m] for m in rest) < p.threshold:
+                continue
+            if not connected(p, rest):
                 continue
             new = len(regions)
             regions[r] = sorted(part)

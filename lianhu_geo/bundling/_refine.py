@@ -1,7 +1,7 @@
 """Refinement phases of bundling's max-p search: pair regrowth and local search.
 
 Both only ever replace regions by regions that keep every constraint
-(threshold, size cap, span, connectivity) and are more compact by a cost of
+(threshold, size cap, fewest members, span, connectivity) and are more compact by a cost of
 :mod:`lianhu_geo.bundling._cost` (the problem's own, or for the local search
 the one passed in).
 """
@@ -51,7 +51,7 @@ def improve(p: Problem, cost, nodes: list[int], regions, state, passes: int) -> 
                 continue
             if size[a] <= 1:
                 continue
-            if sw[a] - w[u] >= threshold:
+            if size[a] > p.min_size and sw[a] - w[u] >= threshold:  # a can spare u
                 best, bestd = -1, eps
                 for b, d in zip(cands, tally.moves(u, a, cands), strict=True):
                     room = max_size is None or size[b] < max_size
@@ -167,7 +167,7 @@ def _regrow_balanced(
 
 def _valid_pair(p: Problem, parts: tuple[list[int], list[int]]) -> bool:
     for members in parts:
-        if sum(p.w[m] for m in members) < p.threshold:
+        if len(members) < p.min_size or sum(p.w[m] for m in members) < p.threshold:
             return False
         if p.max_size is not None and len(members) > p.max_size:
             return False
