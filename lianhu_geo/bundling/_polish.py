@@ -48,7 +48,7 @@ import numpy as np
 from ._construct import Problem, absorb, shrink, split
 from ._exact import candidates, pack, relax, size_bound
 from ._ils import PackSearch
-from ._regrow import regrow
+from ._regrow import affordable, regrow
 
 __all__ = ["Polisher"]
 
@@ -307,6 +307,9 @@ class Polisher:
 
     def _regrow(self, nodes, regions, state):
         """Regrow neighbourhoods (:mod:`lianhu_geo.bundling._regrow`); None if none gained."""
+        if not affordable(nodes, regions, self.steps):
+            self.time_limited = True
+            return None
         new, steps, gained = regrow(
             self.p, nodes, regions, state, self.rng, self.steps, self.deadline
         )

@@ -45,7 +45,7 @@ import numpy as np
 
 from ._construct import Problem, construct, shrink
 
-__all__ = ["regrow"]
+__all__ = ["affordable", "regrow"]
 
 #: Regions dissolved and regrown together (the visited one and its nearest).
 HOOD_REGIONS = 6
@@ -59,6 +59,18 @@ MODE = (2, 4.0)
 STEPS_PER_NODE = 8
 #: Rounds over the regions at most.
 MAX_ROUNDS = 12
+
+
+def affordable(nodes: list[int], regions: list[list[int]], budget: int) -> bool:
+    """Whether ``budget`` steps pay for the shrinking and about one round over the regions.
+
+    A round's neighbourhoods cover the component about three times over (six
+    regions each, and the visited regions dissolved by an earlier regrowth
+    are skipped); less than a round gains little for the absorption and
+    refinement of the whole component that a gain costs afterwards.
+    """
+    setup = sum(len(r) ** 2 for r in regions)
+    return setup + STEPS_PER_NODE * TRIES * HOOD_REGIONS * len(nodes) // 2 <= budget
 
 
 def lighten(p: Problem, members: list[int]) -> list[int]:
