@@ -1,6 +1,6 @@
-"""Exact stages after bundling's heuristic: neighbourhoods repacked, small components solved.
+"""The stages after bundling's heuristic: small components solved, neighbourhoods regrown.
 
-Both start from the heuristic's regions of one connected component and
+All start from the heuristic's regions of one connected component and
 only ever replace them by a solution that is better in the search's
 objective (more weight covered, or as much in more regions), so they are
 never worse than the start:
@@ -19,15 +19,16 @@ never worse than the start:
   (:mod:`lianhu_geo.bundling._regrow`): regions shrunk to minimal bundles,
   then neighbourhoods of a few regions dissolved and regrown, kept when they
   hold more regions or gather the freed households into heavier clusters
-  (which later regrowths bundle). With budget left, neighbourhood
+  (which later regrowths bundle), when the budget pays for about a round
+  over the component. With budget left, neighbourhood
   repacking: every region is shrunk to a minimal bundle (members far from
   its centroid leave while the rest stays connected and viable); then,
   visiting regions in an order drawn from ``seed``, a region, up to
   :data:`HOOD_REGIONS` - 1 neighbouring regions (nearest centroids first)
   and the free nodes between them are repacked exactly, kept when that
   makes more regions. Neighbourhoods whose weight holds no region more are
-  skipped without a solve. Both absorb leftovers and refine the regions at
-  the end.
+  skipped without a solve. Each absorbs leftovers and refines the regions
+  at the end.
 
 Work is counted, not timed, so that results are deterministic:
 ``time_limit_s`` buys :data:`STEPS_PER_SECOND` enumeration steps a second
