@@ -315,19 +315,28 @@ class _Digits:
         return self.as_text(self.raw[mask])
 
 
-def _to_int(data: pd.DataFrame, column: str) -> pd.Series:
-    raw = data[column]
+def _count_cells(
+    raw: pd.Series, column: str, as_text: Callable[[pd.Series], pd.Series]
+) -> tuple[pd.Series | _Digits, pd.Series, pd.Series]:
+    """Read a count column: its text (for errors), its numbers, and where text is no number.
+
+    A number field is taken as it is (NaN: unknown, as an empty cell), its
+    text made by ``as_text`` only for the rows an error names; text is
+    ``as_text(raw)`` without thousands separators (``build_year``: its first
+    four digits in a row), read by :func:`parse_numbers`.
+    """
     if _numeric(raw, column):
-        numbers = raw.astype("Float64")  # NaN: unknown, as an empty cell
-        text = _Digits(raw, _strip_text)
-        bad = pd.Series(False, index=raw.index)
-    else:
-        text = _strip_text(raw)
-        if column == "build_year":
-            text = text.str.extract(r"(\d{4})", expand=False).where(text.notna())
-        text = text.str.replace(",", "", regex=False).replace("", pd.NA)
-        numbers = parse_numbers(text)
-        bad = text.notna() & numbers.isna()
+        return _Digits(raw, as_text), raw.astype("Float64"), pd.Series(False, index=raw.index)
+    text = as_text(raw)
+    if column == "build_year":
+        text = text.str.extract(r"(\d{4})", expand=False).where(text.notna())
+    text = text.str.replace(",", "", regex=False).replace("", pd.NA)
+    numbers = parse_numbers(text)
+    return text, numbers, text.notna() & numbers.isna()
+
+
+def _to_int(data: pd.DataFrame, column: str) -> pd.Series:
+    text, numbers, bad = _count_cells(data[column], column, _strip_text)
     if bad.any():
         examples = ", ".join(repr(str(v)) for v in text[bad].unique()[:3])
         raise InputError(

@@ -22,12 +22,10 @@ from ..compounds import (
     PROVENANCE_COLUMNS,
     REQUIRED_COLUMNS,
     TEXT_DTYPE,
-    _Digits,
+    _count_cells,
     _key,
     _management_codes,
-    _numeric,
     _to_text,
-    parse_numbers,
     standardize_columns,
     validate_compounds,
 )
@@ -378,17 +376,7 @@ def _check_values(part: _Part, lang: str) -> None:
     for column in _INT_COLUMNS:
         if column not in data.columns:
             continue
-        if _numeric(data[column], column):  # a layer's number field: no text round trip
-            numbers = data[column].astype("Float64")
-            text = _Digits(data[column], _text)  # made for the rows an error names
-            number_text = pd.Series(False, index=data.index)
-        else:
-            text = _text(data[column])
-            if column == "build_year":
-                text = text.str.extract(r"(\d{4})", expand=False).where(text.notna())
-            text = text.str.replace(",", "", regex=False).replace("", pd.NA)
-            numbers = parse_numbers(text)
-            number_text = text.notna() & numbers.isna()
+        text, numbers, number_text = _count_cells(data[column], column, _text)
         for key, bad in (
             ("not_number", number_text),
             ("not_whole", numbers.notna() & (numbers != np.floor(numbers.fillna(0)))),
