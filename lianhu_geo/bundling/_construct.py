@@ -89,6 +89,10 @@ def _free_touch(p: Problem, touch: dict, v: int, state: list[int], lengths: bool
                 touch[t] = 0.0
 
 
+def _by_score(candidate: tuple[int, float, int]) -> tuple[float, int]:
+    return candidate[1], candidate[2]
+
+
 def construct(
     p: Problem, cost, order: list[int], state: list[int], mode: int, near2: float
 ) -> list[list[int]]:
@@ -133,20 +137,13 @@ def construct(
             if mode:
                 need = threshold - sw
                 limit = bests * slack
-                if mode == 2:
-                    near = [
-                        (w[v] - need, c, v)
-                        for c, v in zip(scores, cands, strict=True)
-                        if w[v] >= need and c <= limit
-                    ]
-                else:
-                    near = [
-                        (0, c, v)
-                        for c, v in zip(scores, cands, strict=True)
-                        if w[v] >= need and c <= limit
-                    ]
-                if near:
-                    best = min(near)[2]
+                near = [
+                    (w[v] - need, c, v)
+                    for c, v in zip(scores, cands, strict=True)
+                    if w[v] >= need and c <= limit
+                ]
+                if near:  # mode 2: least overshoot first; mode 1: best score
+                    best = (min(near) if mode == 2 else min(near, key=_by_score))[2]
             state[best] = r
             members.append(best)
             add(acc, best, touch.pop(best))

@@ -69,8 +69,12 @@ def affordable(nodes: list[int], regions: list[list[int]], budget: int) -> bool:
     are skipped); less than a round gains little for the absorption and
     refinement of the whole component that a gain costs afterwards.
     """
-    setup = sum(len(r) ** 2 for r in regions)
-    return setup + STEPS_PER_NODE * TRIES * HOOD_REGIONS * len(nodes) // 2 <= budget
+    return _setup_steps(regions) + STEPS_PER_NODE * TRIES * HOOD_REGIONS * len(nodes) // 2 <= budget
+
+
+def _setup_steps(regions: list[list[int]]) -> int:
+    """Return the steps charged for shrinking every region (a connectivity check a member tried)."""
+    return sum(len(r) ** 2 for r in regions)
 
 
 def lighten(p: Problem, members: list[int]) -> list[int]:
@@ -83,14 +87,14 @@ class _Search:
     """State of one component's regrowth: regions by number, and each node's region."""
 
     def __init__(self, p: Problem, nodes: list[int], regions: list[list[int]], state, rng):
-        self.p, self.nodes, self.state, self.rng = p, nodes, state, rng
+        self.p, self.state, self.rng = p, state, rng
         self.regions: dict[int, list[int]] = {}
         self.next = 0  # number of the next region
         for v in nodes:
             state[v] = -1
         for members in regions:
             self._put(lighten(p, members))
-        self.steps = sum(len(r) ** 2 for r in regions)
+        self.steps = _setup_steps(regions)
         self.gained = 0
 
     def _put(self, members: list[int]) -> None:
@@ -157,10 +161,9 @@ class _Search:
         """Dissolve and regrow the neighbourhood of region ``r``; whether it changed."""
         p, state, rng = self.p, self.state, self.rng
         hood, union = self.hood(r)
-        inside = set(union)
         for v in union:
             state[v] = -1
-        fence = sorted({t for v in union for t in p.nbrs[v] if state[t] == -1} - inside)
+        fence = sorted({t for v in union for t in p.nbrs[v] if state[t] == -1} - set(union))
         for t in fence:  # free nodes outside the neighbourhood stay out of it
             state[t] = -2
         ux = np.array([p.x[v] for v in union])
