@@ -597,9 +597,9 @@ def plan_coverage(
     prep = prepare(compounds, unique_index=True)  # checked once, here, for every step
     data = prep.data
     # while other processes bundle, this one would only wait: the fingerprint meanwhile
-    fingerprint: Any = _in_thread(fingerprint_compounds, data) if elsewhere else None
-    if fingerprint is None:
-        fingerprint = fingerprint_compounds(data)
+    fingerprint: Any = (
+        _in_thread(fingerprint_compounds, data) if elsewhere else fingerprint_compounds(data)
+    )
     index = data.index
     professional = (data["management"] == "professional").to_numpy()
 
