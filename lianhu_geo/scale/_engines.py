@@ -192,8 +192,10 @@ def _text_storage(storage: str) -> None:
     """Keep new text in the parent's pandas storage (Python or Arrow) in a worker.
 
     A worker process starts with pandas' default, Arrow when pyarrow is
-    installed; text it makes (a bundle's subdistrict) would come back in
-    another dtype than the same plan made in this process.
+    installed; text it makes would come back in another dtype than the same
+    plan made in this process. Naming a dtype for the library's own text
+    columns would not be enough: pandas infers text it makes itself (the
+    column labels of a worker's tables) from this option.
     """
     pd.set_option("mode.string_storage", storage)
 
